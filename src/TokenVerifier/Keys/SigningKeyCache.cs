@@ -1,0 +1,249 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using TokenVerifier.Validation;
+
+namespace TokenVerifier.Keys;
+
+/// <summary>
+/// The signing keys of one JWKS address. Lookups read an immutable snapshot without locking. Refreshes are
+/// single-flight (concurrent callers share one fetch); a refresh caused by an unknown <c>kid</c> happens at most once
+/// per <see cref="UserPoolValidationOptions.KidMissRefreshInterval"/>, so a flood of forged kids cannot hammer the endpoint.
+/// A failed refresh keeps the last good set, for at most <see cref="UserPoolValidationOptions.MaxStaleness"/>.
+/// </summary>
+public sealed class SigningKeyCache
+{
+    private readonly Func<HttpClient> _httpClientFactory;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly TimeSpan _kidMissInterval;
+    private readonly TimeSpan _refreshInterval;
+    private readonly TimeSpan _maxStaleness;
+    private readonly TimeSpan _timeout;
+    private readonly int _maxBytes;
+    private readonly Lock _gate = new();
+
+    private volatile SigningKeySet? _current;
+    private Task<SigningKeySet?>? _refresh;
+    private DateTimeOffset? _lastKidMissRefresh;
+    private DateTimeOffset? _lastFailure;
+    private string? _lastError;
+    private long _fetchCount;
+
+    internal SigningKeyCache(Uri jwksUri, UserPoolValidationOptions settings, Func<HttpClient> httpClientFactory, TimeProvider time, ILogger? logger)
+    {
+        JwksUri = jwksUri;
+        _httpClientFactory = httpClientFactory;
+        _time = time;
+        _logger = logger ?? NullLogger.Instance;
+        _kidMissInterval = settings.KidMissRefreshInterval;
+        _refreshInterval = settings.KeyRefreshInterval;
+        _maxStaleness = settings.MaxStaleness;
+        _timeout = settings.JwksTimeout;
+        _maxBytes = settings.JwksMaxResponseBytes;
+    }
+
+    /// <summary>Where the keys are fetched from.</summary>
+    public Uri JwksUri { get; }
+
+    /// <summary>The cache's state now.</summary>
+    public SigningKeyCacheStatus GetStatus()
+    {
+        var current = _current;
+        var now = _time.GetUtcNow();
+        var state = current is null ? KeySetState.Missing
+            : now - current.FetchedAt > _maxStaleness ? KeySetState.Expired
+            : now - current.FetchedAt > _refreshInterval || _lastFailure > current.FetchedAt ? KeySetState.Stale
+            : KeySetState.Fresh;
+        return new SigningKeyCacheStatus(
+            JwksUri,
+            state,
+            current?.Keys.Count ?? 0,
+            current?.FetchedAt,
+            _lastFailure > current?.FetchedAt || current is null ? _lastFailure : null,
+            _lastFailure > current?.FetchedAt || current is null ? _lastError : null,
+            Interlocked.Read(ref _fetchCount));
+    }
+
+    /// <summary>Fetches the key set now (or joins a fetch under way). Returns false when it failed; the last good set is kept.</summary>
+    public async Task<bool> RefreshAsync(CancellationToken cancellationToken = default)
+    {
+        Task<SigningKeySet?> refresh;
+        lock (_gate)
+        {
+            refresh = JoinOrStartRefresh();
+        }
+
+        var before = _current;
+        var after = await refresh.WaitAsync(cancellationToken);
+        return after is not null && !ReferenceEquals(after, before);
+    }
+
+    internal bool TryGetKey(string keyId, out RsaSigningKey? key)
+    {
+        var current = _current;
+        if (current is null)
+        {
+            key = null;
+            return false;
+        }
+
+        var age = _time.GetUtcNow() - current.FetchedAt;
+        if (age > _refreshInterval)
+        {
+            RefreshInBackground();
+            if (age > _maxStaleness)
+            {
+                key = null;
+                return false;
+            }
+        }
+
+        return current.Keys.TryGetValue(keyId, out key);
+    }
+
+    internal async ValueTask<(RsaSigningKey? Key, TokenFailure Failure)> ResolveAsync(string keyId, CancellationToken cancellationToken)
+    {
+        if (TryGetKey(keyId, out var key))
+        {
+            return (key, TokenFailure.None);
+        }
+
+        Task<SigningKeySet?>? refresh = null;
+        lock (_gate)
+        {
+            var now = _time.GetUtcNow();
+            if (_refresh is { IsCompleted: false })
+            {
+                refresh = _refresh;
+            }
+            else if (_lastKidMissRefresh is null || now - _lastKidMissRefresh >= _kidMissInterval)
+            {
+                _lastKidMissRefresh = now;
+                KeyCacheLog.RefreshOnUnknownKid(_logger, JwksUri);
+                refresh = JoinOrStartRefresh();
+            }
+            else
+            {
+                KeyCacheLog.RefreshRateLimited(_logger, JwksUri, _kidMissInterval);
+            }
+        }
+
+        if (refresh is not null)
+        {
+            await refresh.WaitAsync(cancellationToken);
+        }
+
+        if (TryGetKey(keyId, out key))
+        {
+            return (key, TokenFailure.None);
+        }
+
+        return (null, IsUsable(_current) ? TokenFailure.KeyNotFound : TokenFailure.KeysUnavailable);
+    }
+
+    private bool IsUsable(SigningKeySet? set) => set is not null && _time.GetUtcNow() - set.FetchedAt <= _maxStaleness;
+
+    private void RefreshInBackground()
+    {
+        lock (_gate)
+        {
+            // Failures are handled inside the fetch, so nothing is left unobserved.
+            _ = JoinOrStartRefresh();
+        }
+    }
+
+    // Callers hold _gate. A completed task is never joined, so there is nothing to reset after a fetch.
+    private Task<SigningKeySet?> JoinOrStartRefresh()
+    {
+        if (_refresh is { IsCompleted: false } running)
+        {
+            return running;
+        }
+
+        _refresh = FetchAsync();
+        return _refresh;
+    }
+
+    private async Task<SigningKeySet?> FetchAsync()
+    {
+        // Yield so the fetch never runs under the caller's lock, and so a caller's cancellation cannot cancel
+        // a fetch that other callers share.
+        await Task.Yield();
+        Interlocked.Increment(ref _fetchCount);
+        try
+        {
+            using var timeout = new CancellationTokenSource(_timeout, _time);
+            var json = await DownloadAsync(timeout.Token);
+            var rejected = new List<string>();
+            var keys = JwksKeyReader.Read(json, rejected);
+            foreach (var reason in rejected)
+            {
+                KeyCacheLog.KeyRejected(_logger, JwksUri, reason);
+            }
+
+            if (keys.Count == 0)
+            {
+                throw new FormatException("the key set has no usable RS256 signing key");
+            }
+
+            var set = JwksKeyReader.ToSet(keys, _time.GetUtcNow());
+            _current = set;
+            KeyCacheLog.KeysFetched(_logger, JwksUri, keys.Count);
+            return set;
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or FormatException or IOException or InvalidOperationException)
+        {
+            var reason = e switch
+            {
+                OperationCanceledException => $"no complete response within {_timeout.TotalSeconds:0.###} s",
+                FormatException f => f.Message,
+                HttpRequestException h when h.StatusCode is not null => $"HTTP {(int)h.StatusCode}",
+                _ => e.Message,
+            };
+            _lastFailure = _time.GetUtcNow();
+            _lastError = reason;
+            KeyCacheLog.FetchFailed(_logger, JwksUri, reason);
+            return _current;
+        }
+    }
+
+    private async Task<string> DownloadAsync(CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, JwksUri);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        using var response = await _httpClientFactory().SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"HTTP {(int)response.StatusCode}", null, response.StatusCode);
+        }
+
+        if (response.Content.Headers.ContentLength > _maxBytes)
+        {
+            throw new FormatException($"the response is larger than {_maxBytes} bytes");
+        }
+
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var buffer = new byte[_maxBytes + 1];
+        var total = 0;
+        int read;
+        while ((read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken)) > 0)
+        {
+            total += read;
+            if (total > _maxBytes)
+            {
+                throw new FormatException($"the response is larger than {_maxBytes} bytes");
+            }
+        }
+
+        try
+        {
+            return new UTF8Encoding(false, true).GetString(buffer, 0, total);
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new FormatException("the response is not UTF-8 text", e);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace TokenVerifier.Keys;
+
+/// <summary>
+/// One <see cref="SigningKeyCache"/> per JWKS address, shared by every validator (and scheme) that trusts that pool, so a
+/// pool's keys are fetched once however many schemes accept it.
+/// </summary>
+public sealed class SigningKeyCacheRegistry
+{
+    /// <summary>The name of the <see cref="IHttpClientFactory"/> client used for JWKS requests.</summary>
+    public const string HttpClientName = "TokenVerifier.Jwks";
+
+    private readonly ConcurrentDictionary<Uri, SigningKeyCache> _caches = new();
+    private readonly Func<HttpClient> _httpClientFactory;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates a registry whose caches fetch with clients from <paramref name="httpClientFactory"/>.</summary>
+    /// <param name="httpClientFactory">Returns the client for one JWKS request.</param>
+    /// <param name="timeProvider">The clock for ages, refresh intervals and timeouts.</param>
+    /// <param name="loggerFactory">Where key cache events go.</param>
+    public SigningKeyCacheRegistry(Func<HttpClient> httpClientFactory, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(httpClientFactory);
+        _httpClientFactory = httpClientFactory;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(typeof(SigningKeyCache).FullName!);
+    }
+
+    /// <summary>Creates a registry that fetches through <see cref="IHttpClientFactory"/>'s named client <see cref="HttpClientName"/>.</summary>
+    /// <param name="httpClientFactory">The factory.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="loggerFactory">Where key cache events go.</param>
+    public SigningKeyCacheRegistry(IHttpClientFactory httpClientFactory, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+        : this(CreateClientFactory(httpClientFactory), timeProvider, loggerFactory)
+    {
+    }
+
+    /// <summary>The caches created so far.</summary>
+    public IReadOnlyCollection<SigningKeyCache> Caches => [.. _caches.Values];
+
+    /// <summary>The cache for <paramref name="jwksUri"/>; created with <paramref name="settings"/> on first use.</summary>
+    /// <param name="jwksUri">The JWKS address.</param>
+    /// <param name="settings">Refresh, staleness, timeout and size settings for a new cache.</param>
+    public SigningKeyCache GetOrAdd(Uri jwksUri, UserPoolValidationOptions settings)
+    {
+        ArgumentNullException.ThrowIfNull(jwksUri);
+        ArgumentNullException.ThrowIfNull(settings);
+        return _caches.GetOrAdd(jwksUri, uri => new SigningKeyCache(uri, settings, _httpClientFactory, _time, _logger));
+    }
+
+    private static Func<HttpClient> CreateClientFactory(IHttpClientFactory factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        return () => factory.CreateClient(HttpClientName);
+    }
+}

@@ -1,0 +1,18 @@
+namespace TokenVerifier.Keys;
+
+/// <summary>A point-in-time view of one key cache, for health checks and diagnostics.</summary>
+/// <param name="JwksUri">Where the keys come from.</param>
+/// <param name="State">Fresh, stale, expired or missing.</param>
+/// <param name="KeyCount">Accepted keys in the current set.</param>
+/// <param name="LastRefreshed">When the current set was fetched.</param>
+/// <param name="LastFailure">When the last fetch failed, if it did after the last success.</param>
+/// <param name="LastError">Why the last fetch failed.</param>
+/// <param name="FetchCount">JWKS requests made so far.</param>
+public sealed record SigningKeyCacheStatus(
+    Uri JwksUri,
+    KeySetState State,
+    int KeyCount,
+    DateTimeOffset? LastRefreshed,
+    DateTimeOffset? LastFailure,
+    string? LastError,
+    long FetchCount);

@@ -1,0 +1,169 @@
+using TokenVerifier.Validation;
+
+namespace TokenVerifier;
+
+/// <summary>
+/// What <see cref="UserPoolTokenValidator"/> accepts. The top-level pool settings describe the common single-pool case;
+/// <see cref="Pools"/> adds more pools. Binds from configuration (the <c>UserPool</c> section).
+/// </summary>
+public sealed class UserPoolValidationOptions
+{
+    /// <summary>The maximum accepted <see cref="ClockSkew"/>.</summary>
+    public static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(5);
+
+    /// <summary>Single-pool shorthand: the pool id (see <see cref="UserPoolOptions.UserPoolId"/>).</summary>
+    public string? UserPoolId { get; set; }
+
+    /// <summary>Single-pool shorthand: the region (see <see cref="UserPoolOptions.Region"/>).</summary>
+    public string? Region { get; set; }
+
+    /// <summary>Single-pool shorthand: accepted app client ids (see <see cref="UserPoolOptions.ClientIds"/>).</summary>
+    public IList<string> ClientIds { get; set; } = new List<string>();
+
+    /// <summary>Single-pool shorthand: accept every app client (see <see cref="UserPoolOptions.AllowAnyClient"/>).</summary>
+    public bool AllowAnyClient { get; set; }
+
+    /// <summary>Single-pool shorthand: issuer override (see <see cref="UserPoolOptions.Issuer"/>).</summary>
+    public string? Issuer { get; set; }
+
+    /// <summary>Single-pool shorthand: JWKS address override (see <see cref="UserPoolOptions.JwksUri"/>).</summary>
+    public string? JwksUri { get; set; }
+
+    /// <summary>Further pools whose tokens are accepted.</summary>
+    public IList<UserPoolOptions> Pools { get; set; } = new List<UserPoolOptions>();
+
+    /// <summary>Accepted <c>token_use</c> values (<c>access</c>, <c>id</c>). Empty means access tokens only.</summary>
+    public IList<string> TokenUse { get; set; } = new List<string>();
+
+    /// <summary>Tolerance for <c>exp</c> and <c>nbf</c>. Default zero; at most five minutes.</summary>
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Longest accepted token, in characters. Default 16 KiB.</summary>
+    public int MaxTokenLength { get; set; } = 16 * 1024;
+
+    /// <summary>Least time between two key-set refreshes caused by an unknown <c>kid</c>, per pool. Default 30 s.</summary>
+    public TimeSpan KidMissRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Age after which a key set is refreshed in the background while the cached one keeps serving. Default 1 h.</summary>
+    public TimeSpan KeyRefreshInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long the last good key set keeps serving when refreshes fail. Default 24 h.</summary>
+    public TimeSpan MaxStaleness { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Time limit of one JWKS fetch. Default 5 s.</summary>
+    public TimeSpan JwksTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Largest accepted JWKS response body, in bytes. Default 64 KiB (a Cognito key set is under 2 KiB).</summary>
+    public int JwksMaxResponseBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Authentication type of the identities created. The ASP.NET Core handler sets it to the scheme name.</summary>
+    public string AuthenticationType { get; set; } = "UserPool";
+
+    /// <summary>All configured pools: the top-level one (if <see cref="UserPoolId"/> is set) followed by <see cref="Pools"/>.</summary>
+    public IReadOnlyList<UserPoolOptions> GetAllPools()
+    {
+        var all = new List<UserPoolOptions>(Pools.Count + 1);
+        if (!string.IsNullOrWhiteSpace(UserPoolId) || !string.IsNullOrWhiteSpace(Issuer) || ClientIds.Count > 0)
+        {
+            all.Add(new UserPoolOptions
+            {
+                UserPoolId = UserPoolId,
+                Region = Region,
+                ClientIds = ClientIds,
+                AllowAnyClient = AllowAnyClient,
+                Issuer = Issuer,
+                JwksUri = JwksUri,
+            });
+        }
+
+        foreach (var pool in Pools)
+        {
+            all.Add(pool);
+        }
+
+        return all;
+    }
+
+    /// <summary>The accepted <c>token_use</c> values, applying the access-only default.</summary>
+    public IReadOnlyList<string> GetTokenUses() => TokenUse.Count == 0 ? [TokenUses.Access] : [.. TokenUse];
+
+    /// <summary>Checks the options; returns one clear message per problem (empty when valid).</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        var pools = GetAllPools();
+        if (pools.Count == 0)
+        {
+            errors.Add("No user pool is configured: set UserPoolId (and ClientIds), or add entries to Pools.");
+        }
+
+        // The top-level pool, when present, comes first and is reported as "UserPool"; the rest by their index in Pools.
+        var topLevel = pools.Count - Pools.Count;
+        for (var i = 0; i < pools.Count; i++)
+        {
+            pools[i].Validate(i < topLevel ? "UserPool" : $"Pools[{i - topLevel}]", errors);
+        }
+
+        var issuers = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var pool in pools)
+        {
+            if (string.IsNullOrWhiteSpace(pool.UserPoolId) && string.IsNullOrWhiteSpace(pool.Issuer))
+            {
+                continue;
+            }
+
+            foreach (var issuer in pool.GetIssuers())
+            {
+                if (!issuers.Add(issuer))
+                {
+                    errors.Add($"The issuer '{issuer}' is configured twice; each pool must appear once.");
+                }
+            }
+        }
+
+        foreach (var use in TokenUse)
+        {
+            if (use is not (TokenUses.Access or TokenUses.Id))
+            {
+                errors.Add($"TokenUse '{use}' is not valid; use 'access' and/or 'id'.");
+            }
+        }
+
+        if (ClockSkew < TimeSpan.Zero || ClockSkew > MaxClockSkew)
+        {
+            errors.Add($"ClockSkew must be between 0 and {MaxClockSkew.TotalMinutes} minutes.");
+        }
+
+        if (MaxTokenLength < 512)
+        {
+            errors.Add("MaxTokenLength must be at least 512 characters.");
+        }
+
+        if (KidMissRefreshInterval < TimeSpan.Zero)
+        {
+            errors.Add("KidMissRefreshInterval must not be negative.");
+        }
+
+        if (KeyRefreshInterval <= TimeSpan.Zero || MaxStaleness < KeyRefreshInterval)
+        {
+            errors.Add("KeyRefreshInterval must be positive and no longer than MaxStaleness.");
+        }
+
+        if (JwksTimeout <= TimeSpan.Zero)
+        {
+            errors.Add("JwksTimeout must be positive.");
+        }
+
+        if (JwksMaxResponseBytes < 1024)
+        {
+            errors.Add("JwksMaxResponseBytes must be at least 1024.");
+        }
+
+        if (string.IsNullOrWhiteSpace(AuthenticationType))
+        {
+            errors.Add("AuthenticationType must not be empty.");
+        }
+
+        return errors;
+    }
+}

@@ -1,0 +1,8 @@
+namespace TokenVerifier.Validation;
+
+internal enum NumericDateState
+{
+    Missing = 0,
+    Present,
+    Invalid,
+}

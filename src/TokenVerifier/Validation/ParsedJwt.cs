@@ -1,0 +1,29 @@
+namespace TokenVerifier.Validation;
+
+/// <summary>What the parser read from a structurally sound token, before any trust decision.</summary>
+internal sealed class ParsedJwt
+{
+    public string? Algorithm;
+    public bool AlgorithmIsString;
+    public string? KeyId;
+    public bool HasCritical;
+
+    public string? Issuer;
+    public string? TokenUse;
+    public string? ClientId;
+    public List<string>? Audiences;
+    public string? Username;
+    public string? CognitoUsername;
+
+    /// <summary>The first claim whose JSON type was wrong; reported only after the signature verified.</summary>
+    public string? InvalidClaim;
+
+    public NumericDate Expiration;
+    public NumericDate IssuedAt;
+    public NumericDate NotBefore;
+
+    /// <summary>Length of <c>header.payload</c>, the signing input.</summary>
+    public int SignedLength;
+
+    public readonly UserPoolToken Token = new();
+}

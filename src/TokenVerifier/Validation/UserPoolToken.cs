@@ -1,0 +1,66 @@
+using System.Security.Claims;
+using TokenVerifier.Claims;
+
+namespace TokenVerifier.Validation;
+
+/// <summary>A validated Cognito user-pool token: the facts the checks used, plus every claim under its original name.</summary>
+public sealed class UserPoolToken
+{
+    internal UserPoolToken()
+    {
+    }
+
+    /// <summary><c>access</c> or <c>id</c>.</summary>
+    public string TokenUse { get; internal set; } = "";
+
+    /// <summary>The <c>iss</c> claim.</summary>
+    public string Issuer { get; internal set; } = "";
+
+    /// <summary>The header <c>kid</c>: the key that signed the token.</summary>
+    public string KeyId { get; internal set; } = "";
+
+    /// <summary>The <c>sub</c> claim.</summary>
+    public string? Subject { get; internal set; }
+
+    /// <summary><c>username</c> (access token) or <c>cognito:username</c> (ID token).</summary>
+    public string? Username { get; internal set; }
+
+    /// <summary>The app client: <c>client_id</c> (access token) or the matching <c>aud</c> (ID token).</summary>
+    public string? ClientId { get; internal set; }
+
+    /// <summary>The <c>jti</c> claim.</summary>
+    public string? TokenId { get; internal set; }
+
+    /// <summary>The <c>origin_jti</c> claim: the sign-in this token descends from.</summary>
+    public string? OriginTokenId { get; internal set; }
+
+    /// <summary>When the token expires (<c>exp</c>).</summary>
+    public DateTimeOffset ExpiresAt { get; internal set; }
+
+    /// <summary>When the token was issued (<c>iat</c>).</summary>
+    public DateTimeOffset IssuedAt { get; internal set; }
+
+    /// <summary>The groups of <c>cognito:groups</c>.</summary>
+    public IReadOnlyList<string> Groups { get; internal set; } = [];
+
+    /// <summary>The scopes of the space-separated <c>scope</c> claim.</summary>
+    public IReadOnlyList<string> Scopes { get; internal set; } = [];
+
+    internal List<ClaimData> Claims { get; } = new(24);
+
+    /// <summary>Builds a new identity from the token's claims; each call returns new objects, so callers may change them freely.</summary>
+    /// <param name="authenticationType">The identity's authentication type (the scheme name).</param>
+    public ClaimsIdentity CreateIdentity(string authenticationType)
+    {
+        var nameType = TokenUse == TokenUses.Id ? UserPoolClaimTypes.CognitoUsername : UserPoolClaimTypes.Username;
+        var identity = new ClaimsIdentity(authenticationType, nameType, UserPoolClaimTypes.Groups);
+        var claims = Claims;
+        for (var i = 0; i < claims.Count; i++)
+        {
+            var c = claims[i];
+            identity.AddClaim(new Claim(c.Type, c.Value, c.ValueType, Issuer, Issuer, identity));
+        }
+
+        return identity;
+    }
+}

@@ -1,0 +1,289 @@
+using System.Buffers;
+using System.Collections.Frozen;
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using TokenVerifier.Claims;
+using TokenVerifier.Keys;
+
+namespace TokenVerifier.Validation;
+
+/// <summary>
+/// Validates Cognito user-pool tokens: format, header, issuer (before any key lookup), key, RS256 signature, time,
+/// <c>token_use</c> and app client, then builds the claims identity. Never throws for a bad token: the result says why.
+/// Thread-safe; create one per configuration and reuse it.
+/// </summary>
+public sealed class UserPoolTokenValidator
+{
+    private const string RequiredAlgorithm = "RS256";
+
+    // Covers RSA moduli up to 8192 bits without touching the heap.
+    private const int MaxSignatureBytes = 1024;
+    private const int StackSigningInput = 2048;
+
+    private readonly FrozenDictionary<string, TrustedPool> _poolsByIssuer;
+    private readonly bool _acceptAccess;
+    private readonly bool _acceptId;
+    private readonly double _skewSeconds;
+    private readonly int _maxTokenLength;
+    private readonly string _authenticationType;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates a validator whose key caches come from <paramref name="keyCaches"/> (shared with other validators).</summary>
+    /// <param name="options">What to accept; validated here.</param>
+    /// <param name="keyCaches">Where the pools' key caches live.</param>
+    /// <param name="timeProvider">The clock for <c>exp</c>/<c>nbf</c>. Default: the system clock.</param>
+    /// <param name="logger">Where rejections are logged (never with the token).</param>
+    /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
+    public UserPoolTokenValidator(UserPoolValidationOptions options, SigningKeyCacheRegistry keyCaches, TimeProvider? timeProvider = null, ILogger<UserPoolTokenValidator>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(keyCaches);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid user pool options: " + string.Join(" ", errors), nameof(options));
+        }
+
+        var pools = new Dictionary<string, TrustedPool>(StringComparer.Ordinal);
+        var caches = new List<SigningKeyCache>();
+        foreach (var pool in options.GetAllPools())
+        {
+            var cache = keyCaches.GetOrAdd(pool.GetJwksUri(), options);
+            if (!caches.Contains(cache))
+            {
+                caches.Add(cache);
+            }
+
+            var trusted = new TrustedPool(pool, cache);
+            foreach (var issuer in pool.GetIssuers())
+            {
+                pools.Add(issuer, trusted);
+            }
+        }
+
+        _poolsByIssuer = pools.ToFrozenDictionary(StringComparer.Ordinal);
+        KeyCaches = caches;
+        var uses = options.GetTokenUses();
+        _acceptAccess = uses.Contains(TokenUses.Access);
+        _acceptId = uses.Contains(TokenUses.Id);
+        _skewSeconds = options.ClockSkew.TotalSeconds;
+        _maxTokenLength = options.MaxTokenLength;
+        _authenticationType = options.AuthenticationType;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+    }
+
+    /// <summary>The key caches of the configured pools, for warm-up and health checks.</summary>
+    public IReadOnlyList<SigningKeyCache> KeyCaches { get; }
+
+    /// <summary>The issuers accepted, in both Cognito forms (or the configured overrides).</summary>
+    public IEnumerable<string> Issuers => _poolsByIssuer.Keys;
+
+    /// <summary>Validates <paramref name="token"/>. Completes synchronously unless the pool's keys must be fetched.</summary>
+    /// <param name="token">The compact JWT, without the <c>Bearer </c> prefix.</param>
+    /// <param name="cancellationToken">Cancels waiting for a key fetch (the fetch itself goes on for other callers).</param>
+    public ValueTask<UserPoolValidationResult> ValidateAsync(string token, CancellationToken cancellationToken = default)
+    {
+        var failure = JwtReader.TryRead(token, _maxTokenLength, out var jwt, out var error);
+        if (failure != TokenFailure.None)
+        {
+            return new(Reject(failure, error!));
+        }
+
+        if (!string.Equals(jwt!.Algorithm, RequiredAlgorithm, StringComparison.Ordinal))
+        {
+            return new(Reject(TokenFailure.UnsupportedAlgorithm, "The token's algorithm is not allowed; only RS256 is accepted."));
+        }
+
+        if (string.IsNullOrEmpty(jwt.KeyId))
+        {
+            return new(Reject(TokenFailure.MissingKeyId, "The token header has no key id (kid)."));
+        }
+
+        if (jwt.HasCritical)
+        {
+            return new(Reject(TokenFailure.UnsupportedHeader, "The token header has a 'crit' parameter, which is not supported."));
+        }
+
+        if (jwt.Issuer is null)
+        {
+            return new(Reject(TokenFailure.UnknownIssuer, "The token has no 'iss' claim, or it is not a string."));
+        }
+
+        // The issuer decides which key set is consulted, so a forged issuer never causes a fetch.
+        if (!_poolsByIssuer.TryGetValue(jwt.Issuer, out var pool))
+        {
+            return new(Reject(TokenFailure.UnknownIssuer, "The token's issuer is not a configured user pool."));
+        }
+
+        if (pool.Keys.TryGetKey(jwt.KeyId, out var key))
+        {
+            return new(Finish(token, jwt, pool, key!));
+        }
+
+        return ResolveKeyThenFinishAsync(token, jwt, pool, cancellationToken);
+    }
+
+    private async ValueTask<UserPoolValidationResult> ResolveKeyThenFinishAsync(string token, ParsedJwt jwt, TrustedPool pool, CancellationToken cancellationToken)
+    {
+        var (key, failure) = await pool.Keys.ResolveAsync(jwt.KeyId!, cancellationToken);
+        if (key is null)
+        {
+            return failure == TokenFailure.KeyNotFound
+                ? Reject(failure, "The token's signing key (kid) is not in the user pool's key set.")
+                : Reject(failure, "The user pool's signing keys are unavailable.");
+        }
+
+        return Finish(token, jwt, pool, key);
+    }
+
+    private UserPoolValidationResult Finish(string token, ParsedJwt jwt, TrustedPool pool, RsaSigningKey key)
+    {
+        if (!VerifySignature(token, jwt.SignedLength, key))
+        {
+            return Reject(TokenFailure.InvalidSignature, "The token's signature is invalid.");
+        }
+
+        if (jwt.InvalidClaim is not null)
+        {
+            return Reject(TokenFailure.InvalidClaim, $"The token's '{jwt.InvalidClaim}' claim has the wrong type or an out-of-range value.");
+        }
+
+        var failure = CheckTime(jwt, out var error)
+            ?? CheckTokenUseAndClient(jwt, pool, out error);
+        if (failure is { } f)
+        {
+            return Reject(f, error!);
+        }
+
+        var validated = jwt.Token;
+        validated.Issuer = jwt.Issuer!;
+        validated.KeyId = key.KeyId;
+        validated.TokenUse = jwt.TokenUse!;
+        validated.Username = jwt.TokenUse == TokenUses.Id ? jwt.CognitoUsername : jwt.Username;
+        validated.ExpiresAt = jwt.Expiration.ToDateTimeOffset();
+        validated.IssuedAt = jwt.IssuedAt.ToDateTimeOffset();
+        ValidationLog.Accepted(_logger, validated.TokenUse, validated.ClientId);
+        return UserPoolValidationResult.Success(validated, validated.CreateIdentity(_authenticationType));
+    }
+
+    private TokenFailure? CheckTime(ParsedJwt jwt, out string? error)
+    {
+        error = null;
+        if (jwt.Expiration.State != NumericDateState.Present)
+        {
+            error = "The token has no 'exp' claim.";
+            return TokenFailure.MissingClaim;
+        }
+
+        if (jwt.IssuedAt.State != NumericDateState.Present)
+        {
+            error = "The token has no 'iat' claim.";
+            return TokenFailure.MissingClaim;
+        }
+
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
+        if (now >= jwt.Expiration.Seconds + _skewSeconds)
+        {
+            error = string.Create(CultureInfo.InvariantCulture, $"The token expired at {jwt.Expiration.ToDateTimeOffset():yyyy-MM-dd'T'HH:mm:ss'Z'}.");
+            return TokenFailure.Expired;
+        }
+
+        if (jwt.NotBefore.State == NumericDateState.Present && jwt.NotBefore.Seconds > now + _skewSeconds)
+        {
+            error = string.Create(CultureInfo.InvariantCulture, $"The token is not valid before {jwt.NotBefore.ToDateTimeOffset():yyyy-MM-dd'T'HH:mm:ss'Z'}.");
+            return TokenFailure.NotYetValid;
+        }
+
+        return null;
+    }
+
+    private TokenFailure? CheckTokenUseAndClient(ParsedJwt jwt, TrustedPool pool, out string? error)
+    {
+        error = null;
+        switch (jwt.TokenUse)
+        {
+            case null:
+                error = "The token has no 'token_use' claim.";
+                return TokenFailure.MissingClaim;
+            case TokenUses.Access when _acceptAccess:
+                if (jwt.ClientId is null)
+                {
+                    error = "The access token has no 'client_id' claim.";
+                    return TokenFailure.MissingClaim;
+                }
+
+                if (!pool.AllowsClient(jwt.ClientId))
+                {
+                    error = "The token was issued to an app client that is not allowed.";
+                    return TokenFailure.InvalidClient;
+                }
+
+                jwt.Token.ClientId = jwt.ClientId;
+                return null;
+            case TokenUses.Id when _acceptId:
+                if (jwt.Audiences is null || jwt.Audiences.Count == 0)
+                {
+                    error = "The ID token has no 'aud' claim.";
+                    return TokenFailure.MissingClaim;
+                }
+
+                foreach (var audience in jwt.Audiences)
+                {
+                    if (pool.AllowsClient(audience))
+                    {
+                        jwt.Token.ClientId = audience;
+                        return null;
+                    }
+                }
+
+                error = "The token was issued to an app client that is not allowed.";
+                return TokenFailure.InvalidClient;
+            case TokenUses.Access:
+                error = "The token is an access token, but only ID tokens are accepted.";
+                return TokenFailure.InvalidTokenUse;
+            case TokenUses.Id:
+                error = "The token is an ID token, but only access tokens are accepted.";
+                return TokenFailure.InvalidTokenUse;
+            default:
+                error = "The token's 'token_use' is neither 'access' nor 'id'.";
+                return TokenFailure.InvalidTokenUse;
+        }
+    }
+
+    private static bool VerifySignature(string token, int signedLength, RsaSigningKey key)
+    {
+        Span<byte> signature = stackalloc byte[MaxSignatureBytes];
+        if (!JwtReader.TryDecodeSignature(token.AsSpan(signedLength + 1), signature, out var signatureLength))
+        {
+            return false;
+        }
+
+        byte[]? rented = null;
+        var signedData = signedLength <= StackSigningInput
+            ? stackalloc byte[StackSigningInput]
+            : (rented = ArrayPool<byte>.Shared.Rent(signedLength));
+        try
+        {
+            // The reader admitted only base64url characters and dots, so ASCII encoding is exact.
+            var written = Encoding.ASCII.GetBytes(token.AsSpan(0, signedLength), signedData);
+            return key.Verify(signedData[..written], signature[..signatureLength]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private UserPoolValidationResult Reject(TokenFailure failure, string message)
+    {
+        ValidationLog.Rejected(_logger, failure, message);
+        return UserPoolValidationResult.Fail(failure, message);
+    }
+}
