@@ -1,0 +1,147 @@
+using System.Security.Claims;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using TokenVerifier.AspNetCore.Events;
+
+namespace TokenVerifier.AspNetCore.Authentication;
+
+/// <summary>
+/// Authenticates requests carrying <c>Authorization: Bearer &lt;user-pool token&gt;</c>. Modelled on <c>JwtBearerHandler</c>:
+/// the same events, an RFC 6750 challenge naming the failure, 403 for an authenticated caller who fails authorization.
+/// </summary>
+public sealed class UserPoolAuthenticationHandler : AuthenticationHandler<UserPoolAuthenticationOptions>
+{
+    private const string BearerPrefix = "Bearer ";
+
+    private readonly UserPoolValidators _validators;
+
+    /// <summary>Created by the authentication system.</summary>
+    /// <param name="options">The schemes' options.</param>
+    /// <param name="logger">The logger factory.</param>
+    /// <param name="encoder">The URL encoder.</param>
+    /// <param name="validators">The per-scheme validators.</param>
+    public UserPoolAuthenticationHandler(IOptionsMonitor<UserPoolAuthenticationOptions> options, ILoggerFactory logger, UrlEncoder encoder, UserPoolValidators validators)
+        : base(options, logger, encoder)
+    {
+        _validators = validators;
+    }
+
+    private new UserPoolEvents Events => (UserPoolEvents)base.Events!;
+
+    /// <inheritdoc />
+    protected override Task<object> CreateEventsAsync() => Task.FromResult<object>(new UserPoolEvents());
+
+    /// <inheritdoc />
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var messageReceived = new UserPoolMessageReceivedContext(Context, Scheme, Options);
+        await Events.MessageReceived(messageReceived);
+        if (messageReceived.Result is not null)
+        {
+            return messageReceived.Result;
+        }
+
+        var token = messageReceived.Token ?? ReadBearerToken();
+        if (string.IsNullOrEmpty(token))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var result = await _validators.Get(Scheme.Name).ValidateAsync(token, Context.RequestAborted);
+        if (!result.IsValid)
+        {
+            var failed = new UserPoolAuthenticationFailedContext(Context, Scheme, Options, new UserPoolAuthenticationException(result.Failure, result.FailureMessage!));
+            await Events.AuthenticationFailed(failed);
+            return failed.Result ?? AuthenticateResult.Fail(failed.Exception);
+        }
+
+        var validated = new UserPoolTokenValidatedContext(Context, Scheme, Options, result.Token!)
+        {
+            Principal = new ClaimsPrincipal(result.Identity!),
+        };
+        await Events.TokenValidated(validated);
+        if (validated.Result is not null)
+        {
+            return validated.Result;
+        }
+
+        validated.Success();
+        return validated.Result!;
+    }
+
+    /// <inheritdoc />
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var authenticated = await HandleAuthenticateOnceSafeAsync();
+        var challenge = new UserPoolChallengeContext(Context, Scheme, Options, properties)
+        {
+            AuthenticateFailure = authenticated.Failure,
+        };
+
+        if (authenticated.Failure is not null)
+        {
+            challenge.Error = "invalid_token";
+            challenge.ErrorDescription = Options.IncludeErrorDetails ? authenticated.Failure.Message : null;
+        }
+
+        await Events.Challenge(challenge);
+        if (challenge.Handled)
+        {
+            return;
+        }
+
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.Append(HeaderNames.WWWAuthenticate, BuildChallenge(challenge));
+    }
+
+    /// <inheritdoc />
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        var forbidden = new UserPoolForbiddenContext(Context, Scheme, Options);
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        await Events.Forbidden(forbidden);
+    }
+
+    private string? ReadBearerToken()
+    {
+        string? authorization = Request.Headers.Authorization;
+        if (authorization is null || !authorization.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        return authorization[BearerPrefix.Length..].Trim();
+    }
+
+    private string BuildChallenge(UserPoolChallengeContext challenge)
+    {
+        if (Options.Realm is null && challenge.Error is null && challenge.ErrorDescription is null)
+        {
+            return "Bearer";
+        }
+
+        var header = new StringBuilder("Bearer");
+        var separator = " ";
+        void Add(string name, string? value)
+        {
+            if (value is null)
+            {
+                return;
+            }
+
+            // Quoted-string per RFC 7235; our messages have no quotes, but event handlers may set any text.
+            header.Append(separator).Append(name).Append("=\"").Append(value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)).Append('"');
+            separator = ", ";
+        }
+
+        Add("realm", Options.Realm);
+        Add("error", challenge.Error);
+        Add("error_description", challenge.ErrorDescription);
+        return header.ToString();
+    }
+}

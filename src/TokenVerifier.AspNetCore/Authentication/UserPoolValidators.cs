@@ -1,0 +1,38 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TokenVerifier.Keys;
+using TokenVerifier.Validation;
+
+namespace TokenVerifier.AspNetCore.Authentication;
+
+/// <summary>
+/// The validator of each user-pool scheme, built once from the scheme's options. Use it to validate tokens that do not
+/// arrive in an Authorization header (web sockets, queues) with exactly the rules of the scheme.
+/// </summary>
+public sealed class UserPoolValidators
+{
+    private readonly ConcurrentDictionary<string, UserPoolTokenValidator> _validators = new(StringComparer.Ordinal);
+    private readonly IOptionsMonitor<UserPoolAuthenticationOptions> _options;
+    private readonly SigningKeyCacheRegistry _keyCaches;
+    private readonly TimeProvider _time;
+    private readonly ILogger<UserPoolTokenValidator> _logger;
+
+    /// <summary>Created by dependency injection.</summary>
+    /// <param name="options">The schemes' options.</param>
+    /// <param name="keyCaches">The shared key caches.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="logger">The validators' logger.</param>
+    public UserPoolValidators(IOptionsMonitor<UserPoolAuthenticationOptions> options, SigningKeyCacheRegistry keyCaches, TimeProvider timeProvider, ILogger<UserPoolTokenValidator> logger)
+    {
+        _options = options;
+        _keyCaches = keyCaches;
+        _time = timeProvider;
+        _logger = logger;
+    }
+
+    /// <summary>The validator of <paramref name="scheme"/>.</summary>
+    /// <param name="scheme">A scheme added with <c>AddUserPool</c>.</param>
+    public UserPoolTokenValidator Get(string scheme = UserPoolAuthenticationDefaults.AuthenticationScheme) =>
+        _validators.GetOrAdd(scheme, name => new UserPoolTokenValidator(_options.Get(name).Validation, _keyCaches, _time, _logger));
+}

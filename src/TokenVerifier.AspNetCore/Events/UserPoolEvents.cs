@@ -1,0 +1,40 @@
+namespace TokenVerifier.AspNetCore.Events;
+
+/// <summary>Callbacks of the user-pool handler, in the style of <c>JwtBearerEvents</c>. Set the delegates or derive and override.</summary>
+public class UserPoolEvents
+{
+    /// <summary>Before the token is read.</summary>
+    public Func<UserPoolMessageReceivedContext, Task> OnMessageReceived { get; set; } = _ => Task.CompletedTask;
+
+    /// <summary>After a token passed every check.</summary>
+    public Func<UserPoolTokenValidatedContext, Task> OnTokenValidated { get; set; } = _ => Task.CompletedTask;
+
+    /// <summary>After a token was rejected.</summary>
+    public Func<UserPoolAuthenticationFailedContext, Task> OnAuthenticationFailed { get; set; } = _ => Task.CompletedTask;
+
+    /// <summary>Before the 401 challenge is written.</summary>
+    public Func<UserPoolChallengeContext, Task> OnChallenge { get; set; } = _ => Task.CompletedTask;
+
+    /// <summary>Before the 403 response is written.</summary>
+    public Func<UserPoolForbiddenContext, Task> OnForbidden { get; set; } = _ => Task.CompletedTask;
+
+    /// <summary>Invokes <see cref="OnMessageReceived"/>.</summary>
+    /// <param name="context">The event's context.</param>
+    public virtual Task MessageReceived(UserPoolMessageReceivedContext context) => OnMessageReceived(context);
+
+    /// <summary>Invokes <see cref="OnTokenValidated"/>.</summary>
+    /// <param name="context">The event's context.</param>
+    public virtual Task TokenValidated(UserPoolTokenValidatedContext context) => OnTokenValidated(context);
+
+    /// <summary>Invokes <see cref="OnAuthenticationFailed"/>.</summary>
+    /// <param name="context">The event's context.</param>
+    public virtual Task AuthenticationFailed(UserPoolAuthenticationFailedContext context) => OnAuthenticationFailed(context);
+
+    /// <summary>Invokes <see cref="OnChallenge"/>.</summary>
+    /// <param name="context">The event's context.</param>
+    public virtual Task Challenge(UserPoolChallengeContext context) => OnChallenge(context);
+
+    /// <summary>Invokes <see cref="OnForbidden"/>.</summary>
+    /// <param name="context">The event's context.</param>
+    public virtual Task Forbidden(UserPoolForbiddenContext context) => OnForbidden(context);
+}

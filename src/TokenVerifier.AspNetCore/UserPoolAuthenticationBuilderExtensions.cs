@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TokenVerifier.AspNetCore.Authentication;
+using TokenVerifier.Keys;
+
+namespace TokenVerifier.AspNetCore;
+
+/// <summary>Adds user-pool schemes to an <see cref="AuthenticationBuilder"/>.</summary>
+public static class UserPoolAuthenticationBuilderExtensions
+{
+    /// <summary>Adds the <c>UserPool</c> scheme.</summary>
+    /// <param name="builder">The authentication builder.</param>
+    /// <param name="configure">Sets the pools, clients and token uses.</param>
+    public static AuthenticationBuilder AddUserPool(this AuthenticationBuilder builder, Action<UserPoolAuthenticationOptions> configure) =>
+        builder.AddUserPool(UserPoolAuthenticationDefaults.AuthenticationScheme, configure);
+
+    /// <summary>Adds a user-pool scheme named <paramref name="scheme"/>. Several schemes may share pools; their keys are fetched once.</summary>
+    /// <param name="builder">The authentication builder.</param>
+    /// <param name="scheme">The scheme name.</param>
+    /// <param name="configure">Sets the pools, clients and token uses.</param>
+    public static AuthenticationBuilder AddUserPool(this AuthenticationBuilder builder, string scheme, Action<UserPoolAuthenticationOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(scheme);
+        ArgumentNullException.ThrowIfNull(configure);
+
+        var services = builder.Services;
+        services.AddHttpClient(SigningKeyCacheRegistry.HttpClientName);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new SigningKeyCacheRegistry(
+            sp.GetRequiredService<IHttpClientFactory>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>()));
+        services.TryAddSingleton<UserPoolValidators>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UserPoolAuthenticationOptions>, UserPoolOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KeyCacheWarmup>());
+        SchemesOf(services).Add(scheme);
+
+        services.AddOptions<UserPoolAuthenticationOptions>(scheme).ValidateOnStart();
+        services.PostConfigure<UserPoolAuthenticationOptions>(scheme, o => o.Validation.AuthenticationType = scheme);
+        return builder.AddScheme<UserPoolAuthenticationOptions, UserPoolAuthenticationHandler>(scheme, displayName: null, configure);
+    }
+
+    // The scheme list is filled while services are registered, before a provider exists, so it is registered as an instance.
+    private static UserPoolSchemes SchemesOf(IServiceCollection services)
+    {
+        foreach (var descriptor in services)
+        {
+            if (descriptor.ServiceType == typeof(UserPoolSchemes) && descriptor.ImplementationInstance is UserPoolSchemes existing)
+            {
+                return existing;
+            }
+        }
+
+        var schemes = new UserPoolSchemes();
+        services.AddSingleton(schemes);
+        return schemes;
+    }
+}

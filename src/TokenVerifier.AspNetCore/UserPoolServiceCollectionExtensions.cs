@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using TokenVerifier.AspNetCore.Authentication;
+
+namespace TokenVerifier.AspNetCore;
+
+/// <summary>The one-line set-up: <c>builder.Services.AddUserPoolAuth(builder.Configuration)</c>.</summary>
+public static class UserPoolServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds user-pool authentication as the default scheme, bound from the <c>UserPool</c> configuration section
+    /// (pools, clients, token uses, named policies under <c>Policies</c>), plus authorization.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The application configuration (or the section itself).</param>
+    /// <param name="sectionName">The section to bind. Default <c>UserPool</c>.</param>
+    public static AuthenticationBuilder AddUserPoolAuth(this IServiceCollection services, IConfiguration configuration, string sectionName = UserPoolAuthenticationDefaults.ConfigurationSection)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration is IConfigurationSection s && s.Key == sectionName ? s : configuration.GetSection(sectionName);
+        var builder = services.AddUserPoolAuth(options =>
+        {
+            section.Bind(options.Validation);
+            BindHandlerSettings(section, options);
+        });
+        return builder;
+    }
+
+    // Only these two handler settings come from configuration; events and the clock are code-only, so binding the
+    // whole options object would reach into types that cannot be bound.
+    private static void BindHandlerSettings(IConfigurationSection section, UserPoolAuthenticationOptions options)
+    {
+        var includeErrorDetails = section[nameof(UserPoolAuthenticationOptions.IncludeErrorDetails)];
+        if (includeErrorDetails is not null)
+        {
+            options.IncludeErrorDetails = bool.TryParse(includeErrorDetails, out var include)
+                ? include
+                : throw new InvalidOperationException($"{section.Path}:IncludeErrorDetails must be true or false.");
+        }
+
+        options.Realm = section[nameof(UserPoolAuthenticationOptions.Realm)] ?? options.Realm;
+    }
+
+    /// <summary>Adds user-pool authentication as the default scheme, configured in code, plus authorization.</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Sets the pools, clients and token uses.</param>
+    public static AuthenticationBuilder AddUserPoolAuth(this IServiceCollection services, Action<UserPoolAuthenticationOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddAuthorization();
+        return services
+            .AddAuthentication(UserPoolAuthenticationDefaults.AuthenticationScheme)
+            .AddUserPool(UserPoolAuthenticationDefaults.AuthenticationScheme, configure);
+    }
+}
