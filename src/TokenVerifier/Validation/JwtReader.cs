@@ -75,13 +75,15 @@ internal static class JwtReader
         var header = token.AsSpan(0, firstDot);
         var payload = token.AsSpan(firstDot + 1, secondDot - firstDot - 1);
         var signature = token.AsSpan(secondDot + 1);
-        if (header.IsEmpty || payload.IsEmpty || signature.IsEmpty)
+        // An empty signature is read, so that an unsigned "alg: none" token is reported as the algorithm it claims;
+        // it can never verify.
+        if (header.IsEmpty || payload.IsEmpty)
         {
-            error = "The token has an empty segment.";
+            error = "The token has an empty header or payload segment.";
             return TokenFailure.Malformed;
         }
 
-        if (!IsCanonical(header) || !IsCanonical(payload) || !IsCanonical(signature))
+        if (!IsCanonical(header) || !IsCanonical(payload) || (!signature.IsEmpty && !IsCanonical(signature)))
         {
             error = "The token has a segment that is not canonical base64url.";
             return TokenFailure.Malformed;
@@ -119,7 +121,8 @@ internal static class JwtReader
     public static bool TryDecodeSignature(ReadOnlySpan<char> segment, Span<byte> destination, out int written)
     {
         written = 0;
-        return Base64Url.GetMaxDecodedLength(segment.Length) <= destination.Length
+        return !segment.IsEmpty
+            && Base64Url.GetMaxDecodedLength(segment.Length) <= destination.Length
             && Base64Url.TryDecodeFromChars(segment, destination, out written);
     }
 
