@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Time.Testing;
+using TokenVerifier.Keys;
+using TokenVerifier.Testing;
+using TokenVerifier.Tests.Network;
+using TokenVerifier.Validation;
+
+namespace TokenVerifier.Tests.Validation;
+
+/// <summary>A real signing pool, a validator that trusts it, a fake clock both share, and a counter on the JWKS traffic.</summary>
+internal sealed class TestPool : IDisposable
+{
+    public static readonly DateTimeOffset Start = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+
+    public TestPool(Action<UserPoolValidationOptions>? configure = null, string poolId = "us-east-1_TestPool1")
+    {
+        Time = new FakeTimeProvider(Start);
+        Pool = new LocalUserPool(poolId, timeProvider: Time);
+        Network = new CountingHandler(Pool.CreateJwksHandler());
+        var client = new HttpClient(Network);
+        Registry = new SigningKeyCacheRegistry(() => client, Time);
+        Options = new UserPoolValidationOptions { UserPoolId = Pool.UserPoolId };
+        Options.ClientIds.Add(Pool.DefaultClientId);
+        configure?.Invoke(Options);
+        Validator = new UserPoolTokenValidator(Options, Registry, Time);
+    }
+
+    public FakeTimeProvider Time { get; }
+
+    public LocalUserPool Pool { get; }
+
+    public CountingHandler Network { get; }
+
+    public SigningKeyCacheRegistry Registry { get; }
+
+    public UserPoolValidationOptions Options { get; }
+
+    public UserPoolTokenValidator Validator { get; }
+
+    public SigningKeyCache Keys => Validator.KeyCaches[0];
+
+    public async Task<UserPoolValidationResult> ValidateAsync(string token) => await Validator.ValidateAsync(token);
+
+    public async Task<TokenFailure> FailureOfAsync(string token) => (await Validator.ValidateAsync(token)).Failure;
+
+    public void Dispose()
+    {
+        Network.Dispose();
+        Pool.Dispose();
+    }
+}
