@@ -60,9 +60,8 @@ public sealed class RejectionTests : IDisposable
     [Fact]
     public async Task A_non_canonical_base64url_segment_is_malformed()
     {
-        // "e30" is "{}"; "e31" decodes to the same bytes with a stray low bit set.
-        var header = LocalUserPool.Base64UrlEncode(System.Text.Encoding.UTF8.GetBytes(RawTokens.Header(_t)));
-        Assert.Equal(2, header.Length % 4 == 2 ? 2 : header.Length % 4 == 3 ? 2 : 2);
+        // The last character of a 342-character signature carries 4 unused bits; setting one decodes to the same
+        // bytes, so a lenient decoder would accept two spellings of one token.
         var token = _t.Pool.MintAccessToken();
         var parts = token.Split('.');
         var last = parts[2][^1];
