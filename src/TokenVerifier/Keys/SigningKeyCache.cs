@@ -27,6 +27,7 @@ public sealed class SigningKeyCache
     private volatile SigningKeySet? _current;
     private Task<SigningKeySet?>? _refresh;
     private DateTimeOffset? _lastKidMissRefresh;
+    private DateTimeOffset? _lastRecoveryRefresh;
     private DateTimeOffset? _lastFailure;
     private string? _lastError;
     private long _fetchCount;
@@ -70,12 +71,14 @@ public sealed class SigningKeyCache
     public async Task<bool> RefreshAsync(CancellationToken cancellationToken = default)
     {
         Task<SigningKeySet?> refresh;
+        SigningKeySet? before;
         lock (_gate)
         {
+            // Read before starting: the fetch may complete before this method resumes.
+            before = _current;
             refresh = JoinOrStartRefresh();
         }
 
-        var before = _current;
         var after = await refresh.WaitAsync(cancellationToken);
         return after is not null && !ReferenceEquals(after, before);
     }
@@ -114,13 +117,17 @@ public sealed class SigningKeyCache
         lock (_gate)
         {
             var now = _time.GetUtcNow();
+
+            // Two budgets: one for kids missing from a usable set (forged kids must not hammer the endpoint), one for
+            // fetching a set when there is none (a cold or failed cache), so the first fetch never uses up the first.
+            ref var last = ref IsUsable(_current) ? ref _lastKidMissRefresh : ref _lastRecoveryRefresh;
             if (_refresh is { IsCompleted: false })
             {
                 refresh = _refresh;
             }
-            else if (_lastKidMissRefresh is null || now - _lastKidMissRefresh >= _kidMissInterval)
+            else if (last is null || now - last >= _kidMissInterval)
             {
-                _lastKidMissRefresh = now;
+                last = now;
                 KeyCacheLog.RefreshOnUnknownKid(_logger, JwksUri);
                 refresh = JoinOrStartRefresh();
             }
