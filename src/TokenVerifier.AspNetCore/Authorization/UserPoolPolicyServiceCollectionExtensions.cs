@@ -22,6 +22,8 @@ public static class UserPoolPolicyServiceCollectionExtensions
     /// <remarks>
     /// A policy with neither groups nor scopes, an invalid entry or an unknown setting stops the application
     /// at start-up with an <see cref="OptionsValidationException"/> naming the policy.
+    /// An <see cref="IAuthorizationMiddlewareResultHandler"/> registered before this call is wrapped and keeps
+    /// running; one registered after it replaces the <c>insufficient_scope</c> header.
     /// </remarks>
     public static IServiceCollection AddUserPoolPolicies(this IServiceCollection services, IConfiguration policiesSection)
     {
@@ -42,6 +44,8 @@ public static class UserPoolPolicyServiceCollectionExtensions
     /// <remarks>
     /// A policy with neither groups nor scopes or with an invalid entry stops the application at start-up
     /// with an <see cref="OptionsValidationException"/> naming the policy.
+    /// An <see cref="IAuthorizationMiddlewareResultHandler"/> registered before this call is wrapped and keeps
+    /// running; one registered after it replaces the <c>insufficient_scope</c> header.
     /// </remarks>
     public static IServiceCollection AddUserPoolPolicies(this IServiceCollection services, Action<UserPoolPolicyOptions> configure)
     {
