@@ -1,0 +1,161 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace TokenVerifier.AspNetCore.Authorization;
+
+/// <summary>Registers user-pool authorization: named policies, requirement handlers and the <c>insufficient_scope</c> response.</summary>
+public static class UserPoolPolicyServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds one authorization policy per entry of <paramref name="policiesSection"/>, the scope and group
+    /// requirement handlers, and the RFC 6750 <c>insufficient_scope</c> header on 403 responses.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="policiesSection">
+    /// The section holding the policies by name, such as <c>configuration.GetSection("UserPool:Policies")</c>:
+    /// <c>{ "admins": { "Groups": [ "admins" ] }, "orders.read": { "Scopes": [ "orders/read" ], "AuthenticationSchemes": [ "UserPool" ] } }</c>.
+    /// </param>
+    /// <returns>The same service collection, for chaining.</returns>
+    /// <remarks>
+    /// A policy with neither groups nor scopes, an invalid entry or an unknown setting stops the application
+    /// at start-up with an <see cref="OptionsValidationException"/> naming the policy.
+    /// An <see cref="IAuthorizationMiddlewareResultHandler"/> registered before this call is wrapped and keeps
+    /// running; one registered after it replaces the <c>insufficient_scope</c> header.
+    /// </remarks>
+    public static IServiceCollection AddUserPoolPolicies(this IServiceCollection services, IConfiguration policiesSection)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(policiesSection);
+
+        services.Configure<UserPoolPolicyOptions>(options => Bind(policiesSection, options));
+        return AddCore(services);
+    }
+
+    /// <summary>
+    /// Adds the policies declared by <paramref name="configure"/>, the scope and group requirement handlers,
+    /// and the RFC 6750 <c>insufficient_scope</c> header on 403 responses.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Declares the policies; may declare none when only the handlers are wanted.</param>
+    /// <returns>The same service collection, for chaining.</returns>
+    /// <remarks>
+    /// A policy with neither groups nor scopes or with an invalid entry stops the application at start-up
+    /// with an <see cref="OptionsValidationException"/> naming the policy.
+    /// An <see cref="IAuthorizationMiddlewareResultHandler"/> registered before this call is wrapped and keeps
+    /// running; one registered after it replaces the <c>insufficient_scope</c> header.
+    /// </remarks>
+    public static IServiceCollection AddUserPoolPolicies(this IServiceCollection services, Action<UserPoolPolicyOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+
+        services.Configure(configure);
+        return AddCore(services);
+    }
+
+    private static IServiceCollection AddCore(IServiceCollection services)
+    {
+        services.AddAuthorization();
+        services.AddOptions<UserPoolPolicyOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UserPoolPolicyOptions>, UserPoolPolicyOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<AuthorizationOptions>, UserPoolPolicyAuthorizationSetup>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, ScopeRequirementHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, GroupRequirementHandler>());
+        DecorateResultHandler(services);
+        return services;
+    }
+
+    private static void DecorateResultHandler(IServiceCollection services)
+    {
+        var previous = services.LastOrDefault(d => d.ServiceType == typeof(IAuthorizationMiddlewareResultHandler) && !d.IsKeyedService);
+        if (previous is null || previous.ImplementationType == typeof(UserPoolAuthorizationResultHandler))
+        {
+            // null cannot happen after AddAuthorization(); ours already in place means a repeated call.
+            return;
+        }
+
+        var inner = previous switch
+        {
+            { ImplementationInstance: { } instance } =>
+                new ServiceDescriptor(typeof(IAuthorizationMiddlewareResultHandler), UserPoolAuthorizationResultHandler.InnerKey, instance),
+            { ImplementationFactory: { } factory } =>
+                new ServiceDescriptor(typeof(IAuthorizationMiddlewareResultHandler), UserPoolAuthorizationResultHandler.InnerKey, (provider, _) => factory(provider), previous.Lifetime),
+            _ =>
+                new ServiceDescriptor(typeof(IAuthorizationMiddlewareResultHandler), UserPoolAuthorizationResultHandler.InnerKey, previous.ImplementationType!, previous.Lifetime),
+        };
+
+        services.Remove(previous);
+        services.Add(inner);
+        services.Add(new ServiceDescriptor(typeof(IAuthorizationMiddlewareResultHandler), typeof(UserPoolAuthorizationResultHandler), previous.Lifetime));
+    }
+
+    // Hand-written rather than ConfigurationBinder: it stays trimming/AOT-safe without the binder
+    // source generator, and it can report keys that bind to nothing.
+    private static void Bind(IConfiguration section, UserPoolPolicyOptions options)
+    {
+        foreach (var policy in section.GetChildren())
+        {
+            if (policy.Value is { Length: > 0 })
+            {
+                options.UnknownSettings.Add($"Authorization policy '{policy.Key}' must be an object with Groups, Scopes and/or AuthenticationSchemes, not a single value.");
+                continue;
+            }
+
+            var definition = new UserPoolPolicyDefinition();
+            foreach (var setting in policy.GetChildren())
+            {
+                var target = ListFor(definition, setting.Key);
+                if (target is null)
+                {
+                    options.UnknownSettings.Add($"Authorization policy '{policy.Key}' has an unknown setting '{setting.Key}'; expected Groups, Scopes or AuthenticationSchemes.");
+                    continue;
+                }
+
+                AddValues(setting, target);
+            }
+
+            options.Policies[policy.Key] = definition;
+        }
+    }
+
+    private static IList<string>? ListFor(UserPoolPolicyDefinition definition, string key)
+    {
+        if (string.Equals(key, nameof(UserPoolPolicyDefinition.Groups), StringComparison.OrdinalIgnoreCase))
+        {
+            return definition.Groups;
+        }
+
+        if (string.Equals(key, nameof(UserPoolPolicyDefinition.Scopes), StringComparison.OrdinalIgnoreCase))
+        {
+            return definition.Scopes;
+        }
+
+        return string.Equals(key, nameof(UserPoolPolicyDefinition.AuthenticationSchemes), StringComparison.OrdinalIgnoreCase)
+            ? definition.AuthenticationSchemes
+            : null;
+    }
+
+    private static void AddValues(IConfigurationSection setting, IList<string> target)
+    {
+        // Environment variables and command lines cannot express arrays easily, so a single value
+        // ("Groups": "admins") is accepted as a one-entry list; an empty one as no entries.
+        if (setting.Value is { } single)
+        {
+            if (single.Length > 0)
+            {
+                target.Add(single);
+            }
+
+            return;
+        }
+
+        foreach (var item in setting.GetChildren())
+        {
+            // A nested object has no value; an empty string makes the validator report the entry.
+            target.Add(item.Value ?? string.Empty);
+        }
+    }
+}
