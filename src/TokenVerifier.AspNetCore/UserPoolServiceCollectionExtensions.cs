@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using TokenVerifier.AspNetCore.Authentication;
+using TokenVerifier.AspNetCore.Authorization;
 
 namespace TokenVerifier.AspNetCore;
 
@@ -24,6 +25,7 @@ public static class UserPoolServiceCollectionExtensions
             section.Bind(options.Validation);
             BindHandlerSettings(section, options);
         });
+        services.AddUserPoolPolicies(section.GetSection("Policies"));
         return builder;
     }
 
@@ -49,7 +51,7 @@ public static class UserPoolServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
-        services.AddAuthorization();
+        services.AddUserPoolPolicies(_ => { });
         return services
             .AddAuthentication(UserPoolAuthenticationDefaults.AuthenticationScheme)
             .AddUserPool(UserPoolAuthenticationDefaults.AuthenticationScheme, configure);

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
+using TokenVerifier.Claims;
 
 namespace TokenVerifier.AspNetCore.Authorization;
 
@@ -11,7 +12,7 @@ public sealed class GroupRequirementHandler : AuthorizationHandler<GroupRequirem
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(requirement);
 
-        if (RequirementValues.HasAnyClaim(context.User, ClaimNames.Groups, requirement.AllowedGroups))
+        if (RequirementValues.HasAnyClaim(context.User, UserPoolClaimTypes.Groups, requirement.AllowedGroups))
         {
             context.Succeed(requirement);
         }

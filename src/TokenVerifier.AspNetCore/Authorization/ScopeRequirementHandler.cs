@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
+using TokenVerifier.Claims;
 
 namespace TokenVerifier.AspNetCore.Authorization;
 
@@ -12,7 +13,7 @@ public sealed class ScopeRequirementHandler : AuthorizationHandler<ScopeRequirem
         ArgumentNullException.ThrowIfNull(requirement);
 
         // Never Fail(): another handler may still grant the requirement.
-        if (RequirementValues.HasAnyClaim(context.User, ClaimNames.Scope, requirement.AllowedScopes))
+        if (RequirementValues.HasAnyClaim(context.User, UserPoolClaimTypes.Scope, requirement.AllowedScopes))
         {
             context.Succeed(requirement);
         }
