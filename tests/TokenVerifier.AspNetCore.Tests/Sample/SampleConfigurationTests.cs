@@ -1,0 +1,77 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Options;
+using TokenVerifier.Testing;
+
+namespace TokenVerifier.AspNetCore.Tests.Sample;
+
+/// <summary>The sample with a real pool configured, or misconfigured: what a deployment sees.</summary>
+public sealed class SampleConfigurationTests
+{
+    private static WebApplicationFactory<Program> With(string environment, params (string Key, string Value)[] settings) =>
+        new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            builder.UseEnvironment(environment);
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
+        });
+
+    [Fact]
+    public async Task With_a_real_pool_configured_the_dev_endpoint_does_not_exist_and_local_tokens_are_rejected()
+    {
+        await using var factory = With(
+            "Development",
+            ("UserPool:UserPoolId", "us-east-1_RealPool9"),
+            ("UserPool:ClientIds:0", "realclient000000000000000a"),
+            ("UserPool:JwksUri", "http://127.0.0.1:9/never-fetched.json"));
+        var client = factory.CreateClient();
+
+        Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync(new Uri("/dev/token", UriKind.Relative), null)).StatusCode);
+
+        using var local = new LocalUserPool("us-east-1_LocalDev1");
+        client.DefaultRequestHeaders.Authorization = new("Bearer", local.MintAccessToken());
+        var response = await client.GetAsync(new Uri("/me", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("issuer is not a configured user pool", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void In_production_without_a_pool_the_app_does_not_start()
+    {
+        using var factory = With("Production");
+        var error = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
+        Assert.Contains("No user pool is configured", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("UserPool:UserPoolId", "not-a-pool", "is not a Cognito pool id")]
+    [InlineData("UserPool:ClientIds:0", "", "ClientIds contains an empty entry")]
+    [InlineData("UserPool:JwksUri", "http://keys.example.com/jwks.json", "uses http off loopback")]
+    [InlineData("UserPool:Region", "eu-west-1", "does not match the region prefix")]
+    [InlineData("UserPool:TokenUse:0", "refresh", "TokenUse 'refresh' is not valid")]
+    [InlineData("UserPool:ClockSkew", "00:10:00", "ClockSkew must be between 0 and 5 minutes")]
+    public void A_misconfigured_pool_stops_the_start_with_a_message_naming_the_problem(string key, string value, string message)
+    {
+        var settings = new List<(string, string)> { ("UserPool:UserPoolId", "us-east-1_RealPool9"), ("UserPool:ClientIds:0", "realclient000000000000000a") };
+        settings.RemoveAll(s => s.Item1 == key);
+        settings.Add((key, value));
+        using var factory = With("Production", [.. settings]);
+        var error = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+        Assert.Contains("scheme 'UserPool'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_pool_without_client_ids_stops_the_start_unless_any_client_is_allowed_explicitly()
+    {
+        using var factory = With("Production", ("UserPool:UserPoolId", "us-east-1_RealPool9"), ("UserPool:JwksUri", "http://127.0.0.1:9/jwks.json"));
+        var error = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
+        Assert.Contains("ClientIds is empty", error.Message, StringComparison.Ordinal);
+
+        using var allowed = With("Production", ("UserPool:UserPoolId", "us-east-1_RealPool9"), ("UserPool:AllowAnyClient", "true"), ("UserPool:JwksUri", "http://127.0.0.1:9/jwks.json"));
+        Assert.NotNull(allowed.CreateClient());
+    }
+}
