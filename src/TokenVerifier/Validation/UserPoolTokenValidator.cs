@@ -156,7 +156,13 @@ public sealed class UserPoolTokenValidator
             ?? CheckTokenUseAndClient(jwt, pool, out error);
         if (failure is { } f)
         {
-            return Reject(f, error!);
+            var time = f switch
+            {
+                TokenFailure.Expired => jwt.Expiration.ToDateTimeOffset(),
+                TokenFailure.NotYetValid => jwt.NotBefore.ToDateTimeOffset(),
+                _ => (DateTimeOffset?)null,
+            };
+            return Reject(f, error!, time);
         }
 
         var validated = jwt.Token;
@@ -281,9 +287,9 @@ public sealed class UserPoolTokenValidator
         }
     }
 
-    private UserPoolValidationResult Reject(TokenFailure failure, string message)
+    private UserPoolValidationResult Reject(TokenFailure failure, string message, DateTimeOffset? time = null)
     {
         ValidationLog.Rejected(_logger, failure, message);
-        return UserPoolValidationResult.Fail(failure, message);
+        return UserPoolValidationResult.Fail(failure, message, time);
     }
 }

@@ -25,12 +25,15 @@ public sealed class UserPoolValidationResult
     /// <summary>Why the token was rejected, or <see cref="TokenFailure.None"/>.</summary>
     public TokenFailure Failure { get; }
 
+    /// <summary>For <see cref="TokenFailure.Expired"/> the token's <c>exp</c>, for <see cref="TokenFailure.NotYetValid"/> its <c>nbf</c>; otherwise null.</summary>
+    public DateTimeOffset? FailureTime { get; private init; }
+
     /// <summary>A description of the failure that is safe to return to the caller: it never contains the token.</summary>
     public string? FailureMessage { get; }
 
     internal static UserPoolValidationResult Success(UserPoolToken token, ClaimsIdentity identity) =>
         new(token, identity, TokenFailure.None, null);
 
-    internal static UserPoolValidationResult Fail(TokenFailure failure, string message) =>
-        new(null, null, failure, message);
+    internal static UserPoolValidationResult Fail(TokenFailure failure, string message, DateTimeOffset? time = null) =>
+        new(null, null, failure, message) { FailureTime = time };
 }

@@ -1,0 +1,65 @@
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using TokenVerifier.Keys;
+using TokenVerifier.Validation;
+
+namespace TokenVerifier.AspNetCore.JwtBearer;
+
+/// <summary>
+/// Lets <c>JwtBearerHandler</c> validate with TokenVerifier's rules: it replaces the JSON Web Token handler, so issuer,
+/// keys (with the single-flight refresh on an unknown <c>kid</c> that completes within the current request),
+/// <c>token_use</c>, client and claims are exactly those of the user-pool scheme.
+/// </summary>
+internal sealed class UserPoolTokenHandler(UserPoolValidationOptions options) : TokenHandler
+{
+    // Shared by JwtBearer schemes that are not bound to the application's services (see Bind).
+    private static readonly Lazy<SigningKeyCacheRegistry> FallbackKeyCaches = new(() =>
+    {
+        var client = new HttpClient();
+        return new SigningKeyCacheRegistry(() => client);
+    });
+
+    private UserPoolTokenValidator? _validator;
+
+    public UserPoolValidationOptions Options { get; } = options;
+
+    public bool IsBound => Volatile.Read(ref _validator) is not null;
+
+    /// <summary>Builds the validator on the application's key caches and clock; the first binding wins.</summary>
+    public UserPoolTokenValidator Bind(SigningKeyCacheRegistry keyCaches, TimeProvider time)
+    {
+        var validator = new UserPoolTokenValidator(Options, keyCaches, time);
+        return Interlocked.CompareExchange(ref _validator, validator, null) ?? validator;
+    }
+
+    public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
+    {
+        var validator = _validator ?? Bind(FallbackKeyCaches.Value, TimeProvider.System);
+        var result = await validator.ValidateAsync(token);
+        if (!result.IsValid)
+        {
+            return new TokenValidationResult { IsValid = false, Exception = ToException(result) };
+        }
+
+        return new TokenValidationResult
+        {
+            IsValid = true,
+            ClaimsIdentity = result.Token!.CreateIdentity(validationParameters?.AuthenticationType ?? Options.AuthenticationType),
+            Issuer = result.Token.Issuer,
+            SecurityToken = new JsonWebToken(token),
+        };
+    }
+
+    // JwtBearer writes its own error_description from the exception type; map each failure to the type it knows.
+    private static Exception ToException(UserPoolValidationResult result) => result.Failure switch
+    {
+        TokenFailure.Expired => new SecurityTokenExpiredException(result.FailureMessage) { Expires = result.FailureTime?.UtcDateTime ?? default },
+        TokenFailure.NotYetValid => new SecurityTokenNotYetValidException(result.FailureMessage) { NotBefore = result.FailureTime?.UtcDateTime ?? default },
+        TokenFailure.InvalidSignature => new SecurityTokenInvalidSignatureException(result.FailureMessage),
+        TokenFailure.KeyNotFound => new SecurityTokenSignatureKeyNotFoundException(result.FailureMessage),
+        TokenFailure.UnknownIssuer => new SecurityTokenInvalidIssuerException(result.FailureMessage),
+        TokenFailure.UnsupportedAlgorithm => new SecurityTokenInvalidAlgorithmException(result.FailureMessage),
+        TokenFailure.Malformed or TokenFailure.TooLarge => new SecurityTokenMalformedException(result.FailureMessage),
+        _ => new SecurityTokenValidationException(result.FailureMessage),
+    };
+}
