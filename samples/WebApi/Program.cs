@@ -3,6 +3,7 @@ using TokenVerifier.AspNetCore;
 using TokenVerifier.AspNetCore.Authorization;
 using TokenVerifier.Claims;
 using WebApi.Development;
+using WebApi.OpenApi;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -12,8 +13,19 @@ var localPool = LocalPoolSetup.ShouldUse(builder) ? LocalPoolSetup.Add(builder) 
 
 builder.Services.AddUserPoolAuth(builder.Configuration);
 builder.Services.AddControllers();
+builder.Services.AddOpenApi(options =>
+{
+    options.AddDocumentTransformer<BearerSecuritySchemeTransformer>();
+    options.AddOperationTransformer<AuthorizationOperationTransformer>();
+});
 
 var app = builder.Build();
+
+app.MapOpenApi();
+if (app.Environment.IsDevelopment())
+{
+    app.UseSwaggerUI(options => options.SwaggerEndpoint("/openapi/v1.json", "TokenVerifier sample"));
+}
 
 app.UseAuthentication();
 app.UseAuthorization();
@@ -32,7 +44,8 @@ app.MapGet("/me", (ClaimsPrincipal user) => Results.Ok(new
 // A policy declared in appsettings.json ("Policies": { "orders.read": { "Scopes": ["orders/read"] } }).
 app.MapGet("/orders", () => Results.Ok(new[] { new { id = 1, item = "coffee" } })).RequireAuthorization("orders.read");
 
-// Requirements declared in code.
+// Requirements declared in code; several values mean any one of them.
+app.MapGet("/orders/{id:int}", (int id) => Results.Ok(new { id, item = "coffee" })).RequireScope("orders/read", "orders/admin");
 app.MapPost("/orders", () => Results.Created("/orders/2", new { id = 2 })).RequireScope("orders/write");
 
 var admin = app.MapGroup("/admin").RequireGroup("admins");
