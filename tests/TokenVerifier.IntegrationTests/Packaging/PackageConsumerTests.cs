@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.IO.Compression;
+
+namespace TokenVerifier.IntegrationTests.Packaging;
+
+/// <summary>Packs the libraries, then builds and runs an app that knows them only as NuGet packages from a local feed.</summary>
+public sealed class PackageConsumerTests : IDisposable
+{
+    private readonly string _work = Directory.CreateTempSubdirectory("tv-packages-").FullName;
+
+    public void Dispose() => Directory.Delete(_work, recursive: true);
+
+    [Fact]
+    public async Task An_app_consuming_the_packed_packages_authenticates_end_to_end()
+    {
+        var feed = Path.Combine(_work, "feed");
+        // A unique version keeps the machine's package cache from serving an older build of the same version.
+        var version = "0.1.0-ci." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture);
+        var root = DotnetCli.RepositoryRoot();
+        var (packExit, packOutput) = await DotnetCli.RunAsync(root, TimeSpan.FromMinutes(4),
+            "pack", "TokenVerifier.sln", "-c", DotnetCli.BuildConfiguration(), "--no-build", "-o", feed, "-p:PackageVersion=" + version);
+        Assert.True(packExit == 0, packOutput);
+
+        foreach (var id in new[] { "TokenVerifier", "TokenVerifier.AspNetCore", "TokenVerifier.Testing" })
+        {
+            using var package = ZipFile.OpenRead(Path.Combine(feed, $"{id}.{version}.nupkg"));
+            var entries = package.Entries.Select(e => e.FullName).ToList();
+            Assert.Contains("README.md", entries);
+            Assert.Contains("LICENSE", entries);
+            Assert.Contains($"lib/net10.0/{id}.dll", entries);
+            Assert.Contains($"lib/net10.0/{id}.xml", entries);
+
+            using var symbols = ZipFile.OpenRead(Path.Combine(feed, $"{id}.{version}.snupkg"));
+            Assert.Contains($"lib/net10.0/{id}.pdb", symbols.Entries.Select(e => e.FullName));
+        }
+
+        var app = Path.Combine(_work, "consumer");
+        Directory.CreateDirectory(app);
+        await File.WriteAllTextAsync(Path.Combine(app, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="local" value="{feed}" />
+                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+              </packageSources>
+            </configuration>
+            """);
+        await File.WriteAllTextAsync(Path.Combine(app, "Consumer.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk.Web">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="TokenVerifier.AspNetCore" Version="{version}" />
+                <PackageReference Include="TokenVerifier.Testing" Version="{version}" />
+              </ItemGroup>
+            </Project>
+            """);
+        await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), """
+            using System.Security.Claims;
+            using TokenVerifier.AspNetCore;
+            using TokenVerifier.Keys;
+            using TokenVerifier.Testing;
+
+            using var pool = new LocalUserPool("us-east-1_Consumer1");
+            var builder = WebApplication.CreateBuilder(args);
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.ClearProviders();
+            builder.Services.AddHttpClient(SigningKeyCacheRegistry.HttpClientName).ConfigurePrimaryHttpMessageHandler(pool.CreateJwksHandler);
+            builder.Services.AddUserPoolAuth(o =>
+            {
+                o.Validation.UserPoolId = pool.UserPoolId;
+                o.Validation.ClientIds.Add(pool.DefaultClientId);
+            });
+            var app = builder.Build();
+            app.UseAuthentication();
+            app.UseAuthorization();
+            app.MapGet("/me", (ClaimsPrincipal user) => user.Identity!.Name).RequireAuthorization();
+            await app.StartAsync();
+
+            using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+            var anonymous = (int)(await http.GetAsync("/me")).StatusCode;
+            http.DefaultRequestHeaders.Authorization = new("Bearer", pool.MintAccessToken());
+            var name = await http.GetStringAsync("/me");
+            http.DefaultRequestHeaders.Authorization = new("Bearer", pool.MintIdToken());
+            var idToken = (int)(await http.GetAsync("/me")).StatusCode;
+            Console.WriteLine($"anonymous={anonymous} name={name} idToken={idToken}");
+            await app.StopAsync();
+            """);
+
+        var (runExit, runOutput) = await DotnetCli.RunAsync(app, TimeSpan.FromMinutes(5), "run", "-c", "Release");
+        Assert.True(runExit == 0, runOutput);
+        Assert.Contains("anonymous=401 name=alice idToken=401", runOutput, StringComparison.Ordinal);
+    }
+}
