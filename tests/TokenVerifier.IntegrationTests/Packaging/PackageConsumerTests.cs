@@ -3,7 +3,10 @@ using System.IO.Compression;
 
 namespace TokenVerifier.IntegrationTests.Packaging;
 
-/// <summary>Packs the libraries, then builds and runs an app that knows them only as NuGet packages from a local feed.</summary>
+/// <summary>
+/// Packs the libraries, then publishes an app that knows them only as NuGet packages from a local feed as Native AOT
+/// (trim and AOT warnings are errors) and runs the native binary end to end.
+/// </summary>
 public sealed class PackageConsumerTests : IDisposable
 {
     private readonly string _work = Directory.CreateTempSubdirectory("tv-packages-").FullName;
@@ -11,7 +14,7 @@ public sealed class PackageConsumerTests : IDisposable
     public void Dispose() => Directory.Delete(_work, recursive: true);
 
     [Fact]
-    public async Task An_app_consuming_the_packed_packages_authenticates_end_to_end()
+    public async Task An_app_consuming_the_packed_packages_publishes_as_native_AOT_and_authenticates()
     {
         var feed = Path.Combine(_work, "feed");
         // A unique version keeps the machine's package cache from serving an older build of the same version.
@@ -53,6 +56,7 @@ public sealed class PackageConsumerTests : IDisposable
                 <Nullable>enable</Nullable>
                 <ImplicitUsings>enable</ImplicitUsings>
                 <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+                <PublishAot>true</PublishAot>
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="TokenVerifier.AspNetCore" Version="{version}" />
@@ -67,7 +71,7 @@ public sealed class PackageConsumerTests : IDisposable
             using TokenVerifier.Testing;
 
             using var pool = new LocalUserPool("us-east-1_Consumer1");
-            var builder = WebApplication.CreateBuilder(args);
+            var builder = WebApplication.CreateSlimBuilder(args);
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Logging.ClearProviders();
             builder.Services.AddHttpClient(SigningKeyCacheRegistry.HttpClientName).ConfigurePrimaryHttpMessageHandler(pool.CreateJwksHandler);
@@ -92,7 +96,15 @@ public sealed class PackageConsumerTests : IDisposable
             await app.StopAsync();
             """);
 
-        var (runExit, runOutput) = await DotnetCli.RunAsync(app, TimeSpan.FromMinutes(5), "run", "-c", "Release");
+        var output = Path.Combine(app, "out");
+        var (publishExit, publishOutput) = await DotnetCli.RunAsync(app, TimeSpan.FromMinutes(8), "publish", "-c", "Release", "-o", output);
+        Assert.True(publishExit == 0, publishOutput);
+        Assert.DoesNotContain("warning IL", publishOutput, StringComparison.Ordinal);
+
+        var native = Path.Combine(output, "Consumer");
+        Assert.True(File.Exists(native), "no native executable in " + output);
+        Assert.False(File.Exists(Path.Combine(output, "Consumer.dll")), "the publish was not native");
+        var (runExit, runOutput) = await ProcessRunner.RunAsync(native, app, TimeSpan.FromMinutes(1));
         Assert.True(runExit == 0, runOutput);
         Assert.Contains("anonymous=401 name=alice idToken=401", runOutput, StringComparison.Ordinal);
     }
