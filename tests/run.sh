@@ -9,6 +9,13 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
+# The emulator tests run cognito-local and the AWS JavaScript clients installed from the committed lock file.
+if ! (cd tests/TokenVerifier.IntegrationTests/emulator && npm ci --no-audit --no-fund --loglevel=error); then
+  echo "npm ci failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
 if ! dotnet build TokenVerifier.sln -c Release -nologo -clp:ErrorsOnly; then
   echo "build failed"
   echo "0 passed, 1 failed"

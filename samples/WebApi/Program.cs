@@ -1,7 +1,9 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
 using TokenVerifier.AspNetCore;
 using TokenVerifier.AspNetCore.Authorization;
 using TokenVerifier.Claims;
+using WebApi.Authentication;
 using WebApi.Development;
 using WebApi.OpenApi;
 
@@ -11,7 +13,9 @@ var builder = WebApplication.CreateBuilder(args);
 // Development) the app verifies real Cognito tokens and the token endpoint does not exist.
 var localPool = LocalPoolSetup.ShouldUse(builder) ? LocalPoolSetup.Add(builder) : null;
 
-builder.Services.AddUserPoolAuth(builder.Configuration);
+var authentication = builder.Services.AddUserPoolAuth(builder.Configuration);
+var idTokens = authentication.TryAddUserPool(builder.Configuration, OptionalSchemes.IdTokens, "UserPoolIdTokens");
+var allPools = authentication.TryAddUserPool(builder.Configuration, OptionalSchemes.AllPools, "UserPoolAll");
 builder.Services.AddControllers();
 builder.Services.AddOpenApi(options =>
 {
@@ -32,14 +36,18 @@ app.UseAuthorization();
 
 app.MapGet("/", () => Results.Ok(new { service = "TokenVerifier sample", localPool = localPool is not null }));
 
-app.MapGet("/me", (ClaimsPrincipal user) => Results.Ok(new
+app.MapGet("/me", DescribeUser).RequireAuthorization();
+
+// Present only when their schemes are configured: a front-end's ID token, and tokens from any of several pools.
+if (idTokens)
 {
-    name = user.Identity!.Name,
-    sub = user.FindFirstValue(UserPoolClaimTypes.Subject),
-    tokenUse = user.FindFirstValue(UserPoolClaimTypes.TokenUse),
-    groups = user.FindAll(UserPoolClaimTypes.Groups).Select(c => c.Value),
-    scopes = user.FindAll(UserPoolClaimTypes.Scope).Select(c => c.Value),
-})).RequireAuthorization();
+    app.MapGet("/profile", DescribeUser).RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = OptionalSchemes.IdTokens });
+}
+
+if (allPools)
+{
+    app.MapGet("/any-pool/me", DescribeUser).RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = OptionalSchemes.AllPools });
+}
 
 // A policy declared in appsettings.json ("Policies": { "orders.read": { "Scopes": ["orders/read"] } }).
 app.MapGet("/orders", () => Results.Ok(new[] { new { id = 1, item = "coffee" } })).RequireAuthorization("orders.read");
@@ -59,6 +67,15 @@ if (localPool is not null)
 }
 
 app.Run();
+
+static IResult DescribeUser(ClaimsPrincipal user) => Results.Ok(new
+{
+    name = user.Identity!.Name,
+    sub = user.FindFirstValue(UserPoolClaimTypes.Subject),
+    tokenUse = user.FindFirstValue(UserPoolClaimTypes.TokenUse),
+    groups = user.FindAll(UserPoolClaimTypes.Groups).Select(c => c.Value),
+    scopes = user.FindAll(UserPoolClaimTypes.Scope).Select(c => c.Value),
+});
 
 /// <summary>The sample's entry point, public for <c>WebApplicationFactory</c>.</summary>
 public partial class Program;

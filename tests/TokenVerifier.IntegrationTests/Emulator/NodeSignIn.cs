@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace TokenVerifier.IntegrationTests.Emulator;
+
+/// <summary>Signs a user in by running one of the node client scripts, the way a front-end or back-end would obtain tokens.</summary>
+public static class NodeSignIn
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Runs the script of <paramref name="library"/> and returns the tokens it printed.</summary>
+    public static async Task<TokenSet> SignInAsync(ClientLibrary library, Uri endpoint, string poolId, string clientId, string username, string password)
+    {
+        var script = library switch
+        {
+            ClientLibrary.AwsSdkV3 => "sign-in-sdk.mjs",
+            ClientLibrary.AmazonCognitoIdentityJs => "sign-in-identity-js.mjs",
+            _ => throw new ArgumentOutOfRangeException(nameof(library)),
+        };
+
+        var start = new ProcessStartInfo("node")
+        {
+            WorkingDirectory = CognitoLocalProcess.EmulatorDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(script);
+        start.Environment["COGNITO_ENDPOINT"] = endpoint.ToString().TrimEnd('/');
+        start.Environment["USER_POOL_ID"] = poolId;
+        start.Environment["CLIENT_ID"] = clientId;
+        start.Environment["COGNITO_USERNAME"] = username;
+        start.Environment["COGNITO_PASSWORD"] = password;
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using (var timeout = new CancellationTokenSource(Timeout))
+        {
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill();
+                throw new TimeoutException($"{script} did not finish within {Timeout.TotalSeconds} s.");
+            }
+        }
+
+        // stderr holds the error's name and message (and the SDK's Node version notice), never a token.
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{script} failed with exit code {process.ExitCode}: {await stderr}");
+        }
+
+        return JsonSerializer.Deserialize<TokenSet>(await stdout, Json)
+            ?? throw new InvalidOperationException($"{script} printed no token set.");
+    }
+}
