@@ -2,6 +2,7 @@ using System.Security.Claims;
 using TokenVerifier.AspNetCore;
 using TokenVerifier.AspNetCore.Authorization;
 using TokenVerifier.Claims;
+using WebApi.Authentication;
 using WebApi.Development;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -39,6 +40,7 @@ var admin = app.MapGroup("/admin").RequireGroup("admins");
 admin.MapGet("/stats", () => Results.Ok(new { users = 42 }));
 
 app.MapControllers();
+app.MapSignOutEndpoint();
 
 if (localPool is not null)
 {

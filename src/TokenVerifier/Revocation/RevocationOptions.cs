@@ -1,0 +1,27 @@
+namespace TokenVerifier.Revocation;
+
+/// <summary>How a validator treats the revocation store (<c>UserPool:Revocation</c> in configuration).</summary>
+public sealed class RevocationOptions
+{
+    /// <summary>The longest allowed <see cref="Timeout"/>: a request never waits longer than this for the store.</summary>
+    public static readonly TimeSpan MaxTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>What to do when the store fails or does not answer within <see cref="Timeout"/>. Default <see cref="RevocationFailureMode.FailClosed"/>.</summary>
+    public RevocationFailureMode FailureMode { get; set; } = RevocationFailureMode.FailClosed;
+
+    /// <summary>How long one request waits for the store before <see cref="FailureMode"/> applies. Default 500 ms; at most <see cref="MaxTimeout"/>.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    internal void Validate(List<string> errors)
+    {
+        if (!Enum.IsDefined(FailureMode))
+        {
+            errors.Add("Revocation:FailureMode must be FailClosed or FailOpen.");
+        }
+
+        if (Timeout <= TimeSpan.Zero || Timeout > MaxTimeout)
+        {
+            errors.Add($"Revocation:Timeout must be positive and at most {MaxTimeout.TotalSeconds} seconds.");
+        }
+    }
+}
