@@ -3,6 +3,7 @@ using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using TokenVerifier.Revocation;
 
@@ -58,6 +59,7 @@ public static class RevocationAuthenticationBuilderExtensions
             cache(sp),
             sp.GetRequiredService<IOptions<RevocationStoreOptions>>().Value,
             sp.GetRequiredService<TimeProvider>())));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RevocationStoreWarmup>());
         return builder;
     }
 

@@ -150,8 +150,10 @@ public sealed class DistributedCacheRevocationStore : IRevocationStore
         var bytes = new byte[sizeof(long)];
         BinaryPrimitives.WriteInt64LittleEndian(bytes, value);
 
-        // Relative, so the entry expires on time whatever the cache server's clock says.
-        var entry = new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromMilliseconds(expires - now.ToUnixTimeMilliseconds()) };
+        // Relative, so the entry expires on time whatever the cache server's clock says; rounded up to whole seconds
+        // because caches such as Redis's truncate to seconds, which would drop the entry before its token expires.
+        var lifetime = TimeSpan.FromSeconds(Math.Ceiling((expires - now.ToUnixTimeMilliseconds()) / 1000.0));
+        var entry = new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = lifetime };
         await _cache.SetAsync(KeyOf(key), bytes, entry, cancellationToken);
 
         // This instance sees its own revocation at once, not after the local cache window.

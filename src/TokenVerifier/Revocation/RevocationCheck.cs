@@ -18,15 +18,20 @@ internal sealed class RevocationCheck
     private readonly IRevocationStore? _store;
     private readonly RevocationFailureMode _mode;
     private readonly TimeSpan _timeout;
+    private readonly long _breakMs;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private int _unavailable;
+
+    // Unix ms until which the store is not asked after a failure; zero while it answers (the hot path reads no clock).
+    private long _skipUntilMs;
 
     public RevocationCheck(IRevocationStore? store, RevocationOptions options, TimeProvider time, ILogger? logger)
     {
         _store = store;
         _mode = options.FailureMode;
         _timeout = options.Timeout;
+        _breakMs = (long)options.BreakDuration.TotalMilliseconds;
         _time = time;
         _logger = logger ?? NullLogger.Instance;
     }
@@ -47,6 +52,12 @@ internal sealed class RevocationCheck
             return new(accepted);
         }
 
+        var skipUntil = Volatile.Read(ref _skipUntilMs);
+        if (skipUntil != 0 && _time.GetUtcNow().ToUnixTimeMilliseconds() < skipUntil)
+        {
+            return new(Unavailable(accepted, null, "skipped"));
+        }
+
         ValueTask<bool> pending;
         try
         {
@@ -54,7 +65,7 @@ internal sealed class RevocationCheck
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            return new(Unavailable(accepted, ex, "the store threw"));
+            return new(Unavailable(accepted, ex, ex.GetType().Name));
         }
 
         if (pending.IsCompletedSuccessfully)
@@ -91,6 +102,7 @@ internal sealed class RevocationCheck
     {
         if (Volatile.Read(ref _unavailable) == 1 && Interlocked.Exchange(ref _unavailable, 0) == 1)
         {
+            Volatile.Write(ref _skipUntilMs, 0);
             RevocationLog.StoreRecovered(_logger);
         }
 
@@ -103,9 +115,13 @@ internal sealed class RevocationCheck
         return UserPoolValidationResult.Fail(TokenFailure.Revoked, RevokedMessage);
     }
 
-    private UserPoolValidationResult Unavailable(UserPoolValidationResult accepted, Exception exception, string reason)
+    private UserPoolValidationResult Unavailable(UserPoolValidationResult accepted, Exception? exception, string reason)
     {
         var failOpen = _mode == RevocationFailureMode.FailOpen;
+        if (exception is not null && _breakMs > 0)
+        {
+            Volatile.Write(ref _skipUntilMs, _time.GetUtcNow().ToUnixTimeMilliseconds() + _breakMs);
+        }
 
         // Once per outage, not once per request: an outage under load would otherwise flood the log.
         if (Interlocked.Exchange(ref _unavailable, 1) == 0)

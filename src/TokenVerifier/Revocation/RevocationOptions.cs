@@ -12,6 +12,12 @@ public sealed class RevocationOptions
     /// <summary>How long one request waits for the store before <see cref="FailureMode"/> applies. Default 500 ms; at most <see cref="MaxTimeout"/>.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// After the store fails, how long requests skip it and apply <see cref="FailureMode"/> at once, so an outage costs one
+    /// <see cref="Timeout"/> per interval instead of one per request. Default one second; zero asks the store every time.
+    /// </summary>
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(1);
+
     internal void Validate(List<string> errors)
     {
         if (!Enum.IsDefined(FailureMode))
@@ -22,6 +28,11 @@ public sealed class RevocationOptions
         if (Timeout <= TimeSpan.Zero || Timeout > MaxTimeout)
         {
             errors.Add($"Revocation:Timeout must be positive and at most {MaxTimeout.TotalSeconds} seconds.");
+        }
+
+        if (BreakDuration < TimeSpan.Zero || BreakDuration > TimeSpan.FromMinutes(1))
+        {
+            errors.Add("Revocation:BreakDuration must be between 0 and 1 minute.");
         }
     }
 }

@@ -51,12 +51,16 @@ public sealed class DistributedCacheRevocationStoreTests
         await store.RevokeSignInAsync("origin-1");
         await store.RevokeUserAsync("sub-1", now.AddMinutes(-20));
         await store.RevokeTokenAsync("jti-gone", now.AddSeconds(-31));
+        await store.RevokeTokenAsync("jti-2", now.AddMilliseconds(10_200));
 
         Assert.Equal(
             [
                 ("tokenverifier:revoked:jti:jti-1", TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(30)),
                 ("tokenverifier:revoked:origin_jti:origin-1", TimeSpan.FromDays(1) + TimeSpan.FromSeconds(30)),
                 ("tokenverifier:revoked:sub:sub-1", TimeSpan.FromDays(1) - TimeSpan.FromMinutes(20) + TimeSpan.FromSeconds(30)),
+
+                // Rounded up to whole seconds: Redis truncates, which would end the entry before the token.
+                ("tokenverifier:revoked:jti:jti-2", TimeSpan.FromSeconds(41)),
             ],
             _cache.Writes);
     }

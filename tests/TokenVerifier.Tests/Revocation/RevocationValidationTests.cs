@@ -23,10 +23,11 @@ public sealed class RevocationValidationTests : IDisposable
 
     public void Dispose() => _t.Dispose();
 
-    private UserPoolTokenValidator Validator(RevocationFailureMode mode = RevocationFailureMode.FailClosed, TimeSpan? timeout = null)
+    private UserPoolTokenValidator Validator(RevocationFailureMode mode = RevocationFailureMode.FailClosed, TimeSpan? timeout = null, TimeSpan? breakDuration = null)
     {
         _t.Options.Revocation.FailureMode = mode;
         _t.Options.Revocation.Timeout = timeout ?? TimeSpan.FromMilliseconds(500);
+        _t.Options.Revocation.BreakDuration = breakDuration ?? TimeSpan.FromSeconds(1);
         return new UserPoolTokenValidator(_t.Options, _t.Registry, _t.Time, _log, _flaky);
     }
 
@@ -162,6 +163,49 @@ public sealed class RevocationValidationTests : IDisposable
         Assert.Equal(expected, result.Failure);
     }
 
+    [Theory]
+    [InlineData(RevocationFailureMode.FailClosed, TokenFailure.RevocationUnavailable)]
+    [InlineData(RevocationFailureMode.FailOpen, TokenFailure.None)]
+    public async Task After_a_failure_the_store_is_skipped_for_the_break_duration_then_asked_again(RevocationFailureMode mode, TokenFailure whileDown)
+    {
+        var validator = Validator(mode, TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(1));
+        var token = _t.Pool.MintAccessToken();
+        await TokenOf(validator, token);
+        _flaky.Behaviour = StoreBehaviour.Hang;
+
+        var first = validator.ValidateAsync(token).AsTask();
+        _t.Time.Advance(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(whileDown, (await first.WaitAsync(TimeSpan.FromSeconds(10))).Failure);
+        Assert.Equal(2, _flaky.Lookups);
+
+        // Within the break: answered at once by the failure mode, without waiting for the store again.
+        _t.Time.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.Equal(whileDown, Synchronously.Result(validator.ValidateAsync(token)).Failure);
+        Assert.Equal(2, _flaky.Lookups);
+
+        _flaky.Behaviour = StoreBehaviour.Up;
+        _t.Time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True((await validator.ValidateAsync(token)).IsValid);
+        Assert.Equal(3, _flaky.Lookups);
+        Assert.True((await validator.ValidateAsync(token)).IsValid);
+        Assert.Equal(4, _flaky.Lookups);
+    }
+
+    [Fact]
+    public async Task With_no_break_duration_every_request_asks_the_failing_store()
+    {
+        var validator = Validator(RevocationFailureMode.FailClosed, breakDuration: TimeSpan.Zero);
+        var token = _t.Pool.MintAccessToken();
+        await TokenOf(validator, token);
+        _flaky.Behaviour = StoreBehaviour.RefuseAtOnce;
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(TokenFailure.RevocationUnavailable, (await validator.ValidateAsync(token)).Failure);
+        }
+
+        Assert.Equal(4, _flaky.Lookups);
+    }
+
     [Fact]
     public async Task Cancelling_the_request_while_waiting_for_the_store_cancels_validation()
     {
@@ -187,6 +231,7 @@ public sealed class RevocationValidationTests : IDisposable
         for (var i = 0; i < 3; i++)
         {
             Assert.Equal(TokenFailure.RevocationUnavailable, (await validator.ValidateAsync(token)).Failure);
+            _t.Time.Advance(TimeSpan.FromSeconds(1));
         }
 
         _flaky.Behaviour = StoreBehaviour.Up;
@@ -217,8 +262,10 @@ public sealed class RevocationValidationTests : IDisposable
     {
         _t.Options.Revocation.Timeout = TimeSpan.Zero;
         _t.Options.Revocation.FailureMode = (RevocationFailureMode)7;
+        _t.Options.Revocation.BreakDuration = TimeSpan.FromSeconds(-1);
         var error = Assert.Throws<ArgumentException>(() => new UserPoolTokenValidator(_t.Options, _t.Registry, _t.Time, null, _flaky));
         Assert.Contains("Revocation:FailureMode must be FailClosed or FailOpen.", error.Message, StringComparison.Ordinal);
         Assert.Contains("Revocation:Timeout must be positive and at most 30 seconds.", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Revocation:BreakDuration must be between 0 and 1 minute.", error.Message, StringComparison.Ordinal);
     }
 }
