@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 using TokenVerifier.Revocation;
 using TokenVerifier.Testing;
+using Xunit.Abstractions;
 
 namespace TokenVerifier.IntegrationTests.Redis;
 
@@ -19,10 +20,12 @@ public sealed class TwoInstanceRevocationTests : IAsyncLifetime, IDisposable
     private readonly LocalUserPool _pool = new(SampleInstance.PoolId);
     private readonly SampleInstance _a;
     private readonly SampleInstance _b;
+    private readonly ITestOutputHelper _output;
     private ConnectionMultiplexer? _direct;
 
-    public TwoInstanceRevocationTests(RedisFixture fixture)
+    public TwoInstanceRevocationTests(RedisFixture fixture, ITestOutputHelper output)
     {
+        _output = output;
         _redis = fixture.Server;
         (string, string)[] settings =
         [
@@ -85,6 +88,7 @@ public sealed class TwoInstanceRevocationTests : IAsyncLifetime, IDisposable
         }
 
         var enforcedAfter = signedOut.Elapsed;
+        _output.WriteLine($"Instance B refused the signed-out token {enforcedAfter.TotalMilliseconds:F0} ms after the sign-out on A (window {Window.TotalMilliseconds:F0} ms).");
         Assert.True(enforcedAfter <= TimeSpan.FromSeconds(1) + Window, $"B enforced the sign-out after {enforcedAfter.TotalMilliseconds:F0} ms.");
         using (var client = _b.ClientWith(alice.AccessToken))
         {
