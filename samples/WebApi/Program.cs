@@ -60,6 +60,7 @@ var admin = app.MapGroup("/admin").RequireGroup("admins");
 admin.MapGet("/stats", () => Results.Ok(new { users = 42 }));
 
 app.MapControllers();
+app.MapSignOutEndpoint();
 
 if (localPool is not null)
 {

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TokenVerifier.AspNetCore.Authentication;
+using TokenVerifier.AspNetCore.Revocation;
 using TokenVerifier.Keys;
 
 namespace TokenVerifier.AspNetCore;
@@ -35,6 +36,7 @@ public static class UserPoolAuthenticationBuilderExtensions
             sp.GetRequiredService<IHttpClientFactory>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));
+        RevocationAuthenticationBuilderExtensions.AddDefaultRevocationStore(services);
         services.TryAddSingleton<UserPoolValidators>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UserPoolAuthenticationOptions>, UserPoolOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KeyCacheWarmup>());

@@ -3,6 +3,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using TokenVerifier.AspNetCore.Authentication;
 using TokenVerifier.AspNetCore.Authorization;
+using TokenVerifier.AspNetCore.Revocation;
+using TokenVerifier.Revocation;
 
 namespace TokenVerifier.AspNetCore;
 
@@ -11,7 +13,8 @@ public static class UserPoolServiceCollectionExtensions
 {
     /// <summary>
     /// Adds user-pool authentication as the default scheme, bound from the <c>UserPool</c> configuration section
-    /// (pools, clients, token uses, named policies under <c>Policies</c>), plus authorization.
+    /// (pools, clients, token uses, named policies under <c>Policies</c>, the revocation store under <c>Revocation</c>), plus authorization.
+    /// <c>Revocation:Redis</c> (a StackExchange.Redis connection string) keeps revocations in Redis; without it they are held in memory.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The application configuration (or the section itself).</param>
@@ -26,7 +29,19 @@ public static class UserPoolServiceCollectionExtensions
             BindHandlerSettings(section, options);
         });
         services.AddUserPoolPolicies(section.GetSection("Policies"));
+        AddRevocation(builder, section.GetSection("Revocation"));
         return builder;
+    }
+
+    // FailureMode and Timeout are per scheme and bound with the validation options; the store's settings are per application.
+    private static void AddRevocation(AuthenticationBuilder builder, IConfigurationSection revocation)
+    {
+        builder.Services.AddOptions<RevocationStoreOptions>().Bind(revocation);
+        var redis = revocation["Redis"];
+        if (!string.IsNullOrWhiteSpace(redis))
+        {
+            builder.AddRedisRevocation(redis);
+        }
     }
 
     // Only these two handler settings come from configuration; events and the clock are code-only, so binding the

@@ -1,3 +1,4 @@
+using TokenVerifier.Revocation;
 using TokenVerifier.Validation;
 
 namespace TokenVerifier;
@@ -58,6 +59,9 @@ public sealed class UserPoolValidationOptions
 
     /// <summary>Authentication type of the identities created. The ASP.NET Core handler sets it to the scheme name.</summary>
     public string AuthenticationType { get; set; } = "UserPool";
+
+    /// <summary>How the revocation store is consulted: failure mode and timeout (<c>Revocation</c> in configuration).</summary>
+    public RevocationOptions Revocation { get; set; } = new();
 
     /// <summary>All configured pools: the top-level one (if <see cref="UserPoolId"/> is set) followed by <see cref="Pools"/>.</summary>
     public IReadOnlyList<UserPoolOptions> GetAllPools()
@@ -163,6 +167,8 @@ public sealed class UserPoolValidationOptions
         {
             errors.Add("AuthenticationType must not be empty.");
         }
+
+        Revocation.Validate(errors);
 
         return errors;
     }

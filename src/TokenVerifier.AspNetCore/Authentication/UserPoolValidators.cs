@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TokenVerifier.Keys;
+using TokenVerifier.Revocation;
 using TokenVerifier.Validation;
 
 namespace TokenVerifier.AspNetCore.Authentication;
@@ -17,14 +18,17 @@ public sealed class UserPoolValidators
     private readonly SigningKeyCacheRegistry _keyCaches;
     private readonly TimeProvider _time;
     private readonly ILogger<UserPoolTokenValidator> _logger;
+    private readonly IRevocationStore? _revocationStore;
 
     /// <summary>Created by dependency injection.</summary>
     /// <param name="options">The schemes' options.</param>
     /// <param name="keyCaches">The shared key caches.</param>
     /// <param name="timeProvider">The clock.</param>
     /// <param name="logger">The validators' logger.</param>
-    public UserPoolValidators(IOptionsMonitor<UserPoolAuthenticationOptions> options, SigningKeyCacheRegistry keyCaches, TimeProvider timeProvider, ILogger<UserPoolTokenValidator> logger)
+    /// <param name="revocationStore">Where the validators look up revoked tokens; null checks no revocation.</param>
+    public UserPoolValidators(IOptionsMonitor<UserPoolAuthenticationOptions> options, SigningKeyCacheRegistry keyCaches, TimeProvider timeProvider, ILogger<UserPoolTokenValidator> logger, IRevocationStore? revocationStore = null)
     {
+        _revocationStore = revocationStore;
         _options = options;
         _keyCaches = keyCaches;
         _time = timeProvider;
@@ -34,5 +38,5 @@ public sealed class UserPoolValidators
     /// <summary>The validator of <paramref name="scheme"/>.</summary>
     /// <param name="scheme">A scheme added with <c>AddUserPool</c>.</param>
     public UserPoolTokenValidator Get(string scheme = UserPoolAuthenticationDefaults.AuthenticationScheme) =>
-        _validators.GetOrAdd(scheme, name => new UserPoolTokenValidator(_options.Get(name).Validation, _keyCaches, _time, _logger));
+        _validators.GetOrAdd(scheme, name => new UserPoolTokenValidator(_options.Get(name).Validation, _keyCaches, _time, _logger, _revocationStore));
 }

@@ -15,7 +15,10 @@ public sealed class UserPoolChallengeContext(HttpContext context, Authentication
     /// <summary>The failure of authentication, if a token was sent and rejected.</summary>
     public Exception? AuthenticateFailure { get; set; }
 
-    /// <summary>The RFC 6750 <c>error</c> (<c>invalid_token</c> when a token was rejected).</summary>
+    /// <summary>
+    /// The RFC 6750 <c>error</c> (<c>invalid_token</c> when a token was rejected). Null when the revocation store could not
+    /// answer under <c>FailClosed</c>: the handler then answers 503 with <c>Retry-After</c> instead of 401.
+    /// </summary>
     public string? Error { get; set; }
 
     /// <summary>The RFC 6750 <c>error_description</c>.</summary>

@@ -50,4 +50,10 @@ public enum TokenFailure
 
     /// <summary>The token was issued to an app client that is not allowed (<c>client_id</c> for access tokens, <c>aud</c> for ID tokens).</summary>
     InvalidClient,
+
+    /// <summary>The token, its sign-in (<c>origin_jti</c>) or its user (<c>sub</c>, issued before a time) has been revoked.</summary>
+    Revoked,
+
+    /// <summary>The revocation store could not answer in time and <see cref="Revocation.RevocationOptions.FailureMode"/> is <c>FailClosed</c>.</summary>
+    RevocationUnavailable,
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TokenVerifier.Claims;
 using TokenVerifier.Keys;
+using TokenVerifier.Revocation;
 
 namespace TokenVerifier.Validation;
 
@@ -30,14 +31,16 @@ public sealed class UserPoolTokenValidator
     private readonly string _authenticationType;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly RevocationCheck _revocation;
 
     /// <summary>Creates a validator whose key caches come from <paramref name="keyCaches"/> (shared with other validators).</summary>
     /// <param name="options">What to accept; validated here.</param>
     /// <param name="keyCaches">Where the pools' key caches live.</param>
     /// <param name="timeProvider">The clock for <c>exp</c>/<c>nbf</c>. Default: the system clock.</param>
     /// <param name="logger">Where rejections are logged (never with the token).</param>
+    /// <param name="revocationStore">Where revoked tokens are looked up (step 9); null checks no revocation.</param>
     /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
-    public UserPoolTokenValidator(UserPoolValidationOptions options, SigningKeyCacheRegistry keyCaches, TimeProvider? timeProvider = null, ILogger<UserPoolTokenValidator>? logger = null)
+    public UserPoolTokenValidator(UserPoolValidationOptions options, SigningKeyCacheRegistry keyCaches, TimeProvider? timeProvider = null, ILogger<UserPoolTokenValidator>? logger = null, IRevocationStore? revocationStore = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(keyCaches);
@@ -74,6 +77,7 @@ public sealed class UserPoolTokenValidator
         _authenticationType = options.AuthenticationType;
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        _revocation = new RevocationCheck(revocationStore, options.Revocation, _time, _logger);
     }
 
     /// <summary>The key caches of the configured pools, for warm-up and health checks.</summary>
@@ -82,9 +86,12 @@ public sealed class UserPoolTokenValidator
     /// <summary>The issuers accepted, in both Cognito forms (or the configured overrides).</summary>
     public IEnumerable<string> Issuers => _poolsByIssuer.Keys;
 
-    /// <summary>Validates <paramref name="token"/>. Completes synchronously unless the pool's keys must be fetched.</summary>
+    /// <summary>
+    /// Validates <paramref name="token"/>. Completes synchronously unless the pool's keys must be fetched or the revocation
+    /// store must be asked over the network.
+    /// </summary>
     /// <param name="token">The compact JWT, without the <c>Bearer </c> prefix.</param>
-    /// <param name="cancellationToken">Cancels waiting for a key fetch (the fetch itself goes on for other callers).</param>
+    /// <param name="cancellationToken">Cancels waiting for a key fetch (the fetch itself goes on for other callers) or for the revocation store.</param>
     public ValueTask<UserPoolValidationResult> ValidateAsync(string token, CancellationToken cancellationToken = default)
     {
         var failure = JwtReader.TryRead(token, _maxTokenLength, out var jwt, out var error);
@@ -121,7 +128,7 @@ public sealed class UserPoolTokenValidator
 
         if (pool.Keys.TryGetKey(jwt.KeyId, out var key))
         {
-            return new(Finish(token, jwt, pool, key!));
+            return _revocation.ApplyAsync(Finish(token, jwt, pool, key!), cancellationToken);
         }
 
         return ResolveKeyThenFinishAsync(token, jwt, pool, cancellationToken);
@@ -137,7 +144,7 @@ public sealed class UserPoolTokenValidator
                 : Reject(failure, "The user pool's signing keys are unavailable.");
         }
 
-        return Finish(token, jwt, pool, key);
+        return await _revocation.ApplyAsync(Finish(token, jwt, pool, key), cancellationToken);
     }
 
     private UserPoolValidationResult Finish(string token, ParsedJwt jwt, TrustedPool pool, RsaSigningKey key)

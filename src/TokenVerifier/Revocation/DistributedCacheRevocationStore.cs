@@ -1,0 +1,188 @@
+using System.Buffers.Binary;
+using Microsoft.Extensions.Caching.Distributed;
+using TokenVerifier.Validation;
+
+namespace TokenVerifier.Revocation;
+
+/// <summary>
+/// Revocations in an <see cref="IDistributedCache"/> (Redis, SQL Server, ...) shared by every instance of the API. Each entry
+/// is written with the lifetime of the longest token it can affect, so the cache expires it by itself. Answers are reused
+/// locally for <see cref="RevocationStoreOptions.LocalCacheDuration"/>; such checks complete synchronously. A failing cache
+/// surfaces as an exception from <see cref="IsRevokedAsync"/>, which the validator turns into its failure mode.
+/// </summary>
+public sealed class DistributedCacheRevocationStore : IRevocationStore
+{
+    private const string TokenTag = "jti:";
+    private const string SignInTag = "origin_jti:";
+    private const string UserTag = "sub:";
+    private const string ProbeKey = "health-probe";
+
+    private readonly IDistributedCache _cache;
+    private readonly RevocationStoreOptions _options;
+    private readonly TimeProvider _time;
+    private readonly LocalRevocationCache _local;
+
+    /// <summary>Creates a store over <paramref name="cache"/>.</summary>
+    /// <param name="cache">The shared cache; every instance must use the same one (and the same <see cref="RevocationStoreOptions.KeyPrefix"/>).</param>
+    /// <param name="options">Entry lifetimes, key prefix and the local cache. Default <see cref="RevocationStoreOptions"/>' defaults.</param>
+    /// <param name="timeProvider">The clock for entry lifetimes and the local cache. Default the system clock.</param>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    public DistributedCacheRevocationStore(IDistributedCache cache, RevocationStoreOptions? options = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(cache);
+        _cache = cache;
+        _options = options ?? new RevocationStoreOptions();
+        _options.ThrowIfInvalid();
+        _time = timeProvider ?? TimeProvider.System;
+        _local = new LocalRevocationCache(_options.LocalCacheDuration, _options.MaxEntries);
+    }
+
+    /// <summary>Answers held in the local cache (for tests).</summary>
+    internal int LocalCount => _local.Count;
+
+    /// <inheritdoc />
+    public ValueTask RevokeTokenAsync(string tokenId, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tokenId);
+        var now = _time.GetUtcNow();
+        return WriteAsync(new RevocationKey(RevocationKind.Token, tokenId), RevocationRules.Present, RevocationRules.TokenEntryExpiry(_options, now, expiresAt), now, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask RevokeSignInAsync(string originTokenId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(originTokenId);
+        var now = _time.GetUtcNow();
+        return WriteAsync(new RevocationKey(RevocationKind.SignIn, originTokenId), RevocationRules.Present, RevocationRules.SignInEntryExpiry(_options, now), now, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Reads the current entry and writes the later of the two times. The cache offers no compare-and-set, so two user
+    /// revocations of one user racing on different instances may keep the earlier time; revoke again to be sure.
+    /// </remarks>
+    public async ValueTask RevokeUserAsync(string subject, DateTimeOffset issuedBefore, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(subject);
+        var now = _time.GetUtcNow();
+        RevocationRules.ThrowIfTooFar(_options, now, issuedBefore);
+        var key = new RevocationKey(RevocationKind.User, subject);
+        var existing = Decode(await _cache.GetAsync(KeyOf(key), cancellationToken));
+        var value = issuedBefore.ToUnixTimeMilliseconds();
+        if (existing > value && existing <= (now + _options.MaxTokenLifetime).ToUnixTimeMilliseconds())
+        {
+            value = existing;
+        }
+
+        var expiry = RevocationRules.UserEntryExpiry(_options, now, DateTimeOffset.FromUnixTimeMilliseconds(value));
+        await WriteAsync(key, value, expiry, now, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> IsRevokedAsync(UserPoolToken token, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var tokenHit = _local.TryGet(RevocationKind.Token, token.TokenId, now, out var tokenEntry);
+        var signInHit = _local.TryGet(RevocationKind.SignIn, token.OriginTokenId, now, out var signInEntry);
+        var userHit = _local.TryGet(RevocationKind.User, token.Subject, now, out var userEntry);
+        if ((tokenHit && tokenEntry != RevocationRules.Absent) || (signInHit && signInEntry != RevocationRules.Absent))
+        {
+            return new(true);
+        }
+
+        if (tokenHit && signInHit && userHit)
+        {
+            return new(RevocationRules.Revokes(token, tokenEntry, signInEntry, userEntry));
+        }
+
+        return ReadThenDecideAsync(token, tokenHit ? null : token.TokenId, signInHit ? null : token.OriginTokenId, userHit ? null : token.Subject, tokenEntry, signInEntry, userEntry, cancellationToken);
+    }
+
+    /// <summary>One read of the shared cache that no local answer can satisfy: what the health check asks.</summary>
+    internal Task ProbeAsync(CancellationToken cancellationToken) => _cache.GetAsync(_options.KeyPrefix + ProbeKey, cancellationToken);
+
+    private async ValueTask<bool> ReadThenDecideAsync(UserPoolToken token, string? tokenId, string? originTokenId, string? subject, long tokenEntry, long signInEntry, long userEntry, CancellationToken cancellationToken)
+    {
+        // The missing answers are read concurrently: one round trip's latency, not three.
+        var tokenRead = Read(RevocationKind.Token, tokenId, cancellationToken);
+        var signInRead = Read(RevocationKind.SignIn, originTokenId, cancellationToken);
+        var userRead = Read(RevocationKind.User, subject, cancellationToken);
+        try
+        {
+            tokenEntry = await Answer(RevocationKind.Token, tokenId, tokenRead, tokenEntry);
+            signInEntry = await Answer(RevocationKind.SignIn, originTokenId, signInRead, signInEntry);
+            userEntry = await Answer(RevocationKind.User, subject, userRead, userEntry);
+        }
+        finally
+        {
+            // A read abandoned because another failed must not fault unobserved.
+            Observe(tokenRead);
+            Observe(signInRead);
+            Observe(userRead);
+        }
+
+        return RevocationRules.Revokes(token, tokenEntry, signInEntry, userEntry);
+    }
+
+    private Task<byte[]?>? Read(RevocationKind kind, string? id, CancellationToken cancellationToken) =>
+        id is null ? null : _cache.GetAsync(KeyOf(new RevocationKey(kind, id)), cancellationToken);
+
+    private async ValueTask<long> Answer(RevocationKind kind, string? id, Task<byte[]?>? read, long cached)
+    {
+        if (read is null)
+        {
+            return cached;
+        }
+
+        var value = Decode(await read);
+        _local.Remember(new RevocationKey(kind, id!), value, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        return value;
+    }
+
+    private async ValueTask WriteAsync(RevocationKey key, long value, long? expiresAtMs, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (expiresAtMs is not { } expires)
+        {
+            return;
+        }
+
+        var bytes = new byte[sizeof(long)];
+        BinaryPrimitives.WriteInt64LittleEndian(bytes, value);
+
+        // Relative, so the entry expires on time whatever the cache server's clock says; rounded up to whole seconds
+        // because caches such as Redis's truncate to seconds, which would drop the entry before its token expires.
+        var lifetime = TimeSpan.FromSeconds(Math.Ceiling((expires - now.ToUnixTimeMilliseconds()) / 1000.0));
+        var entry = new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = lifetime };
+        await _cache.SetAsync(KeyOf(key), bytes, entry, cancellationToken);
+
+        // This instance sees its own revocation at once, not after the local cache window.
+        _local.Remember(key, value, _time.GetUtcNow().ToUnixTimeMilliseconds());
+    }
+
+    private string KeyOf(RevocationKey key) => string.Concat(
+        _options.KeyPrefix,
+        key.Kind switch
+        {
+            RevocationKind.Token => TokenTag,
+            RevocationKind.SignIn => SignInTag,
+            _ => UserTag,
+        },
+        key.Id);
+
+    // An entry this store did not write is read as revoking everything: unreadable must not mean "not revoked".
+    private static long Decode(byte[]? bytes) => bytes switch
+    {
+        null => RevocationRules.Absent,
+        { Length: sizeof(long) } => BinaryPrimitives.ReadInt64LittleEndian(bytes),
+        _ => long.MaxValue,
+    };
+
+    private static void Observe(Task? task)
+    {
+        if (task is { IsCompletedSuccessfully: false })
+        {
+            task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+}

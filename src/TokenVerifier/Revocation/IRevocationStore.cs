@@ -1,0 +1,49 @@
+using TokenVerifier.Validation;
+
+namespace TokenVerifier.Revocation;
+
+/// <summary>
+/// Where the application records revoked tokens, so that an offline verifier stops accepting tokens that are still
+/// cryptographically valid. Three kinds of entry, each kept only as long as the longest token it can affect:
+/// one token (<c>jti</c>), one sign-in (<c>origin_jti</c>, what Cognito's <c>RevokeToken</c> kills) and one user's tokens
+/// issued before a time (<c>sub</c>, what <c>GlobalSignOut</c>/<c>AdminUserGlobalSignOut</c> mean).
+/// Implementations are thread-safe; the validator calls <see cref="IsRevokedAsync"/> on every accepted token.
+/// </summary>
+public interface IRevocationStore
+{
+    /// <summary>Revokes one token by its <c>jti</c>.</summary>
+    /// <param name="tokenId">The token's <c>jti</c>.</param>
+    /// <param name="expiresAt">
+    /// The token's <c>exp</c>: the entry is dropped once the token has expired. Pass <see cref="DateTimeOffset.MaxValue"/>
+    /// when unknown; the entry then lives for <see cref="RevocationStoreOptions.MaxTokenLifetime"/>.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    ValueTask RevokeTokenAsync(string tokenId, DateTimeOffset expiresAt, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Revokes every access and ID token of one sign-in: the tokens whose <c>origin_jti</c> is <paramref name="originTokenId"/>.
+    /// The entry lives for <see cref="RevocationStoreOptions.MaxTokenLifetime"/>, by when every token issued so far has expired;
+    /// revoke the refresh token at Cognito as well (<c>RevokeToken</c>) so that no new token of that sign-in is issued after that.
+    /// </summary>
+    /// <param name="originTokenId">The <c>origin_jti</c> shared by the sign-in's tokens.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    ValueTask RevokeSignInAsync(string originTokenId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Revokes every token of a user (<c>sub</c>) issued before <paramref name="issuedBefore"/> (<c>iat</c> &lt; <paramref name="issuedBefore"/>).
+    /// A later call with an earlier time does not shorten an existing revocation. The entry lives until the last token it
+    /// can affect has expired: <paramref name="issuedBefore"/> + <see cref="RevocationStoreOptions.MaxTokenLifetime"/>.
+    /// </summary>
+    /// <param name="subject">The user's <c>sub</c>.</param>
+    /// <param name="issuedBefore">Tokens issued before this instant are rejected; usually now.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    ValueTask RevokeUserAsync(string subject, DateTimeOffset issuedBefore, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Whether a validated token is revoked by its <c>jti</c>, its <c>origin_jti</c>, or its user (<c>sub</c> and <c>iat</c>).
+    /// Throws when the store cannot answer; the validator then applies <see cref="RevocationOptions.FailureMode"/>.
+    /// </summary>
+    /// <param name="token">A token that passed every other check.</param>
+    /// <param name="cancellationToken">Cancels the look-up.</param>
+    ValueTask<bool> IsRevokedAsync(UserPoolToken token, CancellationToken cancellationToken = default);
+}
