@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace TokenVerifier.IntegrationTests.Emulator;
 
 /// <summary>
-/// The emulator's administration calls over its JSON wire protocol (the same requests the AWS SDKs send), from plain
+/// The emulator's administration calls and the refresh flow over its JSON wire protocol (the same requests the AWS SDKs send), from plain
 /// <see cref="HttpClient"/>: no AWS SDK for .NET, no request signing.
 /// </summary>
 public sealed class CognitoApi(HttpClient http, Uri endpoint)
@@ -57,6 +57,24 @@ public sealed class CognitoApi(HttpClient http, Uri endpoint)
     public Task AddUserToGroupAsync(string poolId, string username, string group) =>
         CallAsync("AdminAddUserToGroup", new { UserPoolId = poolId, Username = username, GroupName = group });
 
+    /// <summary>
+    /// <c>InitiateAuth</c> with <c>REFRESH_TOKEN_AUTH</c>, as a client does when its access token runs out; returns the new
+    /// access token.
+    /// </summary>
+    /// <exception cref="CognitoApiException">The emulator refused, such as <c>NotAuthorizedException</c> for a revoked refresh token.</exception>
+    public async Task<string> RefreshAsync(string clientId, string refreshToken)
+    {
+        var response = await CallAsync("InitiateAuth", new
+        {
+            AuthFlow = "REFRESH_TOKEN_AUTH",
+            ClientId = clientId,
+
+            // A dictionary keeps the upper-case key the protocol requires.
+            AuthParameters = new Dictionary<string, string> { ["REFRESH_TOKEN"] = refreshToken },
+        });
+        return response.GetProperty("AuthenticationResult").GetProperty("AccessToken").GetString()!;
+    }
+
     private async Task<JsonElement> CallAsync(string operation, object request)
     {
         using var message = new HttpRequestMessage(HttpMethod.Post, endpoint);
@@ -68,8 +86,9 @@ public sealed class CognitoApi(HttpClient http, Uri endpoint)
         using var json = JsonDocument.Parse(body);
         if (!response.IsSuccessStatusCode)
         {
-            // Errors carry {"__type","message"}; neither echoes a password.
-            throw new InvalidOperationException($"{operation}: {(int)response.StatusCode} {body}");
+            // Errors carry {"__type","message"}; neither echoes a password or token.
+            var errorType = json.RootElement.TryGetProperty("__type", out var type) ? type.GetString() : null;
+            throw new CognitoApiException(operation, (int)response.StatusCode, errorType, body);
         }
 
         return json.RootElement.Clone();

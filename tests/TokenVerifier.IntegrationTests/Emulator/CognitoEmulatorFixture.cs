@@ -33,6 +33,9 @@ public sealed class CognitoEmulatorFixture : IAsyncLifetime, IDisposable
     /// <summary>The emulator's address.</summary>
     public Uri Endpoint => _emulator!.Endpoint;
 
+    /// <summary>The emulator's JSON API, for what clients do without a script (refreshing tokens).</summary>
+    public CognitoApi Cognito { get; private set; } = null!;
+
     /// <summary>The pool the API's default scheme trusts. Users: alice (group admins), bob (group editors).</summary>
     public EmulatorPool Orders { get; private set; } = null!;
 
@@ -57,7 +60,8 @@ public sealed class CognitoEmulatorFixture : IAsyncLifetime, IDisposable
         try
         {
             _emulator = await CognitoLocalProcess.StartAsync(_http);
-            await SeedAsync(new CognitoApi(_http, _emulator.Endpoint));
+            Cognito = new CognitoApi(_http, _emulator.Endpoint);
+            await SeedAsync(Cognito);
             _sample = new SampleFactory(Settings(), Clock);
             _sample.UseKestrel(0);
             _sample.StartServer();
@@ -105,10 +109,17 @@ public sealed class CognitoEmulatorFixture : IAsyncLifetime, IDisposable
     public Task<TokenSet> SignInAsync(ClientLibrary library, EmulatorPool pool, string clientId, string username) =>
         NodeSignIn.SignInAsync(library, Endpoint, pool.Id, clientId, username, Password);
 
+    /// <summary>Revokes <paramref name="refreshToken"/> of <paramref name="clientId"/> with a real JavaScript client, as signing out does.</summary>
+    public Task RevokeTokenAsync(string clientId, string refreshToken) =>
+        NodeSignIn.RevokeTokenAsync(Endpoint, clientId, refreshToken);
+
+    /// <summary>GETs <paramref name="path"/> of the sample over its Kestrel socket with <c>Authorization: Bearer <paramref name="token"/></c>.</summary>
+    public Task<HttpResponseMessage> GetAsync(string path, string token) => SendAsync(HttpMethod.Get, path, token);
+
     /// <summary>Calls the sample over its Kestrel socket with <c>Authorization: Bearer <paramref name="token"/></c>.</summary>
-    public async Task<HttpResponseMessage> GetAsync(string path, string token)
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string token)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
+        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var client = _sample!.CreateClient();
         return await client.SendAsync(request);

@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace TokenVerifier.IntegrationTests.Emulator;
 
-/// <summary>Signs a user in by running one of the node client scripts, the way a front-end or back-end would obtain tokens.</summary>
+/// <summary>Signs a user in and out by running the node client scripts, the way a front-end or back-end would obtain and give up tokens.</summary>
 public static class NodeSignIn
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
@@ -19,6 +19,25 @@ public static class NodeSignIn
             _ => throw new ArgumentOutOfRangeException(nameof(library)),
         };
 
+        var stdout = await RunAsync(script, endpoint, clientId, new()
+        {
+            ["USER_POOL_ID"] = poolId,
+            ["COGNITO_USERNAME"] = username,
+            ["COGNITO_PASSWORD"] = password,
+        });
+        return JsonSerializer.Deserialize<TokenSet>(stdout, Json)
+            ?? throw new InvalidOperationException($"{script} printed no token set.");
+    }
+
+    /// <summary>
+    /// Revokes <paramref name="refreshToken"/> with the AWS SDK v3 <c>RevokeToken</c> (<c>revoke-token.mjs</c>), as a client
+    /// signing out does; fails when the emulator refuses.
+    /// </summary>
+    public static Task RevokeTokenAsync(Uri endpoint, string clientId, string refreshToken) =>
+        RunAsync("revoke-token.mjs", endpoint, clientId, new() { ["REFRESH_TOKEN"] = refreshToken });
+
+    private static async Task<string> RunAsync(string script, Uri endpoint, string clientId, Dictionary<string, string> environment)
+    {
         var start = new ProcessStartInfo("node")
         {
             WorkingDirectory = CognitoLocalProcess.EmulatorDirectory,
@@ -27,11 +46,14 @@ public static class NodeSignIn
             UseShellExecute = false,
         };
         start.ArgumentList.Add(script);
+
+        // Tokens and passwords go through the environment, not the command line, where any process listing shows them.
         start.Environment["COGNITO_ENDPOINT"] = endpoint.ToString().TrimEnd('/');
-        start.Environment["USER_POOL_ID"] = poolId;
         start.Environment["CLIENT_ID"] = clientId;
-        start.Environment["COGNITO_USERNAME"] = username;
-        start.Environment["COGNITO_PASSWORD"] = password;
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
 
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -55,7 +77,6 @@ public static class NodeSignIn
             throw new InvalidOperationException($"{script} failed with exit code {process.ExitCode}: {await stderr}");
         }
 
-        return JsonSerializer.Deserialize<TokenSet>(await stdout, Json)
-            ?? throw new InvalidOperationException($"{script} printed no token set.");
+        return await stdout;
     }
 }

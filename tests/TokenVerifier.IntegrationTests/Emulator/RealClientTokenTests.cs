@@ -127,4 +127,36 @@ public sealed class RealClientTokenTests(CognitoEmulatorFixture emulator)
         var expiredAt = DateTimeOffset.FromUnixTimeSeconds(expires).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
         await RejectedAsync("/me", tokens.AccessToken, $"The token expired at {expiredAt}.");
     }
+
+    [Fact]
+    public async Task Sign_out_revokes_the_refresh_token_at_the_emulator_and_the_access_token_at_the_api()
+    {
+        // Two sign-ins of one user, usually within the same second: only the one signed out may be affected.
+        var session = await emulator.SignInAsync(ClientLibrary.AmazonCognitoIdentityJs, emulator.Orders, emulator.WebClientId, "alice");
+        var other = await emulator.SignInAsync(ClientLibrary.AmazonCognitoIdentityJs, emulator.Orders, emulator.WebClientId, "alice");
+        var claims = TokenSet.Claims(session.AccessToken);
+
+        // Without origin_jti the sample's sign-out can only revoke the presented token, by its jti.
+        Assert.False(claims.TryGetProperty("origin_jti", out _));
+        Assert.NotEqual(claims.GetProperty("jti").GetString(), TokenSet.Claims(other.AccessToken).GetProperty("jti").GetString());
+        Assert.Equal("alice", (await AcceptedAsync("/me", session.AccessToken)).GetProperty("name").GetString());
+        Assert.Equal("alice", TokenSet.Claims(await emulator.Cognito.RefreshAsync(emulator.WebClientId, session.RefreshToken)).GetProperty("username").GetString());
+
+        await emulator.RevokeTokenAsync(emulator.WebClientId, session.RefreshToken);
+
+        var refused = await Assert.ThrowsAsync<CognitoApiException>(() => emulator.Cognito.RefreshAsync(emulator.WebClientId, session.RefreshToken));
+        Assert.Equal((400, "NotAuthorizedException"), (refused.StatusCode, refused.ErrorType));
+        Assert.Equal("alice", TokenSet.Claims(await emulator.Cognito.RefreshAsync(emulator.WebClientId, other.RefreshToken)).GetProperty("username").GetString());
+
+        // RevokeToken stops new tokens but cannot recall a self-contained JWT: only the API's own revocation rejects it.
+        Assert.Equal("alice", (await AcceptedAsync("/me", session.AccessToken)).GetProperty("name").GetString());
+
+        using (var signOut = await emulator.SendAsync(HttpMethod.Post, "/auth/signout", session.AccessToken))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, signOut.StatusCode);
+        }
+
+        await RejectedAsync("/me", session.AccessToken, "The token has been revoked.");
+        Assert.Equal("alice", (await AcceptedAsync("/me", other.AccessToken)).GetProperty("name").GetString());
+    }
 }
