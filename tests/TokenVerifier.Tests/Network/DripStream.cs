@@ -1,0 +1,49 @@
+namespace TokenVerifier.Tests.Network;
+
+/// <summary>Hands out <c>body</c> one byte per <c>interval</c> of the given clock: a response that starts but never seems to end.</summary>
+internal sealed class DripStream(byte[] body, TimeSpan interval, TimeProvider time, Action<int> served) : Stream
+{
+    private int _position;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => _position;
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("read asynchronously");
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (_position == body.Length || buffer.IsEmpty)
+        {
+            return 0;
+        }
+
+        await Task.Delay(interval, time, cancellationToken);
+        buffer.Span[0] = body[_position++];
+        served(1);
+        return 1;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
