@@ -1,7 +1,7 @@
 namespace TokenVerifier.Tests.Network;
 
 /// <summary>The ways a JWKS endpoint (or the road to it) fails, as <see cref="FaultHandler"/> plays them.</summary>
-internal enum JwksFault
+public enum JwksFault
 {
     None,
 
