@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
 using TokenVerifier.Keys;
 using TokenVerifier.Testing;
 using TokenVerifier.Tests.Network;
@@ -51,7 +52,7 @@ public sealed class CorpusFixture : IDisposable
 
     internal static string Seconds(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
-    internal async Task<(UserPoolValidationResult Result, FaultHandler Network)> ValidateAsync(CorpusCase c)
+    internal async Task<(UserPoolValidationResult Result, FaultHandler Network)> ValidateAsync(CorpusCase c, ILoggerFactory? loggerFactory = null)
     {
         var network = new FaultHandler(Pool.CreateJwksHandler(), T.Time);
         if (c.KeySet is { } rewrite)
@@ -62,7 +63,7 @@ public sealed class CorpusFixture : IDisposable
         using var client = new HttpClient(network);
         var options = new UserPoolValidationOptions { UserPoolId = Pool.UserPoolId, ClientIds = [Pool.DefaultClientId] };
         c.Configure?.Invoke(options);
-        var validator = new UserPoolTokenValidator(options, new SigningKeyCacheRegistry(() => client, T.Time), T.Time);
+        var validator = new UserPoolTokenValidator(options, new SigningKeyCacheRegistry(() => client, T.Time, loggerFactory), T.Time, loggerFactory?.CreateLogger<UserPoolTokenValidator>());
         return (await validator.ValidateAsync(c.Token(this)), network);
     }
 
