@@ -48,6 +48,9 @@ public sealed class SigningKeyCache
     /// <summary>Where the keys are fetched from.</summary>
     public Uri JwksUri { get; }
 
+    /// <summary>Age after which the set counts as stale and is refreshed; the background refresher works ahead of it.</summary>
+    internal TimeSpan RefreshInterval => _refreshInterval;
+
     /// <summary>The cache's state now.</summary>
     public SigningKeyCacheStatus GetStatus()
     {
