@@ -1,23 +1,9 @@
 namespace TokenVerifier.Tests.Network;
 
 /// <summary>Hands out <c>body</c> one byte per <c>interval</c> of the given clock: a response that starts but never seems to end.</summary>
-internal sealed class DripStream(byte[] body, TimeSpan interval, TimeProvider time, Action<int> served) : Stream
+internal sealed class DripStream(byte[] body, TimeSpan interval, TimeProvider time, Action<int> served) : ReadOnlyStream
 {
     private int _position;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => _position;
-        set => throw new NotSupportedException();
-    }
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("read asynchronously");
 
@@ -33,17 +19,4 @@ internal sealed class DripStream(byte[] body, TimeSpan interval, TimeProvider ti
         served(1);
         return 1;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

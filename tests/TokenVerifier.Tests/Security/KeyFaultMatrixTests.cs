@@ -69,16 +69,8 @@ public sealed class KeyFaultMatrixTests
     [MemberData(nameof(Outages))]
     public async Task During_an_outage_the_last_good_keys_keep_serving_with_one_retry_per_interval(JwksFault fault, string reason)
     {
-        FaultHandler faults = null!;
-        using var t = new TestPool(
-            o =>
-            {
-                o.KeyRefreshInterval = RefreshInterval;
-                o.MaxStaleness = MaxStaleness;
-            },
-            network: (inner, time) => faults = new FaultHandler(inner, time));
-        var token = t.Pool.MintAccessToken(new LocalTokenOptions { Lifetime = TimeSpan.FromHours(24) });
-        Assert.Equal(TokenFailure.None, await t.FailureOfAsync(token));
+        var (t, faults, token) = await WarmPoolAsync();
+        using var pool = t;
         faults.Fault = fault;
 
         // Five hours of outage in half-hour steps, 21 requests a step: never a false 401, and at most one retry per step
@@ -126,16 +118,8 @@ public sealed class KeyFaultMatrixTests
     [Fact]
     public async Task Past_MaxStaleness_an_outage_turns_into_KeysUnavailable()
     {
-        FaultHandler faults = null!;
-        using var t = new TestPool(
-            o =>
-            {
-                o.KeyRefreshInterval = RefreshInterval;
-                o.MaxStaleness = MaxStaleness;
-            },
-            network: (inner, time) => faults = new FaultHandler(inner, time));
-        var token = t.Pool.MintAccessToken(new LocalTokenOptions { Lifetime = TimeSpan.FromHours(24) });
-        Assert.Equal(TokenFailure.None, await t.FailureOfAsync(token));
+        var (t, faults, token) = await WarmPoolAsync();
+        using var pool = t;
         faults.Fault = JwksFault.ServerError;
 
         t.Time.Advance(MaxStaleness);
@@ -195,6 +179,22 @@ public sealed class KeyFaultMatrixTests
         Assert.Equal(TokenFailure.KeyNotFound, await t.FailureOfAsync(oldToken));
         Assert.Equal(TokenFailure.None, await t.FailureOfAsync(newToken));
         Assert.Equal(4, t.Network.Count);
+    }
+
+    // A pool whose keys were fetched once, with a day-long token, before the fault starts.
+    private static async Task<(TestPool Pool, FaultHandler Faults, string Token)> WarmPoolAsync()
+    {
+        FaultHandler faults = null!;
+        var t = new TestPool(
+            o =>
+            {
+                o.KeyRefreshInterval = RefreshInterval;
+                o.MaxStaleness = MaxStaleness;
+            },
+            network: (inner, time) => faults = new FaultHandler(inner, time));
+        var token = t.Pool.MintAccessToken(new LocalTokenOptions { Lifetime = TimeSpan.FromHours(24) });
+        Assert.Equal(TokenFailure.None, await t.FailureOfAsync(token));
+        return (t, faults, token);
     }
 
     private static bool IsTimed(JwksFault fault) => fault is JwksFault.Timeout or JwksFault.SlowDrip;
