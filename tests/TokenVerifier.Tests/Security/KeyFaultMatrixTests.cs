@@ -39,16 +39,16 @@ public sealed class KeyFaultMatrixTests
         var token = t.Pool.MintAccessToken();
 
         var pending = t.Validator.ValidateAsync(token).AsTask();
-        var waited = await LetTimePassUntilDone(t, pending, IsTimed(fault));
+        if (IsTimed(fault))
+        {
+            await CutAtTheTimeLimit(t, pending);
+        }
 
-        Assert.Equal(TokenFailure.KeysUnavailable, (await pending).Failure);
+        Assert.Equal(TokenFailure.KeysUnavailable, (await pending.WaitAsync(TimeSpan.FromSeconds(20))).Failure);
         Assert.Equal(1, t.Network.Count);
         var status = t.Keys.GetStatus();
         Assert.Equal(KeySetState.Missing, status.State);
         Assert.Equal(reason, status.LastError);
-
-        // The time limit cuts a hung or dripping response at 5 s (measured in 1 s steps of the fake clock).
-        Assert.InRange(waited, IsTimed(fault) ? TimeSpan.FromSeconds(5) : TimeSpan.Zero, IsTimed(fault) ? TimeSpan.FromSeconds(6) : TimeSpan.Zero);
 
         // The size cap refuses an announced 10 MB body unread, and stops reading an unannounced one just past 64 KiB.
         var maxBytes = t.Options.JwksMaxResponseBytes;
@@ -199,23 +199,19 @@ public sealed class KeyFaultMatrixTests
 
     private static bool IsTimed(JwksFault fault) => fault is JwksFault.Timeout or JwksFault.SlowDrip;
 
-    // Moves the fake clock in 1 s steps while a fetch waits on it; returns how much fake time passed.
-    private static async Task<TimeSpan> LetTimePassUntilDone(TestPool t, Task pending, bool timed)
+    // A hung or dripping response is still waited for at 4 s of the fake clock, and cut when it reaches the 5 s limit.
+    private static async Task CutAtTheTimeLimit(TestPool t, Task pending)
     {
-        var waited = TimeSpan.Zero;
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!pending.IsCompleted && DateTime.UtcNow < deadline)
+        await Until(() => t.Network.Count > 0);
+        for (var second = 1; second < 5; second++)
         {
-            if (timed && t.Network.Count > 0)
-            {
-                t.Time.Advance(TimeSpan.FromSeconds(1));
-                waited += TimeSpan.FromSeconds(1);
-            }
-
-            await Task.WhenAny(pending, Task.Delay(20));
+            t.Time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(20);
         }
 
-        return waited;
+        await Task.Delay(100);
+        Assert.False(pending.IsCompleted);
+        t.Time.Advance(TimeSpan.FromSeconds(1));
     }
 
     // Background fetches finish on other threads; wait for their effect, bounded in real time.
