@@ -40,6 +40,7 @@ public static class UserPoolAuthenticationBuilderExtensions
         services.TryAddSingleton<UserPoolValidators>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UserPoolAuthenticationOptions>, UserPoolOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KeyCacheWarmup>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KeyCacheRefresher>());
         SchemesOf(services).Add(scheme);
 
         services.AddOptions<UserPoolAuthenticationOptions>(scheme).ValidateOnStart();

@@ -109,6 +109,12 @@ internal static class JwksKeyReader
             return "public exponent is not an odd number from 3 to 2^32";
         }
 
+        // A ROCA modulus can be factored from its public key: whoever holds it can forge any token.
+        if (RocaFingerprint.IsPresent(modulus))
+        {
+            return "the modulus has the ROCA fingerprint (CVE-2017-15361), its private key is recoverable";
+        }
+
         try
         {
             var rsa = RSA.Create(new RSAParameters { Modulus = modulus, Exponent = exponent });

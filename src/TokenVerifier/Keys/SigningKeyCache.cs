@@ -48,22 +48,33 @@ public sealed class SigningKeyCache
     /// <summary>Where the keys are fetched from.</summary>
     public Uri JwksUri { get; }
 
+    /// <summary>Age after which the set counts as stale and is refreshed; the background refresher works ahead of it.</summary>
+    internal TimeSpan RefreshInterval => _refreshInterval;
+
     /// <summary>The cache's state now.</summary>
     public SigningKeyCacheStatus GetStatus()
     {
+        DateTimeOffset? lastFailure;
+        string? lastError;
+        lock (_gate)
+        {
+            lastFailure = _lastFailure;
+            lastError = _lastError;
+        }
+
         var current = _current;
         var now = _time.GetUtcNow();
         var state = current is null ? KeySetState.Missing
             : now - current.FetchedAt > _maxStaleness ? KeySetState.Expired
-            : now - current.FetchedAt > _refreshInterval || _lastFailure > current.FetchedAt ? KeySetState.Stale
+            : now - current.FetchedAt > _refreshInterval || lastFailure > current.FetchedAt ? KeySetState.Stale
             : KeySetState.Fresh;
         return new SigningKeyCacheStatus(
             JwksUri,
             state,
             current?.Keys.Count ?? 0,
             current?.FetchedAt,
-            _lastFailure > current?.FetchedAt || current is null ? _lastFailure : null,
-            _lastFailure > current?.FetchedAt || current is null ? _lastError : null,
+            lastFailure > current?.FetchedAt || current is null ? lastFailure : null,
+            lastFailure > current?.FetchedAt || current is null ? lastError : null,
             Interlocked.Read(ref _fetchCount));
     }
 
@@ -156,6 +167,13 @@ public sealed class SigningKeyCache
     {
         lock (_gate)
         {
+            // After a failed fetch, wait as long as for an unknown kid before trying again: during an outage, traffic must
+            // not turn into one fetch per request.
+            if (_lastFailure is { } failed && _time.GetUtcNow() - failed < _kidMissInterval)
+            {
+                return;
+            }
+
             // Failures are handled inside the fetch, so nothing is left unobserved.
             _ = JoinOrStartRefresh();
         }
@@ -200,17 +218,24 @@ public sealed class SigningKeyCache
             KeyCacheLog.KeysFetched(_logger, JwksUri, keys.Count);
             return set;
         }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or FormatException or IOException or InvalidOperationException)
+        catch (Exception e)
         {
+            // Whatever the HTTP pipeline throws (resilience strategies throw types of their own) is a failed fetch: it must
+            // neither escape into a request being validated nor fault a background refresh.
             var reason = e switch
             {
                 OperationCanceledException => $"no complete response within {_timeout.TotalSeconds:0.###} s",
                 FormatException f => f.Message,
                 HttpRequestException h when h.StatusCode is not null => $"HTTP {(int)h.StatusCode}",
-                _ => e.Message,
+                HttpRequestException or IOException or InvalidOperationException => e.Message,
+                _ => $"{e.GetType().Name}: {e.Message}",
             };
-            _lastFailure = _time.GetUtcNow();
-            _lastError = reason;
+            lock (_gate)
+            {
+                _lastFailure = _time.GetUtcNow();
+                _lastError = reason;
+            }
+
             KeyCacheLog.FetchFailed(_logger, JwksUri, reason);
             return _current;
         }

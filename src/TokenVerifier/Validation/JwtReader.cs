@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using TokenVerifier.Claims;
 
 namespace TokenVerifier.Validation;
@@ -20,7 +21,9 @@ internal static class JwtReader
     // -1: not base64url. Built once so the whole token is classified in one pass.
     private static readonly sbyte[] Base64UrlValues = BuildBase64UrlValues();
 
-    public static TokenFailure TryRead(string? token, int maxLength, out ParsedJwt? jwt, out string? error)
+    // readPayload is false only for JWS test vectors, whose payloads are arbitrary bytes (even none) rather than a claims
+    // set: the payload segment is then checked as canonical base64url but not decoded.
+    public static TokenFailure TryRead(string? token, int maxLength, out ParsedJwt? jwt, out string? error, bool readPayload = true)
     {
         jwt = null;
         if (string.IsNullOrEmpty(token))
@@ -77,13 +80,13 @@ internal static class JwtReader
         var signature = token.AsSpan(secondDot + 1);
         // An empty signature is read, so that an unsigned "alg: none" token is reported as the algorithm it claims;
         // it can never verify.
-        if (header.IsEmpty || payload.IsEmpty)
+        if (header.IsEmpty || (payload.IsEmpty && readPayload))
         {
             error = "The token has an empty header or payload segment.";
             return TokenFailure.Malformed;
         }
 
-        if (!IsCanonical(header) || !IsCanonical(payload) || (!signature.IsEmpty && !IsCanonical(signature)))
+        if (!IsCanonical(header) || (!payload.IsEmpty && !IsCanonical(payload)) || (!signature.IsEmpty && !IsCanonical(signature)))
         {
             error = "The token has a segment that is not canonical base64url.";
             return TokenFailure.Malformed;
@@ -100,8 +103,8 @@ internal static class JwtReader
                 return TokenFailure.Malformed;
             }
 
-            written = Base64Url.DecodeFromChars(payload, buffer);
-            if (!TryReadPayload(buffer.AsSpan(0, written), parsed))
+            written = readPayload ? Base64Url.DecodeFromChars(payload, buffer) : 0;
+            if (readPayload && !TryReadPayload(buffer.AsSpan(0, written), parsed))
             {
                 error = "The token payload is not a single JSON object with unique members.";
                 return TokenFailure.Malformed;
@@ -141,7 +144,9 @@ internal static class JwtReader
 
     private static bool TryReadHeader(ReadOnlySpan<byte> json, ParsedJwt jwt)
     {
-        if (!IsJsonObjectStart(json))
+        // JSON must be UTF-8. The reader does not validate text it skips or copies raw, and a parser that repairs bad
+        // bytes differently would read a different token.
+        if (!IsJsonObjectStart(json) || !Utf8.IsValid(json))
         {
             return false;
         }
@@ -167,9 +172,13 @@ internal static class JwtReader
                     case "alg":
                         jwt.AlgorithmIsString = reader.TokenType == JsonTokenType.String;
                         jwt.Algorithm = jwt.AlgorithmIsString ? reader.GetString() : null;
+
+                        // An array or object value must be stepped over whole, or its members would be read as the header's.
+                        reader.Skip();
                         break;
                     case "kid":
                         jwt.KeyId = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                        reader.Skip();
                         break;
                     case "crit":
                         jwt.HasCritical = true;
@@ -192,7 +201,7 @@ internal static class JwtReader
 
     private static bool TryReadPayload(ReadOnlySpan<byte> json, ParsedJwt jwt)
     {
-        if (!IsJsonObjectStart(json))
+        if (!IsJsonObjectStart(json) || !Utf8.IsValid(json))
         {
             return false;
         }

@@ -299,4 +299,28 @@ public sealed class UserPoolTokenValidator
         ValidationLog.Rejected(_logger, failure, message);
         return UserPoolValidationResult.Fail(failure, message, time);
     }
+
+    /// <summary>
+    /// For JWS test vectors (Wycheproof, RFC 7520), which sign arbitrary payloads rather than claims sets: the steps of
+    /// <see cref="ValidateAsync"/> up to and including the signature (reader, <c>alg</c>, <c>kid</c>, <c>crit</c>, key
+    /// cache, RS256), with the first pool's keys standing in for the issuer lookup and no claim checks.
+    /// </summary>
+    internal async ValueTask<TokenFailure> VerifyJwsAsync(string jws, CancellationToken cancellationToken = default)
+    {
+        var failure = JwtReader.TryRead(jws, _maxTokenLength, out var jwt, out _, readPayload: false);
+        failure = failure != TokenFailure.None ? failure
+            : !string.Equals(jwt!.Algorithm, RequiredAlgorithm, StringComparison.Ordinal) ? TokenFailure.UnsupportedAlgorithm
+            : string.IsNullOrEmpty(jwt.KeyId) ? TokenFailure.MissingKeyId
+            : jwt.HasCritical ? TokenFailure.UnsupportedHeader
+            : TokenFailure.None;
+        if (failure != TokenFailure.None)
+        {
+            return failure;
+        }
+
+        var (key, keyFailure) = await KeyCaches[0].ResolveAsync(jwt!.KeyId!, cancellationToken);
+        return key is null ? keyFailure
+            : VerifySignature(jws, jwt.SignedLength, key) ? TokenFailure.None
+            : TokenFailure.InvalidSignature;
+    }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using TokenVerifier.Keys;
 using TokenVerifier.Testing;
@@ -11,17 +12,21 @@ internal sealed class TestPool : IDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
 
-    public TestPool(Action<UserPoolValidationOptions>? configure = null, string poolId = "us-east-1_TestPool1")
+    /// <param name="configure">Changes to the default options.</param>
+    /// <param name="poolId">The pool id.</param>
+    /// <param name="network">Wraps the pool's JWKS handler (inside the counter), for faults; gets the shared clock.</param>
+    /// <param name="loggerFactory">Where the validator and the key cache log.</param>
+    public TestPool(Action<UserPoolValidationOptions>? configure = null, string poolId = "us-east-1_TestPool1", Func<HttpMessageHandler, TimeProvider, HttpMessageHandler>? network = null, ILoggerFactory? loggerFactory = null)
     {
         Time = new FakeTimeProvider(Start);
         Pool = new LocalUserPool(poolId, timeProvider: Time);
-        Network = new CountingHandler(Pool.CreateJwksHandler());
+        Network = new CountingHandler(network is null ? Pool.CreateJwksHandler() : network(Pool.CreateJwksHandler(), Time));
         var client = new HttpClient(Network);
-        Registry = new SigningKeyCacheRegistry(() => client, Time);
+        Registry = new SigningKeyCacheRegistry(() => client, Time, loggerFactory);
         Options = new UserPoolValidationOptions { UserPoolId = Pool.UserPoolId };
         Options.ClientIds.Add(Pool.DefaultClientId);
         configure?.Invoke(Options);
-        Validator = new UserPoolTokenValidator(Options, Registry, Time);
+        Validator = new UserPoolTokenValidator(Options, Registry, Time, loggerFactory?.CreateLogger<UserPoolTokenValidator>());
     }
 
     public FakeTimeProvider Time { get; }

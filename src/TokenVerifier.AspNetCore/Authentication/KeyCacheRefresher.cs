@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Hosting;
+using TokenVerifier.Keys;
+
+namespace TokenVerifier.AspNetCore.Authentication;
+
+/// <summary>
+/// Refreshes every scheme's key sets before they go stale, so they stay fresh without traffic (the cache otherwise
+/// refreshes only when a request finds it old) and a rotation is picked up before the first token signed by the new key.
+/// A set is due at three quarters of its refresh interval, or at once when it is missing, stale or failing; failed
+/// refreshes are retried at each tick.
+/// </summary>
+internal sealed class KeyCacheRefresher(UserPoolValidators validators, UserPoolSchemes schemes, TimeProvider time) : BackgroundService
+{
+    private static readonly TimeSpan MinTick = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxTick = TimeSpan.FromMinutes(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var caches = KeyCaches(validators, schemes);
+        if (caches.Count == 0)
+        {
+            return;
+        }
+
+        var tick = TimeSpan.FromTicks(Math.Clamp(caches.Min(c => c.RefreshInterval).Ticks / 4, MinTick.Ticks, MaxTick.Ticks));
+        using var timer = new PeriodicTimer(tick, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                foreach (var cache in caches)
+                {
+                    if (IsDue(cache))
+                    {
+                        // A failure is logged and recorded by the cache; the next tick tries again.
+                        await cache.RefreshAsync(stoppingToken);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The application is stopping.
+        }
+    }
+
+    /// <summary>The distinct key caches of all user-pool schemes (schemes may share pools).</summary>
+    internal static List<SigningKeyCache> KeyCaches(UserPoolValidators validators, UserPoolSchemes schemes)
+    {
+        var caches = new List<SigningKeyCache>();
+        foreach (var scheme in schemes.Names)
+        {
+            foreach (var cache in validators.Get(scheme).KeyCaches)
+            {
+                if (!caches.Contains(cache))
+                {
+                    caches.Add(cache);
+                }
+            }
+        }
+
+        return caches;
+    }
+
+    private bool IsDue(SigningKeyCache cache)
+    {
+        var status = cache.GetStatus();
+        return status.State != KeySetState.Fresh
+            || time.GetUtcNow() - status.LastRefreshed >= cache.RefreshInterval * 3 / 4;
+    }
+}

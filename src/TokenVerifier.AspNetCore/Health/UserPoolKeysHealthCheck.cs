@@ -1,0 +1,53 @@
+using System.Globalization;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using TokenVerifier.AspNetCore.Authentication;
+using TokenVerifier.Keys;
+
+namespace TokenVerifier.AspNetCore.Health;
+
+/// <summary>
+/// Reports the signing keys of every user-pool scheme: Healthy when every key set is fresh, Degraded when one is stale
+/// (refreshes failing or overdue; the last good keys still serve), Unhealthy when one was never fetched or is past
+/// MaxStaleness (tokens of that pool are being rejected). The data holds one <see cref="SigningKeyCacheStatus"/> per JWKS address.
+/// </summary>
+internal sealed class UserPoolKeysHealthCheck(UserPoolValidators? validators, UserPoolSchemes? schemes) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var failureStatus = context.Registration?.FailureStatus ?? HealthStatus.Unhealthy;
+        if (validators is null || schemes is null || schemes.Names.Count == 0)
+        {
+            return Task.FromResult(new HealthCheckResult(failureStatus, "No user pool authentication scheme is registered."));
+        }
+
+        var data = new Dictionary<string, object>(StringComparer.Ordinal);
+        var problems = new List<string>();
+        var status = HealthStatus.Healthy;
+        foreach (var cache in KeyCacheRefresher.KeyCaches(validators, schemes))
+        {
+            var keys = cache.GetStatus();
+            data[keys.JwksUri.ToString()] = keys;
+            var (health, problem) = keys.State switch
+            {
+                KeySetState.Fresh => (HealthStatus.Healthy, null),
+                KeySetState.Stale => (HealthStatus.Degraded, $"the keys of {keys.JwksUri} are stale, refreshed {When(keys.LastRefreshed)}"),
+                KeySetState.Expired => (failureStatus, $"the keys of {keys.JwksUri} are past their maximum staleness, refreshed {When(keys.LastRefreshed)}"),
+                _ => (failureStatus, $"the keys of {keys.JwksUri} have never been fetched"),
+            };
+            if (problem is null)
+            {
+                continue;
+            }
+
+            problems.Add(keys.LastError is null ? problem : $"{problem} (last error: {keys.LastError})");
+            status = health < status ? health : status;
+        }
+
+        var description = problems.Count == 0
+            ? $"{data.Count} signing key set(s) fresh."
+            : string.Join("; ", problems) + ".";
+        return Task.FromResult(new HealthCheckResult(status, char.ToUpperInvariant(description[0]) + description[1..], data: data));
+    }
+
+    private static string When(DateTimeOffset? at) => at?.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "never";
+}
