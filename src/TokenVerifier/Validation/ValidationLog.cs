@@ -27,6 +27,8 @@ internal static partial class ValidationLog
             case TokenFailure.NotYetValid: NotYetValid(logger, description); break;
             case TokenFailure.InvalidTokenUse: InvalidTokenUse(logger, description); break;
             case TokenFailure.InvalidClient: InvalidClient(logger, description); break;
+            case TokenFailure.Revoked: Revoked(logger, description); break;
+            case TokenFailure.RevocationUnavailable: RevocationUnavailable(logger, description); break;
 
             // A reason added later without its own event is still logged, under the generic id.
             default: OtherReason(logger, failure, description); break;
@@ -84,4 +86,10 @@ internal static partial class ValidationLog
 
     [LoggerMessage(EventId = 1115, Level = LogLevel.Information, Message = "Rejected a token of an app client that is not allowed. {Description}")]
     private static partial void InvalidClient(ILogger logger, string description);
+
+    [LoggerMessage(EventId = 1116, Level = LogLevel.Information, Message = "Rejected a revoked token. {Description}")]
+    private static partial void Revoked(ILogger logger, string description);
+
+    [LoggerMessage(EventId = 1117, Level = LogLevel.Warning, Message = "Rejected a token whose revocation status could not be checked. {Description}")]
+    private static partial void RevocationUnavailable(ILogger logger, string description);
 }

@@ -8,6 +8,9 @@ namespace TokenVerifier.AspNetCore.Tests.Security;
 /// <summary>For every rejection reason, a token the sample rejects for exactly that reason and the description it gets.</summary>
 internal static class ChallengeTokens
 {
+    /// <summary>The jti of the token built for <see cref="TokenFailure.Revoked"/>; the test revokes it in the app's store.</summary>
+    public const string RevokedTokenId = "challenge-revoked-jti";
+
     public static readonly (TokenFailure Failure, string Description)[] Expected =
     [
         (TokenFailure.Malformed, "The token does not have exactly three segments."),
@@ -25,6 +28,7 @@ internal static class ChallengeTokens
         (TokenFailure.NotYetValid, "The token is not valid before 2100-01-01T00:00:00Z."),
         (TokenFailure.InvalidTokenUse, "The token is an ID token, but only access tokens are accepted."),
         (TokenFailure.InvalidClient, "The token was issued to an app client that is not allowed."),
+        (TokenFailure.Revoked, "The token has been revoked."),
     ];
 
     public static string For(TokenFailure failure, LocalUserPool pool) => failure switch
@@ -44,6 +48,7 @@ internal static class ChallengeTokens
         TokenFailure.NotYetValid => pool.MintAccessToken(With(o => o.NotBefore = new DateTimeOffset(2100, 1, 1, 0, 0, 0, TimeSpan.Zero))),
         TokenFailure.InvalidTokenUse => pool.MintIdToken(),
         TokenFailure.InvalidClient => pool.MintAccessToken(With(o => o.ClientId = "someotherclient00000000000")),
+        TokenFailure.Revoked => pool.MintAccessToken(With(o => o.Jti = RevokedTokenId)),
         _ => throw new ArgumentOutOfRangeException(nameof(failure), failure, "no token for this reason"),
     };
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
+using TokenVerifier.Revocation;
 using TokenVerifier.Testing;
 using TokenVerifier.Validation;
 
@@ -20,6 +21,7 @@ public sealed class TokenLoggingTests
             .AddProvider(provider)
             .AddFilter<FakeLoggerProvider>(null, LogLevel.Trace)));
         var pool = app.Services.GetRequiredService<LocalUserPool>();
+        await app.Services.GetRequiredService<IRevocationStore>().RevokeTokenAsync(ChallengeTokens.RevokedTokenId, DateTimeOffset.UtcNow.AddHours(1));
 
         var tokens = new List<string> { pool.MintAccessToken() };
         tokens.AddRange(ChallengeTokens.Expected.Where(e => e.Failure != TokenFailure.KeysUnavailable).Select(e => ChallengeTokens.For(e.Failure, pool)));

@@ -1,3 +1,4 @@
+using TokenVerifier.Revocation;
 using TokenVerifier.Validation;
 
 namespace TokenVerifier.Tests.Security;
@@ -8,9 +9,11 @@ namespace TokenVerifier.Tests.Security;
 /// <param name="Token">Builds the token from the shared pool, keys and clock.</param>
 /// <param name="Configure">Options different from the default access-only pool, if any.</param>
 /// <param name="KeySet">Rewrites the pool's real JWKS before it is served, for key vetting cases.</param>
+/// <param name="Revocation">The revocation store the validator asks, for revocation cases.</param>
 internal sealed record CorpusCase(
     string Name,
     TokenFailure Expected,
     Func<CorpusFixture, string> Token,
     Action<UserPoolValidationOptions>? Configure = null,
-    Func<CorpusFixture, string, string>? KeySet = null);
+    Func<CorpusFixture, string, string>? KeySet = null,
+    Func<CorpusFixture, IRevocationStore>? Revocation = null);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using TokenVerifier.Keys;
+using TokenVerifier.Revocation;
 using TokenVerifier.Testing;
 using TokenVerifier.Tests.Network;
 using TokenVerifier.Tests.Validation;
@@ -50,6 +51,14 @@ public sealed class CorpusFixture : IDisposable
     internal string IdTokenWithAud(string audJson) =>
         WithClaims(("token_use", "\"id\""), ("client_id", null), ("aud", audJson));
 
+    /// <summary>An in-memory store in which <paramref name="revoke"/> has been applied.</summary>
+    internal IRevocationStore StoreWith(Func<InMemoryRevocationStore, ValueTask> revoke)
+    {
+        var store = new InMemoryRevocationStore(timeProvider: T.Time);
+        revoke(store).AsTask().GetAwaiter().GetResult();
+        return store;
+    }
+
     internal static string Seconds(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
     internal async Task<(UserPoolValidationResult Result, FaultHandler Network)> ValidateAsync(CorpusCase c, ILoggerFactory? loggerFactory = null)
@@ -63,7 +72,7 @@ public sealed class CorpusFixture : IDisposable
         using var client = new HttpClient(network);
         var options = new UserPoolValidationOptions { UserPoolId = Pool.UserPoolId, ClientIds = [Pool.DefaultClientId] };
         c.Configure?.Invoke(options);
-        var validator = new UserPoolTokenValidator(options, new SigningKeyCacheRegistry(() => client, T.Time, loggerFactory), T.Time, loggerFactory?.CreateLogger<UserPoolTokenValidator>());
+        var validator = new UserPoolTokenValidator(options, new SigningKeyCacheRegistry(() => client, T.Time, loggerFactory), T.Time, loggerFactory?.CreateLogger<UserPoolTokenValidator>(), c.Revocation?.Invoke(this));
         return (await validator.ValidateAsync(c.Token(this)), network);
     }
 

@@ -27,6 +27,8 @@ public sealed class RejectionLogTests(CorpusFixture fixture) : IClassFixture<Cor
         { TokenFailure.NotYetValid, 1113, LogLevel.Information },
         { TokenFailure.InvalidTokenUse, 1114, LogLevel.Information },
         { TokenFailure.InvalidClient, 1115, LogLevel.Information },
+        { TokenFailure.Revoked, 1116, LogLevel.Information },
+        { TokenFailure.RevocationUnavailable, 1117, LogLevel.Warning },
     };
 
     [Theory]
