@@ -1,10 +1,13 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using TokenVerifier.AspNetCore;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using TokenVerifier.AspNetCore.Authorization;
+using TokenVerifier.AspNetCore.Health;
 using TokenVerifier.Claims;
 using WebApi.Authentication;
 using WebApi.Development;
+using WebApi.Health;
 using WebApi.OpenApi;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -17,6 +20,7 @@ var authentication = builder.Services.AddUserPoolAuth(builder.Configuration);
 var idTokens = authentication.TryAddUserPool(builder.Configuration, OptionalSchemes.IdTokens, "UserPoolIdTokens");
 var allPools = authentication.TryAddUserPool(builder.Configuration, OptionalSchemes.AllPools, "UserPoolAll");
 builder.Services.AddControllers();
+builder.Services.AddHealthChecks().AddUserPoolHealthChecks().AddUserPoolRevocation();
 builder.Services.AddOpenApi(options =>
 {
     options.AddDocumentTransformer<BearerSecuritySchemeTransformer>();
@@ -26,6 +30,7 @@ builder.Services.AddOpenApi(options =>
 var app = builder.Build();
 
 app.MapOpenApi();
+app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
 if (app.Environment.IsDevelopment())
 {
     app.UseSwaggerUI(options => options.SwaggerEndpoint("/openapi/v1.json", "TokenVerifier sample"));
