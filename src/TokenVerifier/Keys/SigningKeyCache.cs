@@ -45,6 +45,9 @@ public sealed class SigningKeyCache
         _maxBytes = settings.JwksMaxResponseBytes;
     }
 
+    /// <summary>Raised after a refresh replaced a key set that had these kids with one that does not.</summary>
+    internal event Action<IReadOnlyCollection<string>>? KeysRemoved;
+
     /// <summary>Where the keys are fetched from.</summary>
     public Uri JwksUri { get; }
 
@@ -196,8 +199,10 @@ public sealed class SigningKeyCache
             }
 
             var set = JwksKeyReader.ToSet(keys, _time.GetUtcNow());
+            var previous = _current;
             _current = set;
             KeyCacheLog.KeysFetched(_logger, JwksUri, keys.Count);
+            NotifyRemovedKeys(previous, set);
             return set;
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException or FormatException or IOException or InvalidOperationException)
@@ -213,6 +218,29 @@ public sealed class SigningKeyCache
             _lastError = reason;
             KeyCacheLog.FetchFailed(_logger, JwksUri, reason);
             return _current;
+        }
+    }
+
+    // After the swap, so that whatever a listener drops cannot be re-validated against the old set.
+    private void NotifyRemovedKeys(SigningKeySet? previous, SigningKeySet current)
+    {
+        if (previous is null || KeysRemoved is not { } listeners)
+        {
+            return;
+        }
+
+        List<string>? removed = null;
+        foreach (var keyId in previous.Keys.Keys)
+        {
+            if (!current.Keys.ContainsKey(keyId))
+            {
+                (removed ??= []).Add(keyId);
+            }
+        }
+
+        if (removed is not null)
+        {
+            listeners(removed);
         }
     }
 

@@ -30,6 +30,7 @@ public sealed class UserPoolTokenValidator
     private readonly string _authenticationType;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly ValidatedTokenCache? _cache;
 
     /// <summary>Creates a validator whose key caches come from <paramref name="keyCaches"/> (shared with other validators).</summary>
     /// <param name="options">What to accept; validated here.</param>
@@ -74,6 +75,9 @@ public sealed class UserPoolTokenValidator
         _authenticationType = options.AuthenticationType;
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        _cache = options.ValidatedTokenCacheSize > 0
+            ? new ValidatedTokenCache(options.ValidatedTokenCacheSize, options.ClockSkew, _time, caches)
+            : null;
     }
 
     /// <summary>The key caches of the configured pools, for warm-up and health checks.</summary>
@@ -82,11 +86,20 @@ public sealed class UserPoolTokenValidator
     /// <summary>The issuers accepted, in both Cognito forms (or the configured overrides).</summary>
     public IEnumerable<string> Issuers => _poolsByIssuer.Keys;
 
+    /// <summary>Hits, misses and size of the validated-token cache (all zero when <see cref="UserPoolValidationOptions.ValidatedTokenCacheSize"/> is 0).</summary>
+    public ValidatedTokenCacheStatistics CacheStatistics => _cache?.GetStatistics() ?? default;
+
     /// <summary>Validates <paramref name="token"/>. Completes synchronously unless the pool's keys must be fetched.</summary>
     /// <param name="token">The compact JWT, without the <c>Bearer </c> prefix.</param>
     /// <param name="cancellationToken">Cancels waiting for a key fetch (the fetch itself goes on for other callers).</param>
     public ValueTask<UserPoolValidationResult> ValidateAsync(string token, CancellationToken cancellationToken = default)
     {
+        // A hit has passed every check before, and is re-checked against the clock and the key set by the cache.
+        if (_cache is not null && _cache.TryGet(token, out var cached))
+        {
+            return CompleteAsync(cached!);
+        }
+
         var failure = JwtReader.TryRead(token, _maxTokenLength, out var jwt, out var error);
         if (failure != TokenFailure.None)
         {
@@ -121,7 +134,7 @@ public sealed class UserPoolTokenValidator
 
         if (pool.Keys.TryGetKey(jwt.KeyId, out var key))
         {
-            return new(Finish(token, jwt, pool, key!));
+            return Finish(token, jwt, pool, key!);
         }
 
         return ResolveKeyThenFinishAsync(token, jwt, pool, cancellationToken);
@@ -137,26 +150,26 @@ public sealed class UserPoolTokenValidator
                 : Reject(failure, "The user pool's signing keys are unavailable.");
         }
 
-        return Finish(token, jwt, pool, key);
+        return await Finish(token, jwt, pool, key);
     }
 
-    private UserPoolValidationResult Finish(string token, ParsedJwt jwt, TrustedPool pool, RsaSigningKey key)
+    private ValueTask<UserPoolValidationResult> Finish(string token, ParsedJwt jwt, TrustedPool pool, RsaSigningKey key)
     {
         if (!VerifySignature(token, jwt.SignedLength, key))
         {
-            return Reject(TokenFailure.InvalidSignature, "The token's signature is invalid.");
+            return new(Reject(TokenFailure.InvalidSignature, "The token's signature is invalid."));
         }
 
         if (jwt.InvalidClaim is not null)
         {
-            return Reject(TokenFailure.InvalidClaim, $"The token's '{jwt.InvalidClaim}' claim has the wrong type or an out-of-range value.");
+            return new(Reject(TokenFailure.InvalidClaim, $"The token's '{jwt.InvalidClaim}' claim has the wrong type or an out-of-range value."));
         }
 
         var failure = CheckTime(jwt, out var error)
             ?? CheckTokenUseAndClient(jwt, pool, out error);
         if (failure is { } f)
         {
-            return Reject(f, error!);
+            return new(Reject(f, error!));
         }
 
         var validated = jwt.Token;
@@ -166,8 +179,21 @@ public sealed class UserPoolTokenValidator
         validated.Username = jwt.TokenUse == TokenUses.Id ? jwt.CognitoUsername : jwt.Username;
         validated.ExpiresAt = jwt.Expiration.ToDateTimeOffset();
         validated.IssuedAt = jwt.IssuedAt.ToDateTimeOffset();
+        _cache?.Add(
+            token,
+            validated,
+            pool.Keys,
+            jwt.Expiration.Seconds,
+            jwt.NotBefore.State == NumericDateState.Present ? jwt.NotBefore.Seconds : double.NegativeInfinity);
+        return CompleteAsync(validated);
+    }
+
+    // Every accepted token passes through here, freshly validated or served from the cache: checks that must run on
+    // every request (revocation) belong here, once. Each call makes a new result, and so a new identity and claims.
+    private ValueTask<UserPoolValidationResult> CompleteAsync(UserPoolToken validated)
+    {
         ValidationLog.Accepted(_logger, validated.TokenUse, validated.ClientId);
-        return UserPoolValidationResult.Success(validated, validated.CreateIdentity(_authenticationType));
+        return new(UserPoolValidationResult.Success(validated, _authenticationType));
     }
 
     private TokenFailure? CheckTime(ParsedJwt jwt, out string? error)
