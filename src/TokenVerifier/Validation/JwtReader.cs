@@ -20,6 +20,9 @@ internal static class JwtReader
     // -1: not base64url. Built once so the whole token is classified in one pass.
     private static readonly sbyte[] Base64UrlValues = BuildBase64UrlValues();
 
+    [ThreadStatic]
+    private static List<ClaimData>? t_claims;
+
     public static TokenFailure TryRead(string? token, int maxLength, out ParsedJwt? jwt, out string? error)
     {
         jwt = null;
@@ -166,10 +169,10 @@ internal static class JwtReader
                 {
                     case "alg":
                         jwt.AlgorithmIsString = reader.TokenType == JsonTokenType.String;
-                        jwt.Algorithm = jwt.AlgorithmIsString ? reader.GetString() : null;
+                        jwt.Algorithm = jwt.AlgorithmIsString ? InternedStrings.Get(ref reader) : null;
                         break;
                     case "kid":
-                        jwt.KeyId = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                        jwt.KeyId = reader.TokenType == JsonTokenType.String ? InternedStrings.Get(ref reader) : null;
                         break;
                     case "crit":
                         jwt.HasCritical = true;
@@ -202,7 +205,11 @@ internal static class JwtReader
         var seenCount = 0;
         HashSet<int>? overflow = null;
         var token = jwt.Token;
-        var claims = token.Claims;
+
+        // Claims collect in a per-thread list and leave as an array of the exact size: a list sized for the largest
+        // token would carry its slack in every cached token.
+        var claims = t_claims ?? new List<ClaimData>(32);
+        t_claims = null;
         try
         {
             reader.Read();
@@ -265,11 +272,22 @@ internal static class JwtReader
                 }
             }
 
-            return AtEndOfSingleObject(ref reader);
+            if (!AtEndOfSingleObject(ref reader))
+            {
+                return false;
+            }
+
+            token.Claims = [.. claims];
+            return true;
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
             return false;
+        }
+        finally
+        {
+            claims.Clear();
+            t_claims = claims;
         }
     }
 
@@ -282,7 +300,10 @@ internal static class JwtReader
             return null;
         }
 
-        var value = reader.GetString()!;
+        // Per-token values (sub, jti, username) are not interned: they would only churn the table.
+        var value = name is UserPoolClaimTypes.Issuer or UserPoolClaimTypes.TokenUse or UserPoolClaimTypes.ClientId
+            ? InternedStrings.Get(ref reader)
+            : reader.GetString()!;
         claims.Add(new ClaimData(name, value, ClaimValueTypes.String));
         return value;
     }
@@ -312,7 +333,7 @@ internal static class JwtReader
     {
         if (reader.TokenType == JsonTokenType.String)
         {
-            var single = reader.GetString()!;
+            var single = InternedStrings.Get(ref reader);
             claims.Add(new ClaimData(name, single, ClaimValueTypes.String));
             return [single];
         }
@@ -334,7 +355,7 @@ internal static class JwtReader
                 continue;
             }
 
-            var value = reader.GetString()!;
+            var value = InternedStrings.Get(ref reader);
             list.Add(value);
             claims.Add(new ClaimData(name, value, ClaimValueTypes.String));
         }
@@ -351,7 +372,41 @@ internal static class JwtReader
             return [];
         }
 
-        var scopes = reader.GetString()!.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (reader.ValueIsEscaped)
+        {
+            return AddScopes(reader.GetString()!.Split(' ', StringSplitOptions.RemoveEmptyEntries), claims);
+        }
+
+        // Split the UTF-8 in place: no string for the whole claim, and each scope name is interned.
+        var utf8 = reader.ValueSpan;
+        var scopes = new string[CountScopes(utf8)];
+        var count = 0;
+        foreach (var range in utf8.Split((byte)' '))
+        {
+            if (range.End.Value > range.Start.Value)
+            {
+                scopes[count++] = InternedStrings.Get(utf8[range]);
+            }
+        }
+
+        return AddScopes(scopes, claims);
+    }
+
+    private static int CountScopes(ReadOnlySpan<byte> utf8)
+    {
+        var count = 0;
+        var inScope = false;
+        foreach (var b in utf8)
+        {
+            count += !inScope && b != (byte)' ' ? 1 : 0;
+            inScope = b != (byte)' ';
+        }
+
+        return count;
+    }
+
+    private static string[] AddScopes(string[] scopes, List<ClaimData> claims)
+    {
         foreach (var scope in scopes)
         {
             claims.Add(new ClaimData(UserPoolClaimTypes.Scope, scope, ClaimValueTypes.String));
