@@ -1,12 +1,14 @@
+using System.Collections.Concurrent;
 using TokenVerifier.Keys;
 
 namespace TokenVerifier.Validation;
 
 /// <summary>
 /// Tokens that passed every check up to (not including) the per-request ones, so a repeated token skips the parse and the
-/// RSA verification. Bounded, least recently used first out, split into segments with a lock each so concurrent requests
-/// rarely meet. The key is the whole token: a hash of its tail picks the bucket, equality compares every character.
+/// RSA verification. The key is the whole token: a hash of its tail picks the bucket, equality compares every character.
 /// An entry is never served at or past its <c>exp</c> (plus skew), nor once its key has left the pool's key set.
+/// Lookups take no lock. Insertions and evictions lock one of a few segments; eviction is second-chance ("clock"):
+/// the oldest entry goes unless it was used since it was last considered, so recently used tokens stay.
 /// </summary>
 internal sealed class ValidatedTokenCache
 {
@@ -16,6 +18,7 @@ internal sealed class ValidatedTokenCache
     private const int EntriesPerSegment = 256;
     private const int MaxSegments = 16;
 
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(TailComparer.Instance);
     private readonly Segment[] _segments;
     private readonly TimeProvider _time;
     private readonly double _skewSeconds;
@@ -27,7 +30,7 @@ internal sealed class ValidatedTokenCache
         _time = time;
         _skewSeconds = clockSkew.TotalSeconds;
 
-        // Segment capacities add up to exactly the configured bound; small caches keep one segment and so exact LRU order.
+        // Segment capacities add up to exactly the configured bound; small caches keep one segment and so an exact order.
         var count = Math.Clamp(capacity / EntriesPerSegment, 1, MaxSegments);
         _segments = new Segment[count];
         for (var i = 0; i < count; i++)
@@ -54,24 +57,15 @@ internal sealed class ValidatedTokenCache
         }
 
         var segment = SegmentOf(token);
-        Entry? entry;
-        lock (segment.Gate)
-        {
-            if (segment.Map.TryGetValue(token, out entry))
-            {
-                segment.MoveToFront(entry);
-            }
-        }
-
-        if (entry is null)
+        if (!_entries.TryGetValue(token, out var entry))
         {
             Interlocked.Increment(ref segment.Misses);
             validated = null;
             return false;
         }
 
-        // Outside the lock: the key lookup may start a background refresh, which is what keeps the key set fresh (and
-        // removed keys detected) while every request is served from here.
+        // The key lookup may start a background refresh: that is what keeps the key set fresh (and removed keys
+        // detected) while every request is served from here.
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
         if (now >= entry.ExpiresAt + _skewSeconds || entry.NotBefore > now + _skewSeconds || !entry.Keys.TryGetKey(entry.Value.KeyId, out _))
         {
@@ -79,6 +73,12 @@ internal sealed class ValidatedTokenCache
             Interlocked.Increment(ref segment.Misses);
             validated = null;
             return false;
+        }
+
+        // Written only when it changes, so a hot entry's cache line is not bounced between cores on every hit.
+        if (!entry.Used)
+        {
+            entry.Used = true;
         }
 
         Interlocked.Increment(ref segment.Hits);
@@ -94,17 +94,28 @@ internal sealed class ValidatedTokenCache
         lock (segment.Gate)
         {
             // Two requests that missed on the same token at once both validated it; the first entry stands.
-            if (!segment.Map.TryAdd(token, entry))
+            if (!_entries.TryAdd(token, entry))
             {
                 return;
             }
 
-            segment.AddToFront(entry);
-            if (segment.Map.Count > segment.Capacity)
+            segment.Append(entry);
+
+            // Hits go on setting flags while this runs; bounding the second chances bounds the loop.
+            var chances = segment.Count;
+            while (segment.Count > segment.Capacity)
             {
                 var oldest = segment.Oldest!;
                 segment.Unlink(oldest);
-                segment.Map.Remove(oldest.Token);
+                if (oldest.Used && chances-- > 0)
+                {
+                    // Second chance: used since it was last here, so it goes to the back of the queue instead.
+                    oldest.Used = false;
+                    segment.Append(oldest);
+                    continue;
+                }
+
+                _entries.TryRemove(new KeyValuePair<string, Entry>(oldest.Token, oldest));
                 segment.Evictions++;
             }
         }
@@ -121,7 +132,7 @@ internal sealed class ValidatedTokenCache
             lock (segment.Gate)
             {
                 evictions += segment.Evictions;
-                count += segment.Map.Count;
+                count += segment.Count;
             }
         }
 
@@ -141,7 +152,7 @@ internal sealed class ValidatedTokenCache
                     if (ReferenceEquals(entry.Keys, keys) && removedKeyIds.Contains(entry.Value.KeyId))
                     {
                         segment.Unlink(entry);
-                        segment.Map.Remove(entry.Token);
+                        _entries.TryRemove(new KeyValuePair<string, Entry>(entry.Token, entry));
                     }
 
                     entry = newer;
@@ -150,15 +161,14 @@ internal sealed class ValidatedTokenCache
         }
     }
 
-    private static void Remove(Segment segment, Entry entry)
+    private void Remove(Segment segment, Entry entry)
     {
         lock (segment.Gate)
         {
-            // Another request may have removed it (or it was evicted and the token re-added) meanwhile.
-            if (segment.Map.TryGetValue(entry.Token, out var current) && ReferenceEquals(current, entry))
+            // Only this entry: another request may have removed it, or evicted it and cached the token anew, meanwhile.
+            if (_entries.TryRemove(new KeyValuePair<string, Entry>(entry.Token, entry)))
             {
                 segment.Unlink(entry);
-                segment.Map.Remove(entry.Token);
             }
         }
     }
@@ -169,36 +179,31 @@ internal sealed class ValidatedTokenCache
     private sealed class Segment(int capacity)
     {
         public readonly Lock Gate = new();
-        public readonly Dictionary<string, Entry> Map = new(TailComparer.Instance);
         public readonly int Capacity = capacity;
         public long Hits;
         public long Misses;
         public long Evictions;
 
-        // A doubly linked list, newest first: O(1) to touch, add and evict.
-        public Entry? Newest;
+        // Insertion order, oldest first; entries given a second chance rejoin at the back. Guarded by Gate.
+        public int Count;
         public Entry? Oldest;
+        public Entry? Newest;
 
-        public void AddToFront(Entry entry)
+        public void Append(Entry entry)
         {
             entry.Older = Newest;
             entry.Newer = null;
-            if (Newest is not null)
+            if (Newest is null)
+            {
+                Oldest = entry;
+            }
+            else
             {
                 Newest.Newer = entry;
             }
 
             Newest = entry;
-            Oldest ??= entry;
-        }
-
-        public void MoveToFront(Entry entry)
-        {
-            if (!ReferenceEquals(Newest, entry))
-            {
-                Unlink(entry);
-                AddToFront(entry);
-            }
+            Count++;
         }
 
         public void Unlink(Entry entry)
@@ -223,6 +228,7 @@ internal sealed class ValidatedTokenCache
 
             entry.Newer = null;
             entry.Older = null;
+            Count--;
         }
     }
 
@@ -233,6 +239,9 @@ internal sealed class ValidatedTokenCache
         public readonly SigningKeyCache Keys = keys;
         public readonly double ExpiresAt = expiresAt;
         public readonly double NotBefore = notBefore;
+
+        // Set by hits without a lock; a lost or late write only changes which entry is evicted first.
+        public bool Used;
         public Entry? Newer;
         public Entry? Older;
     }

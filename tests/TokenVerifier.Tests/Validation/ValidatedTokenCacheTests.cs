@@ -57,7 +57,7 @@ public sealed class ValidatedTokenCacheTests : IDisposable
     }
 
     [Fact]
-    public async Task The_cache_holds_at_most_its_capacity_and_evicts_the_least_recently_used()
+    public async Task The_cache_holds_at_most_its_capacity_and_keeps_a_token_used_since_it_was_added()
     {
         using var t = new TestPool(o => o.ValidatedTokenCacheSize = 3);
         var tokens = Enumerable.Range(0, 4).Select(i => t.Pool.MintAccessToken(new LocalTokenOptions { Username = $"user{i}" })).ToArray();
@@ -66,7 +66,7 @@ public sealed class ValidatedTokenCacheTests : IDisposable
             Assert.True((await t.ValidateAsync(token)).IsValid);
         }
 
-        Assert.True((await t.ValidateAsync(tokens[0])).IsValid); // now token 1 is the least recently used
+        Assert.True((await t.ValidateAsync(tokens[0])).IsValid); // token 0 is used again: token 1 is now the oldest unused
         Assert.True((await t.ValidateAsync(tokens[3])).IsValid);
         Assert.Equal(new ValidatedTokenCacheStatistics(Hits: 1, Misses: 4, Evictions: 1, Count: 3, Capacity: 3), t.Validator.CacheStatistics);
 
