@@ -41,7 +41,7 @@ public class ValidationBenchmarks
     public void Setup()
     {
         _pool = new LocalUserPool("us-east-1_Benchmark1");
-        _token = _pool.MintAccessToken(BenchmarkToken.Options());
+        _token = _pool.MintAccessToken(BenchmarkTokenOptions.Create("benchmark-user"));
         (_signingInput, _signature) = BenchmarkToken.Split(_token);
 
         var publicKey = _pool.ExportPublicKey(_pool.CurrentKeyId);
@@ -75,7 +75,7 @@ public class ValidationBenchmarks
         _distinct = new string[DistinctTokens];
         for (var i = 0; i < _distinct.Length; i++)
         {
-            _distinct[i] = _pool.MintAccessToken(BenchmarkToken.Options($"benchmark-user-{i:D4}"));
+            _distinct[i] = _pool.MintAccessToken(BenchmarkTokenOptions.Create($"benchmark-user-{i:D4}"));
         }
 
         Check(OursColdCacheMiss().GetAwaiter().GetResult(), "cold, cache on");

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using TokenVerifier.AspNetCore;
+using TokenVerifier.Benchmarks;
 using TokenVerifier.Keys;
 using TokenVerifier.LoadTarget;
 using TokenVerifier.Testing;
@@ -54,7 +55,7 @@ if (settings.Mode != LoadTargetMode.None)
 var tokens = new string[settings.TokenCount];
 for (var i = 0; i < tokens.Length; i++)
 {
-    tokens[i] = pool.MintAccessToken(LoadTokens.Options(i));
+    tokens[i] = pool.MintAccessToken(BenchmarkTokenOptions.Create($"load-user-{i:D4}"));
 }
 
 await app.StartAsync();

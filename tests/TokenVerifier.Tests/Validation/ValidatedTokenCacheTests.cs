@@ -188,11 +188,7 @@ public sealed class ValidatedTokenCacheTests : IDisposable
 
         Assert.True((await _t.ValidateAsync(token)).IsValid);
         Assert.Equal(1, _t.Validator.CacheStatistics.Hits);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (_t.Keys.GetStatus().State != KeySetState.Fresh && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(5);
-        }
+        await _t.WaitForFreshKeysAsync();
 
         Assert.Equal(2, _t.Network.Count);
         Assert.Equal(KeySetState.Fresh, _t.Keys.GetStatus().State);

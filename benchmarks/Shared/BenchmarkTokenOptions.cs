@@ -1,15 +1,18 @@
 using TokenVerifier.Testing;
 
-namespace TokenVerifier.LoadTarget;
+namespace TokenVerifier.Benchmarks;
 
-/// <summary>The tokens wrk sends: Cognito-shaped access tokens of about 1 KB, one user each, the same shape as the BenchmarkDotNet token.</summary>
-internal static class LoadTokens
+/// <summary>
+/// The shape of every benchmarked token, shared by the BenchmarkDotNet suite and the HTTP load target: a Cognito access
+/// token of about 1.2 KB with three groups and four scopes, valid for a day.
+/// </summary>
+internal static class BenchmarkTokenOptions
 {
-    public static LocalTokenOptions Options(int index)
+    public static LocalTokenOptions Create(string username)
     {
         var options = new LocalTokenOptions
         {
-            Username = $"load-user-{index:D4}",
+            Username = username,
             Lifetime = TimeSpan.FromHours(24),
         };
         foreach (var group in (string[])["admins", "developers", "eu-west-readers"])
