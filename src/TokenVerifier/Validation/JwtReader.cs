@@ -17,8 +17,11 @@ internal static class JwtReader
     private const int MaxJsonDepth = 16;
     private const string JsonValueType = "JSON";
 
-    // -1: not base64url. Built once so the whole token is classified in one pass.
+    private const string Base64UrlAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+    // The value of each base64url character (-1: not base64url), for the canonical-encoding check.
     private static readonly sbyte[] Base64UrlValues = BuildBase64UrlValues();
+    private static readonly SearchValues<char> Base64UrlOrDot = SearchValues.Create(Base64UrlAlphabet + ".");
 
     [ThreadStatic]
     private static List<ClaimData>? t_claims;
@@ -38,35 +41,15 @@ internal static class JwtReader
             return TokenFailure.TooLarge;
         }
 
-        var firstDot = -1;
-        var secondDot = -1;
-        var dots = 0;
-        var values = Base64UrlValues;
-        for (var i = 0; i < token.Length; i++)
+        // Vectorised: a character-by-character loop over a ~1 KB token cost a microsecond, 4% of the RSA verification.
+        var chars = token.AsSpan();
+        if (chars.ContainsAnyExcept(Base64UrlOrDot))
         {
-            var c = token[i];
-            if (c == '.')
-            {
-                dots++;
-                if (dots == 1)
-                {
-                    firstDot = i;
-                }
-                else if (dots == 2)
-                {
-                    secondDot = i;
-                }
-
-                continue;
-            }
-
-            if (c >= 128 || values[c] < 0)
-            {
-                error = "The token contains a character that is not base64url (padding, whitespace, '+' and '/' are not allowed).";
-                return TokenFailure.Malformed;
-            }
+            error = "The token contains a character that is not base64url (padding, whitespace, '+' and '/' are not allowed).";
+            return TokenFailure.Malformed;
         }
 
+        var dots = chars.Count('.');
         if (dots != 2)
         {
             error = dots == 4
@@ -75,6 +58,8 @@ internal static class JwtReader
             return TokenFailure.Malformed;
         }
 
+        var firstDot = chars.IndexOf('.');
+        var secondDot = firstDot + 1 + chars[(firstDot + 1)..].IndexOf('.');
         var header = token.AsSpan(0, firstDot);
         var payload = token.AsSpan(firstDot + 1, secondDot - firstDot - 1);
         var signature = token.AsSpan(secondDot + 1);
@@ -549,10 +534,9 @@ internal static class JwtReader
     {
         var values = new sbyte[128];
         Array.Fill(values, (sbyte)-1);
-        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-        for (var i = 0; i < alphabet.Length; i++)
+        for (var i = 0; i < Base64UrlAlphabet.Length; i++)
         {
-            values[alphabet[i]] = (sbyte)i;
+            values[Base64UrlAlphabet[i]] = (sbyte)i;
         }
 
         return values;
