@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -15,8 +15,6 @@ internal static class InternedStrings
     private const int Slots = 2048;
     private const int MaxValueBytes = 128;
 
-    // Random per process, so which values collide is not a fixed property of a deployment.
-    private static readonly uint Seed = (uint)RandomNumberGenerator.GetInt32(int.MaxValue);
     private static readonly Entry?[] Table = new Entry?[Slots];
 
     /// <summary>The current string value of <paramref name="reader"/>, shared with earlier reads of the same bytes.</summary>
@@ -27,32 +25,44 @@ internal static class InternedStrings
     /// <exception cref="InvalidOperationException">The bytes are not valid UTF-8 (as <see cref="Utf8JsonReader.GetString"/> throws).</exception>
     public static string Get(ReadOnlySpan<byte> utf8)
     {
-        if (!Utf8.IsValid(utf8))
+        if (utf8.Length <= MaxValueBytes)
         {
-            throw new InvalidOperationException("The value is not valid UTF-8.");
+            ref var slot = ref Table[Hash(utf8) & (Slots - 1)];
+            var entry = Volatile.Read(ref slot);
+
+            // A match is valid UTF-8: the slot only ever holds bytes that were checked before they went in.
+            if (entry is not null && utf8.SequenceEqual(entry.Utf8))
+            {
+                return entry.Value;
+            }
+
+            var value = Decode(utf8);
+            Volatile.Write(ref slot, new Entry(value, utf8.ToArray()));
+            return value;
         }
 
-        if (utf8.Length > MaxValueBytes)
+        return Decode(utf8);
+    }
+
+    private static string Decode(ReadOnlySpan<byte> utf8) =>
+        Utf8.IsValid(utf8) ? Encoding.UTF8.GetString(utf8) : throw new InvalidOperationException("The value is not valid UTF-8.");
+
+    // Length and the first and last eight bytes: constant time for any value, and enough to tell apart the handful of
+    // values that repeat (a collision only costs an allocation). HashCode is seeded per process.
+    private static int Hash(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.Length >= sizeof(ulong))
         {
-            return Encoding.UTF8.GetString(utf8);
+            return HashCode.Combine(utf8.Length, MemoryMarshal.Read<ulong>(utf8), MemoryMarshal.Read<ulong>(utf8[^sizeof(ulong)..]));
         }
 
-        var hash = Seed;
+        ulong packed = 0;
         foreach (var b in utf8)
         {
-            hash = (hash ^ b) * 16777619;
+            packed = (packed << 8) | b;
         }
 
-        ref var slot = ref Table[hash & (Slots - 1)];
-        var entry = Volatile.Read(ref slot);
-        if (entry is not null && utf8.SequenceEqual(entry.Utf8))
-        {
-            return entry.Value;
-        }
-
-        var value = Encoding.UTF8.GetString(utf8);
-        Volatile.Write(ref slot, new Entry(value, utf8.ToArray()));
-        return value;
+        return HashCode.Combine(utf8.Length, packed);
     }
 
     private sealed class Entry(string value, byte[] utf8)
