@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Collections.Frozen;
 using System.Globalization;
 using System.Text;
@@ -282,15 +283,17 @@ public sealed class UserPoolTokenValidator
 
     private static bool VerifySignature(string token, int signedLength, RsaSigningKey key)
     {
-        Span<byte> signature = stackalloc byte[MaxSignatureBytes];
-        if (!JwtReader.TryDecodeSignature(token.AsSpan(signedLength + 1), signature, out var signatureLength))
+        // Sized to what this token needs: stackalloc zeroes what it reserves, and the bounds stay the same.
+        var segment = token.AsSpan(signedLength + 1);
+        Span<byte> signature = stackalloc byte[Math.Min(MaxSignatureBytes, Base64Url.GetMaxDecodedLength(segment.Length))];
+        if (!JwtReader.TryDecodeSignature(segment, signature, out var signatureLength))
         {
             return false;
         }
 
         byte[]? rented = null;
         var signedData = signedLength <= StackSigningInput
-            ? stackalloc byte[StackSigningInput]
+            ? stackalloc byte[signedLength]
             : (rented = ArrayPool<byte>.Shared.Rent(signedLength));
         try
         {
