@@ -1,6 +1,15 @@
 using BenchmarkDotNet.Running;
+using TokenVerifier.Benchmarks;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// "--paired" measures the ratios to the RSA floor in alternating blocks; anything else goes to BenchmarkDotNet.
+if (args is ["--paired"])
+{
+    PairedRatios.Run();
+}
+else
+{
+    BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+}
 
 /// <summary>Entry point.</summary>
 public partial class Program;

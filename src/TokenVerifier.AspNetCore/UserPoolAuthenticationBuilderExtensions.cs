@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -6,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TokenVerifier.AspNetCore.Authentication;
 using TokenVerifier.AspNetCore.Revocation;
+using TokenVerifier.Diagnostics;
 using TokenVerifier.Keys;
 
 namespace TokenVerifier.AspNetCore;
@@ -32,10 +34,13 @@ public static class UserPoolAuthenticationBuilderExtensions
         var services = builder.Services;
         services.AddHttpClient(SigningKeyCacheRegistry.HttpClientName);
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton(sp => new TokenVerifierMetrics(sp.GetRequiredService<IMeterFactory>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new SigningKeyCacheRegistry(
             sp.GetRequiredService<IHttpClientFactory>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<TokenVerifierMetrics>()));
         RevocationAuthenticationBuilderExtensions.AddDefaultRevocationStore(services);
         services.TryAddSingleton<UserPoolValidators>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UserPoolAuthenticationOptions>, UserPoolOptionsValidator>());

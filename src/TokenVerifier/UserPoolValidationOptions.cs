@@ -57,6 +57,14 @@ public sealed class UserPoolValidationOptions
     /// <summary>Largest accepted JWKS response body, in bytes. Default 64 KiB (a Cognito key set is under 2 KiB).</summary>
     public int JwksMaxResponseBytes { get; set; } = 64 * 1024;
 
+    /// <summary>
+    /// How many validated tokens are kept so that a repeated token skips parsing and signature verification; zero turns the
+    /// cache off. Default 10,000. An entry holds the token and its claims (about 4 KB for a Cognito access token, so the
+    /// default holds at most about 40 MB), is never served at or past the token's <c>exp</c>, and is dropped when its
+    /// signing key leaves the key set.
+    /// </summary>
+    public int ValidatedTokenCacheSize { get; set; } = 10_000;
+
     /// <summary>Authentication type of the identities created. The ASP.NET Core handler sets it to the scheme name.</summary>
     public string AuthenticationType { get; set; } = "UserPool";
 
@@ -161,6 +169,11 @@ public sealed class UserPoolValidationOptions
         if (JwksMaxResponseBytes < 1024)
         {
             errors.Add("JwksMaxResponseBytes must be at least 1024.");
+        }
+
+        if (ValidatedTokenCacheSize < 0)
+        {
+            errors.Add("ValidatedTokenCacheSize must not be negative (0 turns the cache off).");
         }
 
         if (string.IsNullOrWhiteSpace(AuthenticationType))

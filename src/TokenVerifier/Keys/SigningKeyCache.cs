@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using TokenVerifier.Diagnostics;
 using TokenVerifier.Validation;
 
 namespace TokenVerifier.Keys;
@@ -23,6 +25,7 @@ public sealed class SigningKeyCache
     private readonly TimeSpan _timeout;
     private readonly int _maxBytes;
     private readonly Lock _gate = new();
+    private readonly TokenVerifierMetrics? _metrics;
 
     private volatile SigningKeySet? _current;
     private Task<SigningKeySet?>? _refresh;
@@ -32,9 +35,10 @@ public sealed class SigningKeyCache
     private string? _lastError;
     private long _fetchCount;
 
-    internal SigningKeyCache(Uri jwksUri, UserPoolValidationOptions settings, Func<HttpClient> httpClientFactory, TimeProvider time, ILogger? logger)
+    internal SigningKeyCache(Uri jwksUri, UserPoolValidationOptions settings, Func<HttpClient> httpClientFactory, TimeProvider time, ILogger? logger, TokenVerifierMetrics? metrics = null)
     {
         JwksUri = jwksUri;
+        _metrics = metrics;
         _httpClientFactory = httpClientFactory;
         _time = time;
         _logger = logger ?? NullLogger.Instance;
@@ -44,6 +48,9 @@ public sealed class SigningKeyCache
         _timeout = settings.JwksTimeout;
         _maxBytes = settings.JwksMaxResponseBytes;
     }
+
+    /// <summary>Raised after a refresh replaced a key set that had these kids with one that does not.</summary>
+    internal event Action<IReadOnlyCollection<string>>? KeysRemoved;
 
     /// <summary>Where the keys are fetched from.</summary>
     public Uri JwksUri { get; }
@@ -197,6 +204,8 @@ public sealed class SigningKeyCache
         // a fetch that other callers share.
         await Task.Yield();
         Interlocked.Increment(ref _fetchCount);
+        using var activity = TokenVerifierActivitySource.Source.StartActivity(TokenVerifierActivitySource.FetchKeys, ActivityKind.Client);
+        activity?.SetTag("url.full", JwksUri.ToString());
         try
         {
             using var timeout = new CancellationTokenSource(_timeout, _time);
@@ -214,8 +223,12 @@ public sealed class SigningKeyCache
             }
 
             var set = JwksKeyReader.ToSet(keys, _time.GetUtcNow());
+            var previous = _current;
             _current = set;
             KeyCacheLog.KeysFetched(_logger, JwksUri, keys.Count);
+            _metrics?.RecordJwksFetch(JwksUri, succeeded: true);
+            activity?.SetTag("tokenverifier.key_count", keys.Count);
+            NotifyRemovedKeys(previous, set);
             return set;
         }
         catch (Exception e)
@@ -237,7 +250,32 @@ public sealed class SigningKeyCache
             }
 
             KeyCacheLog.FetchFailed(_logger, JwksUri, reason);
+            _metrics?.RecordJwksFetch(JwksUri, succeeded: false);
+            activity?.SetStatus(ActivityStatusCode.Error, reason);
             return _current;
+        }
+    }
+
+    // After the swap, so that whatever a listener drops cannot be re-validated against the old set.
+    private void NotifyRemovedKeys(SigningKeySet? previous, SigningKeySet current)
+    {
+        if (previous is null || KeysRemoved is not { } listeners)
+        {
+            return;
+        }
+
+        List<string>? removed = null;
+        foreach (var keyId in previous.Keys.Keys)
+        {
+            if (!current.Keys.ContainsKey(keyId))
+            {
+                (removed ??= []).Add(keyId);
+            }
+        }
+
+        if (removed is not null)
+        {
+            listeners(removed);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using TokenVerifier.Diagnostics;
 
 namespace TokenVerifier.Keys;
 
@@ -22,22 +23,29 @@ public sealed class SigningKeyCacheRegistry
     /// <param name="httpClientFactory">Returns the client for one JWKS request.</param>
     /// <param name="timeProvider">The clock for ages, refresh intervals and timeouts.</param>
     /// <param name="loggerFactory">Where key cache events go.</param>
-    public SigningKeyCacheRegistry(Func<HttpClient> httpClientFactory, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+    /// <param name="metrics">Where the caches and the validators that use them report; default a meter of its own.</param>
+    public SigningKeyCacheRegistry(Func<HttpClient> httpClientFactory, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null, TokenVerifierMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(httpClientFactory);
         _httpClientFactory = httpClientFactory;
         _time = timeProvider ?? TimeProvider.System;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(typeof(SigningKeyCache).FullName!);
+        Metrics = metrics ?? new TokenVerifierMetrics(timeProvider: _time);
+        Metrics.ObserveKeyCaches(() => _caches.Values.Select(c => c.GetStatus()));
     }
 
     /// <summary>Creates a registry that fetches through <see cref="IHttpClientFactory"/>'s named client <see cref="HttpClientName"/>.</summary>
     /// <param name="httpClientFactory">The factory.</param>
     /// <param name="timeProvider">The clock.</param>
     /// <param name="loggerFactory">Where key cache events go.</param>
-    public SigningKeyCacheRegistry(IHttpClientFactory httpClientFactory, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
-        : this(CreateClientFactory(httpClientFactory), timeProvider, loggerFactory)
+    /// <param name="metrics">Where the caches and the validators that use them report; default a meter of its own.</param>
+    public SigningKeyCacheRegistry(IHttpClientFactory httpClientFactory, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null, TokenVerifierMetrics? metrics = null)
+        : this(CreateClientFactory(httpClientFactory), timeProvider, loggerFactory, metrics)
     {
     }
+
+    /// <summary>The metrics of these caches and of the validators built on them.</summary>
+    public TokenVerifierMetrics Metrics { get; }
 
     /// <summary>The caches created so far.</summary>
     public IReadOnlyCollection<SigningKeyCache> Caches => [.. _caches.Values];
@@ -49,7 +57,7 @@ public sealed class SigningKeyCacheRegistry
     {
         ArgumentNullException.ThrowIfNull(jwksUri);
         ArgumentNullException.ThrowIfNull(settings);
-        return _caches.GetOrAdd(jwksUri, uri => new SigningKeyCache(uri, settings, _httpClientFactory, _time, _logger));
+        return _caches.GetOrAdd(jwksUri, uri => new SigningKeyCache(uri, settings, _httpClientFactory, _time, _logger, Metrics));
     }
 
     private static Func<HttpClient> CreateClientFactory(IHttpClientFactory factory)

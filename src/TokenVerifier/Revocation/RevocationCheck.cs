@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using TokenVerifier.Diagnostics;
 using TokenVerifier.Validation;
 
 namespace TokenVerifier.Revocation;
@@ -26,8 +28,11 @@ internal sealed class RevocationCheck
     // Unix ms until which the store is not asked after a failure; zero while it answers (the hot path reads no clock).
     private long _skipUntilMs;
 
-    public RevocationCheck(IRevocationStore? store, RevocationOptions options, TimeProvider time, ILogger? logger)
+    private readonly TokenVerifierMetrics? _metrics;
+
+    public RevocationCheck(IRevocationStore? store, RevocationOptions options, TimeProvider time, ILogger? logger, TokenVerifierMetrics? metrics = null)
     {
+        _metrics = metrics;
         _store = store;
         _mode = options.FailureMode;
         _timeout = options.Timeout;
@@ -78,6 +83,8 @@ internal sealed class RevocationCheck
 
     private async ValueTask<UserPoolValidationResult> AwaitAsync(UserPoolValidationResult accepted, Task<bool> pending, CancellationToken cancellationToken)
     {
+        // Only a lookup that really waits on the store gets a span; answers from memory stay free.
+        using var activity = TokenVerifierActivitySource.Source.StartActivity(TokenVerifierActivitySource.CheckRevocation, ActivityKind.Client);
         try
         {
             // WaitAsync bounds the wait even when the store ignores cancellation (a Redis client waiting on a dead socket).
@@ -106,6 +113,7 @@ internal sealed class RevocationCheck
             RevocationLog.StoreRecovered(_logger);
         }
 
+        _metrics?.RecordRevocationLookup(revoked ? "revoked" : "not_revoked");
         if (!revoked)
         {
             return accepted;
@@ -117,6 +125,8 @@ internal sealed class RevocationCheck
 
     private UserPoolValidationResult Unavailable(UserPoolValidationResult accepted, Exception? exception, string reason)
     {
+        _metrics?.RecordRevocationLookup(exception is null ? "skipped" : "unavailable");
+        Activity.Current?.SetStatus(ActivityStatusCode.Error, reason);
         var failOpen = _mode == RevocationFailureMode.FailOpen;
         if (exception is not null && _breakMs > 0)
         {

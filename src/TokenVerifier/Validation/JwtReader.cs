@@ -18,8 +18,14 @@ internal static class JwtReader
     private const int MaxJsonDepth = 16;
     private const string JsonValueType = "JSON";
 
-    // -1: not base64url. Built once so the whole token is classified in one pass.
+    private const string Base64UrlAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+    // The value of each base64url character (-1: not base64url), for the canonical-encoding check.
     private static readonly sbyte[] Base64UrlValues = BuildBase64UrlValues();
+    private static readonly SearchValues<char> Base64UrlOrDot = SearchValues.Create(Base64UrlAlphabet + ".");
+
+    [ThreadStatic]
+    private static List<ClaimData>? t_claims;
 
     // readPayload is false only for JWS test vectors, whose payloads are arbitrary bytes (even none) rather than a claims
     // set: the payload segment is then checked as canonical base64url but not decoded.
@@ -38,35 +44,15 @@ internal static class JwtReader
             return TokenFailure.TooLarge;
         }
 
-        var firstDot = -1;
-        var secondDot = -1;
-        var dots = 0;
-        var values = Base64UrlValues;
-        for (var i = 0; i < token.Length; i++)
+        // Vectorised: a character-by-character loop over a ~1 KB token cost a microsecond, 4% of the RSA verification.
+        var chars = token.AsSpan();
+        if (chars.ContainsAnyExcept(Base64UrlOrDot))
         {
-            var c = token[i];
-            if (c == '.')
-            {
-                dots++;
-                if (dots == 1)
-                {
-                    firstDot = i;
-                }
-                else if (dots == 2)
-                {
-                    secondDot = i;
-                }
-
-                continue;
-            }
-
-            if (c >= 128 || values[c] < 0)
-            {
-                error = "The token contains a character that is not base64url (padding, whitespace, '+' and '/' are not allowed).";
-                return TokenFailure.Malformed;
-            }
+            error = "The token contains a character that is not base64url (padding, whitespace, '+' and '/' are not allowed).";
+            return TokenFailure.Malformed;
         }
 
+        var dots = chars.Count('.');
         if (dots != 2)
         {
             error = dots == 4
@@ -75,6 +61,8 @@ internal static class JwtReader
             return TokenFailure.Malformed;
         }
 
+        var firstDot = chars.IndexOf('.');
+        var secondDot = firstDot + 1 + chars[(firstDot + 1)..].IndexOf('.');
         var header = token.AsSpan(0, firstDot);
         var payload = token.AsSpan(firstDot + 1, secondDot - firstDot - 1);
         var signature = token.AsSpan(secondDot + 1);
@@ -171,13 +159,13 @@ internal static class JwtReader
                 {
                     case "alg":
                         jwt.AlgorithmIsString = reader.TokenType == JsonTokenType.String;
-                        jwt.Algorithm = jwt.AlgorithmIsString ? reader.GetString() : null;
+                        jwt.Algorithm = jwt.AlgorithmIsString ? InternedStrings.Get(ref reader) : null;
 
                         // An array or object value must be stepped over whole, or its members would be read as the header's.
                         reader.Skip();
                         break;
                     case "kid":
-                        jwt.KeyId = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                        jwt.KeyId = reader.TokenType == JsonTokenType.String ? InternedStrings.Get(ref reader) : null;
                         reader.Skip();
                         break;
                     case "crit":
@@ -211,7 +199,11 @@ internal static class JwtReader
         var seenCount = 0;
         HashSet<int>? overflow = null;
         var token = jwt.Token;
-        var claims = token.Claims;
+
+        // Claims collect in a per-thread list and leave as an array of the exact size: a list sized for the largest
+        // token would carry its slack in every cached token.
+        var claims = t_claims ?? new List<ClaimData>(32);
+        t_claims = null;
         try
         {
             reader.Read();
@@ -274,11 +266,22 @@ internal static class JwtReader
                 }
             }
 
-            return AtEndOfSingleObject(ref reader);
+            if (!AtEndOfSingleObject(ref reader))
+            {
+                return false;
+            }
+
+            token.Claims = [.. claims];
+            return true;
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
             return false;
+        }
+        finally
+        {
+            claims.Clear();
+            t_claims = claims;
         }
     }
 
@@ -291,7 +294,10 @@ internal static class JwtReader
             return null;
         }
 
-        var value = reader.GetString()!;
+        // Per-token values (sub, jti, username) are not interned: they would only churn the table.
+        var value = name is UserPoolClaimTypes.Issuer or UserPoolClaimTypes.TokenUse or UserPoolClaimTypes.ClientId
+            ? InternedStrings.Get(ref reader)
+            : reader.GetString()!;
         claims.Add(new ClaimData(name, value, ClaimValueTypes.String));
         return value;
     }
@@ -321,7 +327,7 @@ internal static class JwtReader
     {
         if (reader.TokenType == JsonTokenType.String)
         {
-            var single = reader.GetString()!;
+            var single = InternedStrings.Get(ref reader);
             claims.Add(new ClaimData(name, single, ClaimValueTypes.String));
             return [single];
         }
@@ -343,7 +349,7 @@ internal static class JwtReader
                 continue;
             }
 
-            var value = reader.GetString()!;
+            var value = InternedStrings.Get(ref reader);
             list.Add(value);
             claims.Add(new ClaimData(name, value, ClaimValueTypes.String));
         }
@@ -360,7 +366,41 @@ internal static class JwtReader
             return [];
         }
 
-        var scopes = reader.GetString()!.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (reader.ValueIsEscaped)
+        {
+            return AddScopes(reader.GetString()!.Split(' ', StringSplitOptions.RemoveEmptyEntries), claims);
+        }
+
+        // Split the UTF-8 in place: no string for the whole claim, and each scope name is interned.
+        var utf8 = reader.ValueSpan;
+        var scopes = new string[CountScopes(utf8)];
+        var count = 0;
+        foreach (var range in utf8.Split((byte)' '))
+        {
+            if (range.End.Value > range.Start.Value)
+            {
+                scopes[count++] = InternedStrings.Get(utf8[range]);
+            }
+        }
+
+        return AddScopes(scopes, claims);
+    }
+
+    private static int CountScopes(ReadOnlySpan<byte> utf8)
+    {
+        var count = 0;
+        var inScope = false;
+        foreach (var b in utf8)
+        {
+            count += !inScope && b != (byte)' ' ? 1 : 0;
+            inScope = b != (byte)' ';
+        }
+
+        return count;
+    }
+
+    private static string[] AddScopes(string[] scopes, List<ClaimData> claims)
+    {
         foreach (var scope in scopes)
         {
             claims.Add(new ClaimData(UserPoolClaimTypes.Scope, scope, ClaimValueTypes.String));
@@ -503,10 +543,9 @@ internal static class JwtReader
     {
         var values = new sbyte[128];
         Array.Fill(values, (sbyte)-1);
-        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-        for (var i = 0; i < alphabet.Length; i++)
+        for (var i = 0; i < Base64UrlAlphabet.Length; i++)
         {
-            values[alphabet[i]] = (sbyte)i;
+            values[Base64UrlAlphabet[i]] = (sbyte)i;
         }
 
         return values;

@@ -46,7 +46,7 @@ public sealed class UserPoolToken
     /// <summary>The scopes of the space-separated <c>scope</c> claim.</summary>
     public IReadOnlyList<string> Scopes { get; internal set; } = [];
 
-    internal List<ClaimData> Claims { get; } = new(24);
+    internal ClaimData[] Claims { get; set; } = [];
 
     /// <summary>Builds a new identity from the token's claims; each call returns new objects, so callers may change them freely.</summary>
     /// <param name="authenticationType">The identity's authentication type (the scheme name).</param>
@@ -55,7 +55,7 @@ public sealed class UserPoolToken
         var nameType = TokenUse == TokenUses.Id ? UserPoolClaimTypes.CognitoUsername : UserPoolClaimTypes.Username;
         var identity = new ClaimsIdentity(authenticationType, nameType, UserPoolClaimTypes.Groups);
         var claims = Claims;
-        for (var i = 0; i < claims.Count; i++)
+        for (var i = 0; i < claims.Length; i++)
         {
             var c = claims[i];
             identity.AddClaim(new Claim(c.Type, c.Value, c.ValueType, Issuer, Issuer, identity));

@@ -1,10 +1,13 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Collections.Frozen;
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TokenVerifier.Claims;
+using TokenVerifier.Diagnostics;
 using TokenVerifier.Keys;
 using TokenVerifier.Revocation;
 
@@ -32,6 +35,8 @@ public sealed class UserPoolTokenValidator
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly RevocationCheck _revocation;
+    private readonly ValidatedTokenCache? _cache;
+    private readonly TokenVerifierMetrics _metrics;
 
     /// <summary>Creates a validator whose key caches come from <paramref name="keyCaches"/> (shared with other validators).</summary>
     /// <param name="options">What to accept; validated here.</param>
@@ -77,7 +82,19 @@ public sealed class UserPoolTokenValidator
         _authenticationType = options.AuthenticationType;
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;
-        _revocation = new RevocationCheck(revocationStore, options.Revocation, _time, _logger);
+        _revocation = new RevocationCheck(revocationStore, options.Revocation, _time, _logger, keyCaches.Metrics);
+        _metrics = keyCaches.Metrics;
+        _cache = options.ValidatedTokenCacheSize > 0
+            ? new ValidatedTokenCache(options.ValidatedTokenCacheSize, options.ClockSkew, _time, caches)
+            : null;
+        if (_cache is { } tokenCache)
+        {
+            _metrics.ObserveTokenCache(() =>
+            {
+                var statistics = tokenCache.GetStatistics();
+                return (statistics.Hits, statistics.Misses);
+            });
+        }
     }
 
     /// <summary>The key caches of the configured pools, for warm-up and health checks.</summary>
@@ -85,6 +102,9 @@ public sealed class UserPoolTokenValidator
 
     /// <summary>The issuers accepted, in both Cognito forms (or the configured overrides).</summary>
     public IEnumerable<string> Issuers => _poolsByIssuer.Keys;
+
+    /// <summary>Hits, misses and size of the validated-token cache (all zero when <see cref="UserPoolValidationOptions.ValidatedTokenCacheSize"/> is 0).</summary>
+    public ValidatedTokenCacheStatistics CacheStatistics => _cache?.GetStatistics() ?? default;
 
     /// <summary>
     /// Validates <paramref name="token"/>. Completes synchronously unless the pool's keys must be fetched or the revocation
@@ -94,6 +114,37 @@ public sealed class UserPoolTokenValidator
     /// <param name="cancellationToken">Cancels waiting for a key fetch (the fetch itself goes on for other callers) or for the revocation store.</param>
     public ValueTask<UserPoolValidationResult> ValidateAsync(string token, CancellationToken cancellationToken = default)
     {
+        var start = _metrics.MeasuresDuration ? Stopwatch.GetTimestamp() : 0;
+        var pending = ValidateCoreAsync(token, cancellationToken);
+        return pending.IsCompletedSuccessfully
+            ? new(Completed(pending.Result, start))
+            : CompletedAsync(pending, start);
+    }
+
+    private async ValueTask<UserPoolValidationResult> CompletedAsync(ValueTask<UserPoolValidationResult> pending, long start) =>
+        Completed(await pending, start);
+
+    // The one place every outcome passes, after revocation: so "accepted" is logged only for tokens really accepted,
+    // and each validation is counted once.
+    private UserPoolValidationResult Completed(UserPoolValidationResult result, long start)
+    {
+        if (result.IsValid)
+        {
+            ValidationLog.Accepted(_logger, result.Token!.TokenUse, result.Token.ClientId);
+        }
+
+        _metrics.RecordValidation(result, start);
+        return result;
+    }
+
+    private ValueTask<UserPoolValidationResult> ValidateCoreAsync(string token, CancellationToken cancellationToken)
+    {
+        // A hit has passed every check before, and is re-checked against the clock and the key set by the cache.
+        if (_cache is not null && _cache.TryGet(token, out var cached))
+        {
+            return CompleteAsync(cached!, cancellationToken);
+        }
+
         var failure = JwtReader.TryRead(token, _maxTokenLength, out var jwt, out var error);
         if (failure != TokenFailure.None)
         {
@@ -128,7 +179,7 @@ public sealed class UserPoolTokenValidator
 
         if (pool.Keys.TryGetKey(jwt.KeyId, out var key))
         {
-            return _revocation.ApplyAsync(Finish(token, jwt, pool, key!), cancellationToken);
+            return Finish(token, jwt, pool, key!, cancellationToken);
         }
 
         return ResolveKeyThenFinishAsync(token, jwt, pool, cancellationToken);
@@ -144,19 +195,19 @@ public sealed class UserPoolTokenValidator
                 : Reject(failure, "The user pool's signing keys are unavailable.");
         }
 
-        return await _revocation.ApplyAsync(Finish(token, jwt, pool, key), cancellationToken);
+        return await Finish(token, jwt, pool, key, cancellationToken);
     }
 
-    private UserPoolValidationResult Finish(string token, ParsedJwt jwt, TrustedPool pool, RsaSigningKey key)
+    private ValueTask<UserPoolValidationResult> Finish(string token, ParsedJwt jwt, TrustedPool pool, RsaSigningKey key, CancellationToken cancellationToken)
     {
         if (!VerifySignature(token, jwt.SignedLength, key))
         {
-            return Reject(TokenFailure.InvalidSignature, "The token's signature is invalid.");
+            return new(Reject(TokenFailure.InvalidSignature, "The token's signature is invalid."));
         }
 
         if (jwt.InvalidClaim is not null)
         {
-            return Reject(TokenFailure.InvalidClaim, $"The token's '{jwt.InvalidClaim}' claim has the wrong type or an out-of-range value.");
+            return new(Reject(TokenFailure.InvalidClaim, $"The token's '{jwt.InvalidClaim}' claim has the wrong type or an out-of-range value."));
         }
 
         var failure = CheckTime(jwt, out var error)
@@ -169,7 +220,7 @@ public sealed class UserPoolTokenValidator
                 TokenFailure.NotYetValid => jwt.NotBefore.ToDateTimeOffset(),
                 _ => (DateTimeOffset?)null,
             };
-            return Reject(f, error!, time);
+            return new(Reject(f, error!, time));
         }
 
         var validated = jwt.Token;
@@ -179,9 +230,19 @@ public sealed class UserPoolTokenValidator
         validated.Username = jwt.TokenUse == TokenUses.Id ? jwt.CognitoUsername : jwt.Username;
         validated.ExpiresAt = jwt.Expiration.ToDateTimeOffset();
         validated.IssuedAt = jwt.IssuedAt.ToDateTimeOffset();
-        ValidationLog.Accepted(_logger, validated.TokenUse, validated.ClientId);
-        return UserPoolValidationResult.Success(validated, validated.CreateIdentity(_authenticationType));
+        _cache?.Add(
+            token,
+            validated,
+            pool.Keys,
+            jwt.Expiration.Seconds,
+            jwt.NotBefore.State == NumericDateState.Present ? jwt.NotBefore.Seconds : double.NegativeInfinity);
+        return CompleteAsync(validated, cancellationToken);
     }
+
+    // Every accepted token passes through here, freshly validated or served from the cache: checks that must run on
+    // every request (revocation) belong here, once. Each call makes a new result, and so a new identity and claims.
+    private ValueTask<UserPoolValidationResult> CompleteAsync(UserPoolToken validated, CancellationToken cancellationToken) =>
+        _revocation.ApplyAsync(UserPoolValidationResult.Success(validated, _authenticationType), cancellationToken);
 
     private TokenFailure? CheckTime(ParsedJwt jwt, out string? error)
     {
@@ -269,15 +330,17 @@ public sealed class UserPoolTokenValidator
 
     private static bool VerifySignature(string token, int signedLength, RsaSigningKey key)
     {
-        Span<byte> signature = stackalloc byte[MaxSignatureBytes];
-        if (!JwtReader.TryDecodeSignature(token.AsSpan(signedLength + 1), signature, out var signatureLength))
+        // Sized to what this token needs: stackalloc zeroes what it reserves, and the bounds stay the same.
+        var segment = token.AsSpan(signedLength + 1);
+        Span<byte> signature = stackalloc byte[Math.Min(MaxSignatureBytes, Base64Url.GetMaxDecodedLength(segment.Length))];
+        if (!JwtReader.TryDecodeSignature(segment, signature, out var signatureLength))
         {
             return false;
         }
 
         byte[]? rented = null;
         var signedData = signedLength <= StackSigningInput
-            ? stackalloc byte[StackSigningInput]
+            ? stackalloc byte[signedLength]
             : (rented = ArrayPool<byte>.Shared.Rent(signedLength));
         try
         {

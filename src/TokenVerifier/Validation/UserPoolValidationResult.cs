@@ -5,10 +5,13 @@ namespace TokenVerifier.Validation;
 /// <summary>The outcome of <see cref="UserPoolTokenValidator.ValidateAsync"/>: a validated token and its identity, or a failure reason.</summary>
 public sealed class UserPoolValidationResult
 {
-    private UserPoolValidationResult(UserPoolToken? token, ClaimsIdentity? identity, TokenFailure failure, string? message)
+    private readonly string? _authenticationType;
+    private ClaimsIdentity? _identity;
+
+    private UserPoolValidationResult(UserPoolToken? token, string? authenticationType, TokenFailure failure, string? message)
     {
         Token = token;
-        Identity = identity;
+        _authenticationType = authenticationType;
         Failure = failure;
         FailureMessage = message;
     }
@@ -16,11 +19,27 @@ public sealed class UserPoolValidationResult
     /// <summary>True when the token passed every check.</summary>
     public bool IsValid => Failure == TokenFailure.None;
 
-    /// <summary>The validated token; null on failure.</summary>
+    /// <summary>The validated token; null on failure. A token served from the cache is the same object for every request.</summary>
     public UserPoolToken? Token { get; }
 
-    /// <summary>A new identity built from the token's claims; null on failure.</summary>
-    public ClaimsIdentity? Identity { get; }
+    /// <summary>
+    /// A new identity built from the token's claims, created on first use and then kept by this result (every result
+    /// has its own, with its own claims); null on failure.
+    /// </summary>
+    // Built on demand, as IdentityModel's TokenValidationResult does, so a caller that needs only the validated token
+    // does not pay for twenty-odd claim objects.
+    public ClaimsIdentity? Identity
+    {
+        get
+        {
+            if (_identity is null && Token is not null)
+            {
+                Interlocked.CompareExchange(ref _identity, Token.CreateIdentity(_authenticationType!), null);
+            }
+
+            return _identity;
+        }
+    }
 
     /// <summary>Why the token was rejected, or <see cref="TokenFailure.None"/>.</summary>
     public TokenFailure Failure { get; }
@@ -31,8 +50,8 @@ public sealed class UserPoolValidationResult
     /// <summary>A description of the failure that is safe to return to the caller: it never contains the token.</summary>
     public string? FailureMessage { get; }
 
-    internal static UserPoolValidationResult Success(UserPoolToken token, ClaimsIdentity identity) =>
-        new(token, identity, TokenFailure.None, null);
+    internal static UserPoolValidationResult Success(UserPoolToken token, string authenticationType) =>
+        new(token, authenticationType, TokenFailure.None, null);
 
     internal static UserPoolValidationResult Fail(TokenFailure failure, string message, DateTimeOffset? time = null) =>
         new(null, null, failure, message) { FailureTime = time };

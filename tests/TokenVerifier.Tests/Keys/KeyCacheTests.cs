@@ -149,11 +149,7 @@ public sealed class KeyCacheTests : IDisposable
         _t.Time.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
 
         Assert.Equal(TokenFailure.None, await _t.FailureOfAsync(token));
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (_t.Keys.GetStatus().State != KeySetState.Fresh && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(5);
-        }
+        await _t.WaitForFreshKeysAsync();
 
         Assert.Equal(2, _t.Network.Count);
         Assert.Equal(KeySetState.Fresh, _t.Keys.GetStatus().State);

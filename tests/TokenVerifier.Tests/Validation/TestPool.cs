@@ -47,6 +47,16 @@ internal sealed class TestPool : IDisposable
 
     public async Task<TokenFailure> FailureOfAsync(string token) => (await Validator.ValidateAsync(token)).Failure;
 
+    /// <summary>Waits (ten seconds at most) for a background refresh to leave the key set fresh.</summary>
+    public async Task WaitForFreshKeysAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Keys.GetStatus().State != KeySetState.Fresh && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(5);
+        }
+    }
+
     public void Dispose()
     {
         Network.Dispose();

@@ -1,0 +1,183 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using BenchmarkDotNet.Attributes;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using TokenVerifier.Keys;
+using TokenVerifier.Testing;
+using TokenVerifier.Validation;
+
+namespace TokenVerifier.Benchmarks;
+
+/// <summary>
+/// One token, every way of verifying it, side by side: the raw RSA verification (the floor), IdentityModel's
+/// <see cref="JsonWebTokenHandler"/> as JwtBearer runs it, and our validator cold and warm; with and without building
+/// the claims principal a request ends up with.
+/// </summary>
+[MemoryDiagnoser]
+[SuppressMessage("Design", "CA1001", Justification = "BenchmarkDotNet owns the lifetime: [GlobalCleanup] releases the fields; the class must stay unsealed.")]
+public class ValidationBenchmarks
+{
+    private const int DistinctTokens = 2048;
+
+    private LocalUserPool _pool = null!;
+    private HttpClient _jwksClient = null!;
+    private string _token = null!;
+    private byte[] _signingInput = null!;
+    private byte[] _signature = null!;
+    private RSA _rsa = null!;
+    private JsonWebTokenHandler _handler = null!;
+    private TokenValidationParameters _withJsonWebKey = null!;
+    private TokenValidationParameters _withRsaKey = null!;
+    private UserPoolTokenValidator _cold = null!;
+    private UserPoolTokenValidator _warm = null!;
+    private UserPoolTokenValidator _missing = null!;
+    private string[] _distinct = [];
+    private int _next;
+
+    /// <summary>Mints the token and builds every verifier with its keys already loaded.</summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        _pool = new LocalUserPool("us-east-1_Benchmark1");
+        _token = _pool.MintAccessToken(BenchmarkTokenOptions.Create("benchmark-user"));
+        (_signingInput, _signature) = BenchmarkToken.Split(_token);
+
+        var publicKey = _pool.ExportPublicKey(_pool.CurrentKeyId);
+        _rsa = RSA.Create(publicKey);
+
+        // How a careful user configures IdentityModel for a Cognito access token: issuer, lifetime, RS256 only, and no
+        // audience (access tokens have none). With a JsonWebKey as JwtBearer sees a JWKS, and with a plain RSA key.
+        _handler = new JsonWebTokenHandler();
+        var jwk = JsonWebKeySet.Create(_pool.GetJwksJson()).Keys[0];
+        _withJsonWebKey = IdentityModelParameters(jwk);
+        _withRsaKey = IdentityModelParameters(new RsaSecurityKey(publicKey) { KeyId = _pool.CurrentKeyId });
+
+        _jwksClient = new HttpClient(_pool.CreateJwksHandler());
+        var registry = new SigningKeyCacheRegistry(() => _jwksClient);
+        _cold = Validator(registry, cacheSize: 0);
+        _warm = Validator(registry, cacheSize: 10_000);
+        _missing = Validator(registry, cacheSize: DistinctTokens / 2);
+        _cold.KeyCaches[0].RefreshAsync().GetAwaiter().GetResult();
+        Check(OursCold().GetAwaiter().GetResult(), "cold");
+        Check(OursWarm().GetAwaiter().GetResult(), "warm");
+        Check(IdentityModelJsonWebKey().GetAwaiter().GetResult(), "IdentityModel (JsonWebKey)");
+        Check(IdentityModelRsaSecurityKey().GetAwaiter().GetResult(), "IdentityModel (RsaSecurityKey)");
+        Check(RsaVerifyData(), "RSA.VerifyData");
+    }
+
+    /// <summary>Also mints the distinct tokens the cache-miss row cycles through, so minting is never measured.</summary>
+    [GlobalSetup(Target = nameof(OursColdCacheMiss))]
+    public void SetupDistinctTokens()
+    {
+        Setup();
+        _distinct = new string[DistinctTokens];
+        for (var i = 0; i < _distinct.Length; i++)
+        {
+            _distinct[i] = _pool.MintAccessToken(BenchmarkTokenOptions.Create($"benchmark-user-{i:D4}"));
+        }
+
+        Check(OursColdCacheMiss().GetAwaiter().GetResult(), "cold, cache on");
+    }
+
+    /// <summary>Releases the pool and its client.</summary>
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _jwksClient.Dispose();
+        _rsa.Dispose();
+        _pool.Dispose();
+    }
+
+    /// <summary>The floor: RSA PKCS#1 v1.5 SHA-256 verification of the signing input, nothing else.</summary>
+    [Benchmark(Baseline = true, Description = "RSA.VerifyData (floor)")]
+    public bool RsaVerifyData() =>
+        _rsa.VerifyData(_signingInput, _signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+
+    /// <summary>IdentityModel with the key as a JWKS entry, as JwtBearer has it.</summary>
+    [Benchmark(Description = "JsonWebTokenHandler, JsonWebKey")]
+    public async Task<bool> IdentityModelJsonWebKey() =>
+        (await _handler.ValidateTokenAsync(_token, _withJsonWebKey)).IsValid;
+
+    /// <summary>IdentityModel with a plain RSA key.</summary>
+    [Benchmark(Description = "JsonWebTokenHandler, RsaSecurityKey")]
+    public async Task<bool> IdentityModelRsaSecurityKey() =>
+        (await _handler.ValidateTokenAsync(_token, _withRsaKey)).IsValid;
+
+    /// <summary>Our validator without the validated-token cache: every call parses and verifies.</summary>
+    [Benchmark(Description = "UserPoolTokenValidator, cold")]
+    public async Task<bool> OursCold() => (await _cold.ValidateAsync(_token)).IsValid;
+
+    /// <summary>
+    /// Our validator with the cache on, every call a token it has not seen (twice the capacity, cycled, so least-recently
+    /// used eviction never lets one hit): a miss, a full validation, an insert and an eviction.
+    /// </summary>
+    [Benchmark(Description = "UserPoolTokenValidator, cold, cache on (miss)")]
+    public async Task<bool> OursColdCacheMiss()
+    {
+        var token = _distinct[_next];
+        _next = (_next + 1) % _distinct.Length;
+        return (await _missing.ValidateAsync(token)).IsValid;
+    }
+
+    /// <summary>Our validator serving a repeated token from the validated-token cache.</summary>
+    [Benchmark(Description = "UserPoolTokenValidator, warm (cache hit)")]
+    public async Task<bool> OursWarm() => (await _warm.ValidateAsync(_token)).IsValid;
+
+    /// <summary>IdentityModel plus the principal JwtBearer builds from the result, every claim materialised.</summary>
+    [Benchmark(Description = "JsonWebTokenHandler, JsonWebKey + principal")]
+    public async Task<int> IdentityModelJsonWebKeyPrincipal()
+    {
+        var result = await _handler.ValidateTokenAsync(_token, _withJsonWebKey);
+        return CountClaims(new ClaimsPrincipal(result.ClaimsIdentity));
+    }
+
+    /// <summary>Our validator without the cache, plus the principal the handler builds.</summary>
+    [Benchmark(Description = "UserPoolTokenValidator, cold + principal")]
+    public async Task<int> OursColdPrincipal() =>
+        CountClaims(new ClaimsPrincipal((await _cold.ValidateAsync(_token)).Identity!));
+
+    /// <summary>A cache hit plus the principal the handler builds: new identity and claims for every request.</summary>
+    [Benchmark(Description = "UserPoolTokenValidator, warm + principal")]
+    public async Task<int> OursWarmPrincipal() =>
+        CountClaims(new ClaimsPrincipal((await _warm.ValidateAsync(_token)).Identity!));
+
+    // Enumerating makes sure no stack can defer building its claims past the measurement.
+    private static int CountClaims(ClaimsPrincipal principal)
+    {
+        var count = 0;
+        foreach (var claim in principal.Claims)
+        {
+            count += claim.Value.Length > 0 ? 1 : 0;
+        }
+
+        return count;
+    }
+
+    private static void Check(bool valid, string row)
+    {
+        if (!valid)
+        {
+            throw new InvalidOperationException($"The benchmark token did not validate with {row}.");
+        }
+    }
+
+    private UserPoolTokenValidator Validator(SigningKeyCacheRegistry registry, int cacheSize)
+    {
+        var options = new UserPoolValidationOptions { UserPoolId = _pool.UserPoolId, ValidatedTokenCacheSize = cacheSize };
+        options.ClientIds.Add(_pool.DefaultClientId);
+        return new UserPoolTokenValidator(options, registry);
+    }
+
+    private TokenValidationParameters IdentityModelParameters(SecurityKey key) => new()
+    {
+        ValidIssuer = _pool.Issuer,
+        ValidateAudience = false,
+        ValidateLifetime = true,
+        ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+        IssuerSigningKey = key,
+        NameClaimType = "username",
+        RoleClaimType = "cognito:groups",
+    };
+}

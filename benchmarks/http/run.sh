@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# HTTP load, one run: GET /me (answers the caller's user name) behind
+#   none       no authentication (the ceiling),
+#   static     the authentication and authorization middleware around a handler that accepts everyone without looking
+#              (what ASP.NET Core itself costs: the floor under any bearer handler),
+#   userpool   our handler, AddUserPoolAuth,
+#   jwtbearer  a plain AddJwtBearer set up for the same pool the way users wire it today,
+# driven by wrk on loopback with one repeated token, and with 1,000 distinct tokens in turn.
+# The four apps run side by side and the cases take turns, ROUNDS times, so background load on a shared machine falls on
+# every case alike; each figure is the median over the rounds. Prints requests/s, p50/p99 latency and the ratios.
+# Bounded: about 2.5 minutes with the defaults; only the processes this script starts are stopped, by their pids.
+#
+#   benchmarks/http/run.sh     (defaults: ROUNDS=3 DURATION=5 WARMUP=1 APP_WARMUP=6 CONNECTIONS=32 THREADS=2 TOKENS=1000)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-5}
+WARMUP=${WARMUP:-1}
+APP_WARMUP=${APP_WARMUP:-6}
+CONNECTIONS=${CONNECTIONS:-32}
+THREADS=${THREADS:-2}
+TOKENS=${TOKENS:-1000}
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+if ! command -v wrk >/dev/null; then
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq && apt-get install -y -qq wrk >/dev/null
+  else
+    echo "wrk is missing: sudo apt-get install -y wrk" >&2
+    exit 1
+  fi
+fi
+
+dotnet build benchmarks/TokenVerifier.LoadTarget -c Release -nologo -clp:ErrorsOnly >/dev/null
+app=benchmarks/TokenVerifier.LoadTarget/bin/Release/net10.0/TokenVerifier.LoadTarget.dll
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${pids[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+modes=(none static userpool jwtbearer)
+declare -A url
+for mode in "${modes[@]}"; do
+  dotnet "$app" --mode "$mode" --urls http://127.0.0.1:0 --token-count "$TOKENS" \
+    --tokens "$work/$mode.tokens" --ready "$work/$mode.ready" >"$work/$mode.log" 2>&1 &
+  pids+=($!)
+done
+
+# Each app mints its tokens (its keys never leave it), then writes the address it listens on.
+for i in "${!modes[@]}"; do
+  mode=${modes[$i]}
+  for _ in $(seq 1 900); do
+    [ -s "$work/$mode.ready" ] && break
+    kill -0 "${pids[$i]}" 2>/dev/null || { cat "$work/$mode.log" >&2; echo "the $mode app stopped" >&2; exit 1; }
+    sleep 0.2
+  done
+  [ -s "$work/$mode.ready" ] || { echo "the $mode app did not start within 180 s" >&2; exit 1; }
+  url[$mode]=$(cat "$work/$mode.ready")
+  case "${url[$mode]}" in http://127.0.0.1:*) ;; *) echo "the $mode app is not on loopback: ${url[$mode]}" >&2; exit 1 ;; esac
+done
+
+# One wrk run against MODE: one repeated token ("repeat") or every token in turn ("rotate").
+run_wrk() {
+  local seconds=$1 mode=$2 tokens=$3
+  local target=(-s benchmarks/http/rotate.lua "${url[$mode]}/me" -- "$work/$mode.tokens")
+  if [ "$tokens" = repeat ]; then
+    target=(-H "Authorization: Bearer $(head -n 1 "$work/$mode.tokens")" "${url[$mode]}/me")
+  fi
+  wrk -t "$THREADS" -c "$CONNECTIONS" -d "${seconds}s" --latency --timeout 5s "${target[@]}"
+}
+
+# Long enough for tiered compilation to reach its optimised code, so no case measures the JIT.
+for mode in "${modes[@]}"; do
+  run_wrk "$APP_WARMUP" "$mode" rotate >/dev/null
+done
+
+cases=(
+  "no-auth none repeat"
+  "no-auth-1000-tokens none rotate"
+  "auth-middleware-only static repeat"
+  "userpool-repeated userpool repeat"
+  "userpool-1000-tokens userpool rotate"
+  "jwtbearer-repeated jwtbearer repeat"
+  "jwtbearer-1000-tokens jwtbearer rotate"
+)
+for round in $(seq 1 "$ROUNDS"); do
+  for c in "${cases[@]}"; do
+    read -r name mode tokens <<<"$c"
+    run_wrk "$WARMUP" "$mode" "$tokens" >/dev/null
+    run_wrk "$DURATION" "$mode" "$tokens" >"$work/$name.$round.wrk"
+    if grep -q "Non-2xx" "$work/$name.$round.wrk"; then
+      cat "$work/$name.$round.wrk" >&2
+      echo "$name: some responses were not 2xx; the run is invalid" >&2
+      exit 1
+    fi
+    awk -v name="$name" '
+      function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+      /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) } /^Requests\/sec:/ { rps = $2 }
+      END { printf "%s %s %s %s\n", name, rps, p50, p99 }' "$work/$name.$round.wrk" >>"$work/results"
+  done
+done
+
+echo "wrk -t $THREADS -c $CONNECTIONS -d ${DURATION}s per case and round, $ROUNDS rounds taking turns (median shown), GET /me on 127.0.0.1, $TOKENS tokens in the 1000-tokens cases"
+echo
+sort -k1,1 -k2,2n "$work/results" | awk -v rounds="$ROUNDS" -v order="$(printf '%s\n' "${cases[@]}" | cut -d' ' -f1 | tr '\n' ' ')" '
+  function median(a, n,   i, j, t) {
+    for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+  }
+  { n[$1]++; r[$1, n[$1]] = $2; l50[$1, n[$1]] = $3; l99[$1, n[$1]] = $4 }
+  END {
+    for (c in n) {
+      delete x; for (i = 1; i <= n[c]; i++) x[i] = r[c, i]; rps[c] = median(x, n[c])
+      delete x; for (i = 1; i <= n[c]; i++) x[i] = l50[c, i]; p50[c] = median(x, n[c])
+      delete x; for (i = 1; i <= n[c]; i++) x[i] = l99[c, i]; p99[c] = median(x, n[c])
+    }
+    print "| case | requests/s | p50 (ms) | p99 (ms) | vs no auth, same tokens | vs JwtBearer, same tokens |"
+    print "|---|---:|---:|---:|---:|---:|"
+    k = split(order, names, " ")
+    for (i = 1; i <= k; i++) {
+      c = names[i]
+      base = c ~ /1000-tokens$/ ? "no-auth-1000-tokens" : "no-auth"
+      other = c; sub(/^userpool/, "jwtbearer", other)
+      vs = (c ~ /^userpool/ && rps[other] > 0) ? sprintf("%.2fx", rps[c] / rps[other]) : ""
+      printf "| %s | %.0f | %.2f | %.2f | %.0f%% | %s |\n", c, rps[c], p50[c], p99[c], 100 * rps[c] / rps[base], vs
+    }
+  }'

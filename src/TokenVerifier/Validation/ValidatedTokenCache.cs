@@ -1,0 +1,259 @@
+using System.Collections.Concurrent;
+using TokenVerifier.Keys;
+
+namespace TokenVerifier.Validation;
+
+/// <summary>
+/// Tokens that passed every check up to (not including) the per-request ones, so a repeated token skips the parse and the
+/// RSA verification. The key is the whole token: a hash of its tail picks the bucket, equality compares every character.
+/// An entry is never served at or past its <c>exp</c> (plus skew), nor once its key has left the pool's key set.
+/// Lookups take no lock. Insertions and evictions lock one of a few segments; eviction is second-chance ("clock"):
+/// the oldest entry goes unless it was used since it was last considered, so recently used tokens stay.
+/// </summary>
+internal sealed class ValidatedTokenCache
+{
+    // The tail of a token is its signature: effectively random for every validly signed token, so hashing it spreads
+    // entries as well as hashing the whole ~1 KB string would, at a thirtieth of the cost.
+    private const int HashedTailLength = 32;
+    private const int EntriesPerSegment = 256;
+    private const int MaxSegments = 16;
+
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(TailComparer.Instance);
+    private readonly Segment[] _segments;
+    private readonly TimeProvider _time;
+    private readonly double _skewSeconds;
+
+    public ValidatedTokenCache(int capacity, TimeSpan clockSkew, TimeProvider time, IEnumerable<SigningKeyCache> keyCaches)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
+        Capacity = capacity;
+        _time = time;
+        _skewSeconds = clockSkew.TotalSeconds;
+
+        // Segment capacities add up to exactly the configured bound; small caches keep one segment and so an exact order.
+        var count = Math.Clamp(capacity / EntriesPerSegment, 1, MaxSegments);
+        _segments = new Segment[count];
+        for (var i = 0; i < count; i++)
+        {
+            _segments[i] = new Segment(capacity / count + (i < capacity % count ? 1 : 0));
+        }
+
+        foreach (var keys in keyCaches)
+        {
+            keys.KeysRemoved += removed => RemoveEntriesOf(keys, removed);
+        }
+    }
+
+    public int Capacity { get; }
+
+    /// <summary>The validated token for <paramref name="token"/>, if cached, unexpired and its key is still in the key set.</summary>
+    public bool TryGet(string token, out UserPoolToken? validated)
+    {
+        // Callers that ignore nullable annotations get the reader's "empty token" answer, not an exception from here.
+        if (token is null)
+        {
+            validated = null;
+            return false;
+        }
+
+        var segment = SegmentOf(token);
+        if (!_entries.TryGetValue(token, out var entry))
+        {
+            Interlocked.Increment(ref segment.Misses);
+            validated = null;
+            return false;
+        }
+
+        // The key lookup may start a background refresh: that is what keeps the key set fresh (and removed keys
+        // detected) while every request is served from here.
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
+        if (now >= entry.ExpiresAt + _skewSeconds || entry.NotBefore > now + _skewSeconds || !entry.Keys.TryGetKey(entry.Value.KeyId, out _))
+        {
+            Remove(segment, entry);
+            Interlocked.Increment(ref segment.Misses);
+            validated = null;
+            return false;
+        }
+
+        // Written only when it changes, so a hot entry's cache line is not bounced between cores on every hit.
+        if (!entry.Used)
+        {
+            entry.Used = true;
+        }
+
+        Interlocked.Increment(ref segment.Hits);
+        validated = entry.Value;
+        return true;
+    }
+
+    /// <summary>Caches <paramref name="validated"/>, valid from <paramref name="notBefore"/> until <paramref name="expiresAt"/> (Unix seconds).</summary>
+    public void Add(string token, UserPoolToken validated, SigningKeyCache keys, double expiresAt, double notBefore)
+    {
+        var segment = SegmentOf(token);
+        var entry = new Entry(token, validated, keys, expiresAt, notBefore);
+        lock (segment.Gate)
+        {
+            // Two requests that missed on the same token at once both validated it; the first entry stands.
+            if (!_entries.TryAdd(token, entry))
+            {
+                return;
+            }
+
+            segment.Append(entry);
+
+            // Hits go on setting flags while this runs; bounding the second chances bounds the loop.
+            var chances = segment.Count;
+            while (segment.Count > segment.Capacity)
+            {
+                var oldest = segment.Oldest!;
+                segment.Unlink(oldest);
+                if (oldest.Used && chances-- > 0)
+                {
+                    // Second chance: used since it was last here, so it goes to the back of the queue instead.
+                    oldest.Used = false;
+                    segment.Append(oldest);
+                    continue;
+                }
+
+                _entries.TryRemove(new KeyValuePair<string, Entry>(oldest.Token, oldest));
+                segment.Evictions++;
+            }
+        }
+    }
+
+    public ValidatedTokenCacheStatistics GetStatistics()
+    {
+        long hits = 0, misses = 0, evictions = 0;
+        var count = 0;
+        foreach (var segment in _segments)
+        {
+            hits += Interlocked.Read(ref segment.Hits);
+            misses += Interlocked.Read(ref segment.Misses);
+            lock (segment.Gate)
+            {
+                evictions += segment.Evictions;
+                count += segment.Count;
+            }
+        }
+
+        return new ValidatedTokenCacheStatistics(hits, misses, evictions, count, Capacity);
+    }
+
+    // Runs when a refreshed key set replaced one that had these kids; rare (Cognito rotates keys seldom), so a full walk.
+    private void RemoveEntriesOf(SigningKeyCache keys, IReadOnlyCollection<string> removedKeyIds)
+    {
+        foreach (var segment in _segments)
+        {
+            lock (segment.Gate)
+            {
+                for (var entry = segment.Oldest; entry is not null;)
+                {
+                    var newer = entry.Newer;
+                    if (ReferenceEquals(entry.Keys, keys) && removedKeyIds.Contains(entry.Value.KeyId))
+                    {
+                        segment.Unlink(entry);
+                        _entries.TryRemove(new KeyValuePair<string, Entry>(entry.Token, entry));
+                    }
+
+                    entry = newer;
+                }
+            }
+        }
+    }
+
+    private void Remove(Segment segment, Entry entry)
+    {
+        lock (segment.Gate)
+        {
+            // Only this entry: another request may have removed it, or evicted it and cached the token anew, meanwhile.
+            if (_entries.TryRemove(new KeyValuePair<string, Entry>(entry.Token, entry)))
+            {
+                segment.Unlink(entry);
+            }
+        }
+    }
+
+    private Segment SegmentOf(string token) =>
+        _segments.Length == 1 ? _segments[0] : _segments[(uint)TailComparer.Instance.GetHashCode(token) % (uint)_segments.Length];
+
+    private sealed class Segment(int capacity)
+    {
+        public readonly Lock Gate = new();
+        public readonly int Capacity = capacity;
+        public long Hits;
+        public long Misses;
+        public long Evictions;
+
+        // Insertion order, oldest first; entries given a second chance rejoin at the back. Guarded by Gate.
+        public int Count;
+        public Entry? Oldest;
+        public Entry? Newest;
+
+        public void Append(Entry entry)
+        {
+            entry.Older = Newest;
+            entry.Newer = null;
+            if (Newest is null)
+            {
+                Oldest = entry;
+            }
+            else
+            {
+                Newest.Newer = entry;
+            }
+
+            Newest = entry;
+            Count++;
+        }
+
+        public void Unlink(Entry entry)
+        {
+            if (entry.Newer is null)
+            {
+                Newest = entry.Older;
+            }
+            else
+            {
+                entry.Newer.Older = entry.Older;
+            }
+
+            if (entry.Older is null)
+            {
+                Oldest = entry.Newer;
+            }
+            else
+            {
+                entry.Older.Newer = entry.Newer;
+            }
+
+            entry.Newer = null;
+            entry.Older = null;
+            Count--;
+        }
+    }
+
+    private sealed class Entry(string token, UserPoolToken value, SigningKeyCache keys, double expiresAt, double notBefore)
+    {
+        public readonly string Token = token;
+        public readonly UserPoolToken Value = value;
+        public readonly SigningKeyCache Keys = keys;
+        public readonly double ExpiresAt = expiresAt;
+        public readonly double NotBefore = notBefore;
+
+        // Set by hits without a lock; a lost or late write only changes which entry is evicted first.
+        public bool Used;
+        public Entry? Newer;
+        public Entry? Older;
+    }
+
+    // Equality is on the whole token; only the bucket comes from the tail. A hash collision costs one string comparison.
+    private sealed class TailComparer : IEqualityComparer<string>
+    {
+        public static readonly TailComparer Instance = new();
+
+        public bool Equals(string? x, string? y) => string.Equals(x, y, StringComparison.Ordinal);
+
+        public int GetHashCode(string obj) =>
+            string.GetHashCode(obj.AsSpan(Math.Max(0, obj.Length - HashedTailLength)), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,54 @@
+using System.Text;
+using TokenVerifier.Claims;
+using TokenVerifier.Validation;
+
+namespace TokenVerifier.Tests.Validation;
+
+/// <summary>Values that repeat across tokens (scopes, groups, issuer, client) are shared between tokens yet read exactly.</summary>
+public sealed class RepeatedValueTests : IDisposable
+{
+    private readonly TestPool _t = new(o => o.ValidatedTokenCacheSize = 0);
+
+    public void Dispose() => _t.Dispose();
+
+    [Theory]
+    [InlineData("\"orders/read orders/write\"", new[] { "orders/read", "orders/write" })]
+    [InlineData("\"  orders/read   orders/write \"", new[] { "orders/read", "orders/write" })]
+    [InlineData("\"orders\\/read orders\\u002Fwrite\"", new[] { "orders/read", "orders/write" })]
+    [InlineData("\"caf\u00e9/read\"", new[] { "caf\u00e9/read" })]
+    [InlineData("\"\"", new string[0])]
+    [InlineData("\"   \"", new string[0])]
+    public async Task Scopes_are_split_on_spaces_exactly_as_written(string scopeJson, string[] expected)
+    {
+        var token = RawTokens.Signed(_t, RawTokens.Header(_t), RawTokens.AccessPayload(_t, ("scope", scopeJson)));
+        var result = await _t.ValidateAsync(token);
+        Assert.True(result.IsValid, result.FailureMessage);
+        Assert.Equal(expected, result.Token!.Scopes);
+        Assert.Equal(expected, result.Identity!.FindAll(UserPoolClaimTypes.Scope).Select(c => c.Value));
+    }
+
+    [Fact]
+    public async Task Two_tokens_with_the_same_groups_and_scopes_read_back_their_own_values()
+    {
+        var first = await _t.ValidateAsync(RawTokens.Signed(_t, RawTokens.Header(_t), RawTokens.AccessPayload(_t, ("cognito:groups", "[\"admins\",\"ops\"]"), ("scope", "\"a/b c/d\""))));
+        var second = await _t.ValidateAsync(RawTokens.Signed(_t, RawTokens.Header(_t), RawTokens.AccessPayload(_t, ("cognito:groups", "[\"ops\",\"admins2\"]"), ("scope", "\"c/d a/bb\""))));
+        Assert.Equal(["admins", "ops"], first.Token!.Groups);
+        Assert.Equal(["a/b", "c/d"], first.Token.Scopes);
+        Assert.Equal(["ops", "admins2"], second.Token!.Groups);
+        Assert.Equal(["c/d", "a/bb"], second.Token.Scopes);
+        Assert.Same(first.Token.Groups[1], second.Token.Groups[0]);
+    }
+
+    [Theory]
+    [InlineData("scope")]
+    [InlineData("cognito:groups")]
+    [InlineData("client_id")]
+    public async Task A_value_that_is_not_UTF8_is_still_malformed(string claim)
+    {
+        var payload = Encoding.UTF8.GetBytes(RawTokens.AccessPayload(_t, (claim, "\"x#y\"")));
+        var at = Array.IndexOf(payload, (byte)'#');
+        payload[at] = 0xFF;
+        var token = _t.Pool.SignRaw(Encoding.UTF8.GetBytes(RawTokens.Header(_t)), payload);
+        Assert.Equal(TokenFailure.Malformed, await _t.FailureOfAsync(token));
+    }
+}
