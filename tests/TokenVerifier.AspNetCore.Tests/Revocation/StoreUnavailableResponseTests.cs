@@ -34,7 +34,6 @@ public sealed class StoreUnavailableResponseTests : IDisposable
             {
                 services.AddSingleton<IDistributedCache, RefusingCache>();
                 new AuthenticationBuilder(services).AddDistributedRevocation();
-                services.AddHealthChecks().AddUserPoolRevocation();
                 if (configure is not null)
                 {
                     services.PostConfigure(UserPoolAuthenticationDefaults.AuthenticationScheme, configure);
@@ -114,7 +113,8 @@ public sealed class StoreUnavailableResponseTests : IDisposable
 
     private async Task<HealthReportEntry> HealthOfDefaultSample()
     {
-        using var app = _sample.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddHealthChecks().AddUserPoolRevocation()));
+        // The sample registers the revocation check itself (GET /health).
+        using var app = _sample.WithWebHostBuilder(_ => { });
         Assert.IsType<InMemoryRevocationStore>(app.Services.GetRequiredService<IRevocationStore>());
         return (await app.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync()).Entries[RevocationHealthCheckBuilderExtensions.DefaultName];
     }

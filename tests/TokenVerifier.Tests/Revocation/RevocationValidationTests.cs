@@ -238,7 +238,7 @@ public sealed class RevocationValidationTests : IDisposable
         Assert.Equal(LogLevel.Warning, outage[0].Level);
         Assert.Equal("The revocation store is unavailable (SocketException); tokens are rejected (FailClosed) until it answers again.", outage[0].Message);
         Assert.IsType<System.Net.Sockets.SocketException>(outage[0].Exception);
-        Assert.Equal(3, _log.Collector.GetSnapshot().Count(r => r.Id.Id == 1001 && r.Message.Contains("RevocationUnavailable", StringComparison.Ordinal)));
+        Assert.Equal(3, _log.Collector.GetSnapshot().Count(r => r.Id.Id == 1100 + (int)TokenFailure.RevocationUnavailable));
         Assert.DoesNotContain(_log.Collector.GetSnapshot(), r => r.Message.Contains(token, StringComparison.Ordinal));
     }
 
