@@ -1,10 +1,13 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
-using TokenVerifier.AspNetCore;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using TokenVerifier.AspNetCore.Authorization;
 using TokenVerifier.AspNetCore.Health;
+using TokenVerifier.AspNetCore;
 using TokenVerifier.Claims;
+using TokenVerifier.Diagnostics;
 using WebApi.Authentication;
 using WebApi.Development;
 using WebApi.Health;
@@ -20,6 +23,14 @@ var authentication = builder.Services.AddUserPoolAuth(builder.Configuration);
 var idTokens = authentication.TryAddUserPool(builder.Configuration, OptionalSchemes.IdTokens, "UserPoolIdTokens");
 var allPools = authentication.TryAddUserPool(builder.Configuration, OptionalSchemes.AllPools, "UserPoolAll");
 builder.Services.AddControllers();
+// Telemetry__Console=true (set by the launch profile) prints the TokenVerifier meter and spans to the console.
+if (builder.Configuration.GetValue<bool>("Telemetry:Console"))
+{
+    builder.Services.AddOpenTelemetry()
+        .WithMetrics(metrics => metrics.AddMeter(TokenVerifierMetrics.MeterName).AddConsoleExporter((_, reader) => reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = 15_000))
+        .WithTracing(tracing => tracing.AddSource(TokenVerifierActivitySource.Name).AddConsoleExporter());
+}
+
 builder.Services.AddHealthChecks().AddUserPoolHealthChecks().AddUserPoolRevocation();
 builder.Services.AddOpenApi(options =>
 {
