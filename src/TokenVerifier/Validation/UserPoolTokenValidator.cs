@@ -128,12 +128,13 @@ public sealed class UserPoolTokenValidator
     // and each validation is counted once.
     private UserPoolValidationResult Completed(UserPoolValidationResult result, long start)
     {
+        // Recorded first, so the duration is the validation's, not the logger's.
+        _metrics.RecordValidation(result, start);
         if (result.IsValid)
         {
             ValidationLog.Accepted(_logger, result.Token!.TokenUse, result.Token.ClientId);
         }
 
-        _metrics.RecordValidation(result, start);
         return result;
     }
 
