@@ -140,16 +140,14 @@ internal static class JwtReader
         }
 
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxJsonDepth });
-        Span<int> seen = stackalloc int[32];
-        var seenCount = 0;
-        HashSet<int>? overflow = null;
+        var members = new MemberNames(stackalloc int[32]);
         try
         {
             reader.Read();
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var name = ReadName(ref reader);
-                if (!Remember(name, seen, ref seenCount, ref overflow))
+                if (!members.Add(name))
                 {
                     return false;
                 }
@@ -195,9 +193,7 @@ internal static class JwtReader
         }
 
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxJsonDepth });
-        Span<int> seen = stackalloc int[64];
-        var seenCount = 0;
-        HashSet<int>? overflow = null;
+        var members = new MemberNames(stackalloc int[64]);
         var token = jwt.Token;
 
         // Claims collect in a per-thread list and leave as an array of the exact size: a list sized for the largest
@@ -210,7 +206,7 @@ internal static class JwtReader
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var name = ReadName(ref reader);
-                if (!Remember(name, seen, ref seenCount, ref overflow))
+                if (!members.Add(name))
                 {
                     return false;
                 }
@@ -504,34 +500,6 @@ internal static class JwtReader
         16 when name.SequenceEqual("cognito:username"u8) => UserPoolClaimTypes.CognitoUsername,
         _ => null,
     };
-
-    // Duplicate members are rejected outright: parsers disagree on which copy wins, and that disagreement is an attack.
-    private static bool Remember(string name, Span<int> seen, ref int count, ref HashSet<int>? overflow)
-    {
-        var hash = string.GetHashCode(name, StringComparison.Ordinal);
-        for (var i = 0; i < count; i++)
-        {
-            if (seen[i] == hash)
-            {
-                return false;
-            }
-        }
-
-        if (overflow is not null && overflow.Contains(hash))
-        {
-            return false;
-        }
-
-        if (count < seen.Length)
-        {
-            seen[count++] = hash;
-            return true;
-        }
-
-        // Rare: ID tokens with many custom attributes. A hash collision can only reject, never accept.
-        overflow ??= [];
-        return overflow.Add(hash);
-    }
 
     // Utf8JsonReader would skip a BOM-less leading whitespace but not a BOM; both are rejected as not what an issuer signs.
     private static bool IsJsonObjectStart(ReadOnlySpan<byte> json) => json.Length > 1 && json[0] == (byte)'{';

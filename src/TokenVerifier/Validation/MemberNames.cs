@@ -1,0 +1,33 @@
+namespace TokenVerifier.Validation;
+
+/// <summary>
+/// The member names seen so far in one JSON object. Duplicate members are rejected outright: parsers disagree on which
+/// copy wins, and that disagreement is an attack. Names are kept as hashes in a stack buffer; a hash collision can only
+/// reject a token, never accept one.
+/// </summary>
+internal ref struct MemberNames(Span<int> buffer)
+{
+    private readonly Span<int> _hashes = buffer;
+    private int _count;
+    private HashSet<int>? _overflow;
+
+    /// <summary>False when <paramref name="name"/> was seen before in this object.</summary>
+    public bool Add(string name)
+    {
+        var hash = string.GetHashCode(name, StringComparison.Ordinal);
+        if (_hashes[.._count].Contains(hash) || (_overflow is not null && _overflow.Contains(hash)))
+        {
+            return false;
+        }
+
+        if (_count < _hashes.Length)
+        {
+            _hashes[_count++] = hash;
+            return true;
+        }
+
+        // Rare: ID tokens with many custom attributes.
+        _overflow ??= [];
+        return _overflow.Add(hash);
+    }
+}
