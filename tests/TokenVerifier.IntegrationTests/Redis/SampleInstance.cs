@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using TokenVerifier.AspNetCore.Authentication;
 using TokenVerifier.AspNetCore.Health;
@@ -48,6 +49,8 @@ public sealed class SampleInstance(LocalUserPool pool, RedisServer redis, params
         {
             services.AddHttpClient(SigningKeyCacheRegistry.HttpClientName).ConfigurePrimaryHttpMessageHandler(pool.CreateJwksHandler);
             services.PostConfigure<UserPoolAuthenticationOptions>(UserPoolAuthenticationDefaults.AuthenticationScheme, o => o.Validation.ClientIds = [pool.DefaultClientId]);
+            // The sample registers the revocation check with the default probe timeout; these tests want a shorter one.
+            services.Configure<HealthCheckServiceOptions>(o => o.Registrations.Remove(o.Registrations.Single(r => r.Name == RevocationHealthCheckBuilderExtensions.DefaultName)));
             services.AddHealthChecks().AddUserPoolRevocation(timeout: TimeSpan.FromSeconds(1));
         });
     }
