@@ -48,8 +48,9 @@ public sealed class UserPoolAuthenticationHandler : AuthenticationHandler<UserPo
             return messageReceived.Result;
         }
 
-        var token = messageReceived.Token ?? ReadBearerToken();
-        if (string.IsNullOrEmpty(token))
+        // The token stays inside the header string: a token served from the validated-token cache is never copied out.
+        var token = messageReceived.Token is { } fromEvent ? fromEvent.AsMemory() : ReadBearerToken();
+        if (token.IsEmpty)
         {
             return AuthenticateResult.NoResult();
         }
@@ -138,15 +139,15 @@ public sealed class UserPoolAuthenticationHandler : AuthenticationHandler<UserPo
         await json.FlushAsync(Context.RequestAborted);
     }
 
-    private string? ReadBearerToken()
+    private ReadOnlyMemory<char> ReadBearerToken()
     {
         string? authorization = Request.Headers.Authorization;
         if (authorization is null || !authorization.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
         {
-            return null;
+            return ReadOnlyMemory<char>.Empty;
         }
 
-        return authorization[BearerPrefix.Length..].Trim();
+        return authorization.AsMemory(BearerPrefix.Length).Trim();
     }
 
     private string BuildChallenge(UserPoolChallengeContext challenge)

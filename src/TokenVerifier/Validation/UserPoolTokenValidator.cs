@@ -115,11 +115,26 @@ public sealed class UserPoolTokenValidator
     public ValueTask<UserPoolValidationResult> ValidateAsync(string token, CancellationToken cancellationToken = default)
     {
         var start = _metrics.MeasuresDuration ? Stopwatch.GetTimestamp() : 0;
-        var pending = ValidateCoreAsync(token, cancellationToken);
-        return pending.IsCompletedSuccessfully
-            ? new(Completed(pending.Result, start))
-            : CompletedAsync(pending, start);
+        return Track(ValidateCoreAsync(token, cancellationToken), start);
     }
+
+    /// <summary>
+    /// Validates a token that is part of a larger string, such as the <c>Authorization</c> header: a token served from
+    /// the validated-token cache is never copied; any other is copied once and validated as usual.
+    /// </summary>
+    /// <param name="token">The compact JWT's characters, without the <c>Bearer </c> prefix.</param>
+    /// <param name="cancellationToken">As for <see cref="ValidateAsync(string, CancellationToken)"/>.</param>
+    public ValueTask<UserPoolValidationResult> ValidateAsync(ReadOnlyMemory<char> token, CancellationToken cancellationToken = default)
+    {
+        var start = _metrics.MeasuresDuration ? Stopwatch.GetTimestamp() : 0;
+        var pending = _cache is not null && _cache.TryGet(token.Span, out var cached)
+            ? CompleteAsync(cached!, cancellationToken)
+            : ValidateUncachedAsync(token.ToString(), cancellationToken);
+        return Track(pending, start);
+    }
+
+    private ValueTask<UserPoolValidationResult> Track(ValueTask<UserPoolValidationResult> pending, long start) =>
+        pending.IsCompletedSuccessfully ? new(Completed(pending.Result, start)) : CompletedAsync(pending, start);
 
     private async ValueTask<UserPoolValidationResult> CompletedAsync(ValueTask<UserPoolValidationResult> pending, long start) =>
         Completed(await pending, start);
@@ -141,11 +156,13 @@ public sealed class UserPoolTokenValidator
     private ValueTask<UserPoolValidationResult> ValidateCoreAsync(string token, CancellationToken cancellationToken)
     {
         // A hit has passed every check before, and is re-checked against the clock and the key set by the cache.
-        if (_cache is not null && _cache.TryGet(token, out var cached))
-        {
-            return CompleteAsync(cached!, cancellationToken);
-        }
+        return _cache is not null && _cache.TryGet(token, out var cached)
+            ? CompleteAsync(cached!, cancellationToken)
+            : ValidateUncachedAsync(token, cancellationToken);
+    }
 
+    private ValueTask<UserPoolValidationResult> ValidateUncachedAsync(string token, CancellationToken cancellationToken)
+    {
         var failure = JwtReader.TryRead(token, _maxTokenLength, out var jwt, out var error);
         if (failure != TokenFailure.None)
         {
@@ -366,7 +383,7 @@ public sealed class UserPoolTokenValidator
 
     /// <summary>
     /// For JWS test vectors (Wycheproof, RFC 7520), which sign arbitrary payloads rather than claims sets: the steps of
-    /// <see cref="ValidateAsync"/> up to and including the signature (reader, <c>alg</c>, <c>kid</c>, <c>crit</c>, key
+    /// <see cref="ValidateAsync(string, CancellationToken)"/> up to and including the signature (reader, <c>alg</c>, <c>kid</c>, <c>crit</c>, key
     /// cache, RS256), with the first pool's keys standing in for the issuer lookup and no claim checks.
     /// </summary>
     internal async ValueTask<TokenFailure> VerifyJwsAsync(string jws, CancellationToken cancellationToken = default)

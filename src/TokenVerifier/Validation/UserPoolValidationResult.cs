@@ -2,7 +2,7 @@ using System.Security.Claims;
 
 namespace TokenVerifier.Validation;
 
-/// <summary>The outcome of <see cref="UserPoolTokenValidator.ValidateAsync"/>: a validated token and its identity, or a failure reason.</summary>
+/// <summary>The outcome of <see cref="UserPoolTokenValidator.ValidateAsync(string, CancellationToken)"/>: a validated token and its identity, or a failure reason.</summary>
 public sealed class UserPoolValidationResult
 {
     private readonly string? _authenticationType;

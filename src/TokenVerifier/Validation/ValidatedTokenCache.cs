@@ -18,7 +18,10 @@ internal sealed class ValidatedTokenCache
     private const int EntriesPerSegment = 256;
     private const int MaxSegments = 16;
 
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(TailComparer.Instance);
+    private readonly ConcurrentDictionary<string, Entry> _entries;
+
+    // Looks tokens up by their characters, so a token still inside a header is found without being copied out.
+    private readonly ConcurrentDictionary<string, Entry>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
     private readonly Segment[] _segments;
     private readonly TimeProvider _time;
     private readonly double _skewSeconds;
@@ -26,6 +29,8 @@ internal sealed class ValidatedTokenCache
     public ValidatedTokenCache(int capacity, TimeSpan clockSkew, TimeProvider time, IEnumerable<SigningKeyCache> keyCaches)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
+        _entries = new(TailComparer.Instance);
+        _bySpan = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
         Capacity = capacity;
         _time = time;
         _skewSeconds = clockSkew.TotalSeconds;
@@ -56,8 +61,14 @@ internal sealed class ValidatedTokenCache
             return false;
         }
 
+        return TryGet(token.AsSpan(), out validated);
+    }
+
+    /// <summary>As <see cref="TryGet(string, out UserPoolToken?)"/>, for a token that is still part of a larger string.</summary>
+    public bool TryGet(ReadOnlySpan<char> token, out UserPoolToken? validated)
+    {
         var segment = SegmentOf(token);
-        if (!_entries.TryGetValue(token, out var entry))
+        if (!_bySpan.TryGetValue(token, out var entry))
         {
             Interlocked.Increment(ref segment.Misses);
             validated = null;
@@ -173,7 +184,7 @@ internal sealed class ValidatedTokenCache
         }
     }
 
-    private Segment SegmentOf(string token) =>
+    private Segment SegmentOf(ReadOnlySpan<char> token) =>
         _segments.Length == 1 ? _segments[0] : _segments[(uint)TailComparer.Instance.GetHashCode(token) % (uint)_segments.Length];
 
     private sealed class Segment(int capacity)
@@ -247,13 +258,19 @@ internal sealed class ValidatedTokenCache
     }
 
     // Equality is on the whole token; only the bucket comes from the tail. A hash collision costs one string comparison.
-    private sealed class TailComparer : IEqualityComparer<string>
+    private sealed class TailComparer : IEqualityComparer<string>, IAlternateEqualityComparer<ReadOnlySpan<char>, string>
     {
         public static readonly TailComparer Instance = new();
 
         public bool Equals(string? x, string? y) => string.Equals(x, y, StringComparison.Ordinal);
 
-        public int GetHashCode(string obj) =>
-            string.GetHashCode(obj.AsSpan(Math.Max(0, obj.Length - HashedTailLength)), StringComparison.Ordinal);
+        public int GetHashCode(string obj) => GetHashCode(obj.AsSpan());
+
+        public bool Equals(ReadOnlySpan<char> alternate, string other) => alternate.SequenceEqual(other);
+
+        public int GetHashCode(ReadOnlySpan<char> alternate) =>
+            string.GetHashCode(alternate[Math.Max(0, alternate.Length - HashedTailLength)..], StringComparison.Ordinal);
+
+        public string Create(ReadOnlySpan<char> alternate) => alternate.ToString();
     }
 }

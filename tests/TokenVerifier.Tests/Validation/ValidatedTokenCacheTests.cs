@@ -41,6 +41,31 @@ public sealed class ValidatedTokenCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task A_token_inside_a_header_is_found_in_the_cache_without_being_copied_out_and_only_as_a_whole()
+    {
+        var token = _t.Pool.MintAccessToken(new LocalTokenOptions { Username = "dora" });
+        var header = "Bearer " + token;
+        Assert.True((await _t.ValidateAsync(token)).IsValid);
+
+        var fromHeader = await _t.Validator.ValidateAsync(header.AsMemory(7));
+        Assert.True(fromHeader.IsValid, fromHeader.FailureMessage);
+        Assert.Equal("dora", fromHeader.Identity!.Name);
+        Assert.Equal(1, _t.Validator.CacheStatistics.Hits);
+
+        // One character short of the cached token is a different token: a miss, then a full validation that fails.
+        var truncated = await _t.Validator.ValidateAsync(header.AsMemory(7, token.Length - 1));
+        Assert.False(truncated.IsValid);
+        Assert.Equal(1, _t.Validator.CacheStatistics.Hits);
+        Assert.Equal(2, _t.Validator.CacheStatistics.Misses);
+
+        // A token never seen is validated in full from the slice.
+        var other = "Bearer " + _t.Pool.MintAccessToken(new LocalTokenOptions { Username = "eve" });
+        var fresh = await _t.Validator.ValidateAsync(other.AsMemory(7));
+        Assert.Equal("eve", fresh.Identity!.Name);
+        Assert.Equal(3, _t.Validator.CacheStatistics.Misses);
+    }
+
+    [Fact]
     public async Task A_token_that_differs_only_before_its_signature_is_not_served_from_the_cache()
     {
         var token = _t.Pool.MintAccessToken();
