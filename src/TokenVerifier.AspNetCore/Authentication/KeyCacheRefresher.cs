@@ -16,7 +16,7 @@ internal sealed class KeyCacheRefresher(UserPoolValidators validators, UserPoolS
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var caches = KeyCaches(validators, schemes);
+        var caches = schemes.KeyCaches(validators);
         if (caches.Count == 0)
         {
             return;
@@ -42,24 +42,6 @@ internal sealed class KeyCacheRefresher(UserPoolValidators validators, UserPoolS
         {
             // The application is stopping.
         }
-    }
-
-    /// <summary>The distinct key caches of all user-pool schemes (schemes may share pools).</summary>
-    internal static List<SigningKeyCache> KeyCaches(UserPoolValidators validators, UserPoolSchemes schemes)
-    {
-        var caches = new List<SigningKeyCache>();
-        foreach (var scheme in schemes.Names)
-        {
-            foreach (var cache in validators.Get(scheme).KeyCaches)
-            {
-                if (!caches.Contains(cache))
-                {
-                    caches.Add(cache);
-                }
-            }
-        }
-
-        return caches;
     }
 
     private bool IsDue(SigningKeyCache cache)

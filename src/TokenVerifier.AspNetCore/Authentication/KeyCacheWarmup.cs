@@ -7,17 +7,8 @@ internal sealed class KeyCacheWarmup(UserPoolValidators validators, UserPoolSche
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var refreshes = new List<Task>();
-        foreach (var scheme in schemes.Names)
-        {
-            foreach (var cache in validators.Get(scheme).KeyCaches)
-            {
-                refreshes.Add(cache.RefreshAsync(cancellationToken));
-            }
-        }
-
         // A failed fetch is logged and retried on demand; it must not stop the application from starting.
-        await Task.WhenAll(refreshes);
+        await Task.WhenAll(schemes.KeyCaches(validators).Select(cache => cache.RefreshAsync(cancellationToken)));
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -23,7 +23,7 @@ internal sealed class UserPoolKeysHealthCheck(UserPoolValidators? validators, Us
         var data = new Dictionary<string, object>(StringComparer.Ordinal);
         var problems = new List<string>();
         var status = HealthStatus.Healthy;
-        foreach (var cache in KeyCacheRefresher.KeyCaches(validators, schemes))
+        foreach (var cache in schemes.KeyCaches(validators))
         {
             var keys = cache.GetStatus();
             data[keys.JwksUri.ToString()] = keys;
