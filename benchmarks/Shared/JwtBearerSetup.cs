@@ -4,7 +4,7 @@ using Microsoft.IdentityModel.Tokens;
 using TokenVerifier.Claims;
 using TokenVerifier.Testing;
 
-namespace TokenVerifier.LoadTarget;
+namespace TokenVerifier.Benchmarks;
 
 /// <summary>
 /// AddJwtBearer the way Cognito users wire it today, done carefully: the pool as authority, issuer and lifetime checked,

@@ -1,9 +1,10 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace TokenVerifier.LoadTarget;
+namespace TokenVerifier.Benchmarks;
 
 /// <summary>
 /// Accepts every request with one prebuilt principal and looks at nothing: what ASP.NET Core's authentication and
