@@ -53,14 +53,6 @@ public sealed class UserPoolToken
     public ClaimsIdentity CreateIdentity(string authenticationType)
     {
         var nameType = TokenUse == TokenUses.Id ? UserPoolClaimTypes.CognitoUsername : UserPoolClaimTypes.Username;
-        var identity = new ClaimsIdentity(authenticationType, nameType, UserPoolClaimTypes.Groups);
-        var claims = Claims;
-        for (var i = 0; i < claims.Length; i++)
-        {
-            var c = claims[i];
-            identity.AddClaim(new Claim(c.Type, c.Value, c.ValueType, Issuer, Issuer, identity));
-        }
-
-        return identity;
+        return new UserPoolClaimsIdentity(Claims, Issuer, authenticationType, nameType, UserPoolClaimTypes.Groups);
     }
 }
