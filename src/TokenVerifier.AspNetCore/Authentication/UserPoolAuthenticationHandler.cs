@@ -41,15 +41,22 @@ public sealed class UserPoolAuthenticationHandler : AuthenticationHandler<UserPo
     /// <inheritdoc />
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var messageReceived = new UserPoolMessageReceivedContext(Context, Scheme, Options);
-        await Events.MessageReceived(messageReceived);
-        if (messageReceived.Result is not null)
+        var events = Events;
+        string? fromEvent = null;
+        if (events.HandlesMessageReceived)
         {
-            return messageReceived.Result;
+            var messageReceived = new UserPoolMessageReceivedContext(Context, Scheme, Options);
+            await events.MessageReceived(messageReceived);
+            if (messageReceived.Result is not null)
+            {
+                return messageReceived.Result;
+            }
+
+            fromEvent = messageReceived.Token;
         }
 
         // The token stays inside the header string: a token served from the validated-token cache is never copied out.
-        var token = messageReceived.Token is { } fromEvent ? fromEvent.AsMemory() : ReadBearerToken();
+        var token = fromEvent is not null ? fromEvent.AsMemory() : ReadBearerToken();
         if (token.IsEmpty)
         {
             return AuthenticateResult.NoResult();
@@ -59,15 +66,22 @@ public sealed class UserPoolAuthenticationHandler : AuthenticationHandler<UserPo
         if (!result.IsValid)
         {
             var failed = new UserPoolAuthenticationFailedContext(Context, Scheme, Options, new UserPoolAuthenticationException(result.Failure, result.FailureMessage!));
-            await Events.AuthenticationFailed(failed);
+            await events.AuthenticationFailed(failed);
             return failed.Result ?? AuthenticateResult.Fail(failed.Exception);
+        }
+
+        var principal = new ClaimsPrincipal(result.Identity!);
+        if (!events.HandlesTokenValidated)
+        {
+            // The ticket TokenValidatedContext.Success() would make.
+            return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
         }
 
         var validated = new UserPoolTokenValidatedContext(Context, Scheme, Options, result.Token!)
         {
-            Principal = new ClaimsPrincipal(result.Identity!),
+            Principal = principal,
         };
-        await Events.TokenValidated(validated);
+        await events.TokenValidated(validated);
         if (validated.Result is not null)
         {
             return validated.Result;

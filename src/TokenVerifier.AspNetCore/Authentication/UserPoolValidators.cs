@@ -38,5 +38,9 @@ public sealed class UserPoolValidators
     /// <summary>The validator of <paramref name="scheme"/>.</summary>
     /// <param name="scheme">A scheme added with <c>AddUserPool</c>.</param>
     public UserPoolTokenValidator Get(string scheme = UserPoolAuthenticationDefaults.AuthenticationScheme) =>
-        _validators.GetOrAdd(scheme, name => new UserPoolTokenValidator(_options.Get(name).Validation, _keyCaches, _time, _logger, _revocationStore));
+        // A static factory with its state passed in: a lambda capturing this would be allocated on every request.
+        _validators.GetOrAdd(scheme, static (name, self) => self.Create(name), this);
+
+    private UserPoolTokenValidator Create(string scheme) =>
+        new(_options.Get(scheme).Validation, _keyCaches, _time, _logger, _revocationStore);
 }

@@ -3,11 +3,20 @@ namespace TokenVerifier.AspNetCore.Events;
 /// <summary>Callbacks of the user-pool handler, in the style of <c>JwtBearerEvents</c>. Set the delegates or derive and override.</summary>
 public class UserPoolEvents
 {
+    private static readonly Func<UserPoolMessageReceivedContext, Task> NoMessageReceived = _ => Task.CompletedTask;
+    private static readonly Func<UserPoolTokenValidatedContext, Task> NoTokenValidated = _ => Task.CompletedTask;
+
     /// <summary>Before the token is read.</summary>
-    public Func<UserPoolMessageReceivedContext, Task> OnMessageReceived { get; set; } = _ => Task.CompletedTask;
+    public Func<UserPoolMessageReceivedContext, Task> OnMessageReceived { get; set; } = NoMessageReceived;
 
     /// <summary>After a token passed every check.</summary>
-    public Func<UserPoolTokenValidatedContext, Task> OnTokenValidated { get; set; } = _ => Task.CompletedTask;
+    public Func<UserPoolTokenValidatedContext, Task> OnTokenValidated { get; set; } = NoTokenValidated;
+
+    // The two events raised on every request: when nobody handles them (no delegate set, no derived type), the handler
+    // does not build a context nobody would see.
+    internal bool HandlesMessageReceived => GetType() != typeof(UserPoolEvents) || !ReferenceEquals(OnMessageReceived, NoMessageReceived);
+
+    internal bool HandlesTokenValidated => GetType() != typeof(UserPoolEvents) || !ReferenceEquals(OnTokenValidated, NoTokenValidated);
 
     /// <summary>After a token was rejected.</summary>
     public Func<UserPoolAuthenticationFailedContext, Task> OnAuthenticationFailed { get; set; } = _ => Task.CompletedTask;

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using TokenVerifier.AspNetCore.Authentication;
+using TokenVerifier.AspNetCore.Events;
 using TokenVerifier.Testing;
 using TokenVerifier.Validation;
 
@@ -127,6 +128,45 @@ public sealed class HandlerTests : IDisposable
         Assert.Equal("custom:invalid_token", await rejected.Content.ReadAsStringAsync());
         Assert.Empty(rejected.Headers.WwwAuthenticate);
         Assert.Equal([TokenFailure.InvalidSignature], failures);
+    }
+
+    // The handler skips the per-request events nobody handles; a derived events type or a single delegate must still run.
+    private sealed class TaggingEvents : UserPoolEvents
+    {
+        public override Task TokenValidated(UserPoolTokenValidatedContext context)
+        {
+            ((ClaimsIdentity)context.Principal!.Identity!).AddClaim(new Claim("extra", "derived"));
+            return Task.CompletedTask;
+        }
+    }
+
+    [Fact]
+    public async Task A_derived_events_type_is_raised_without_any_delegate_set()
+    {
+        await using var host = await SinglePoolAsync(o => o.Events = new TaggingEvents());
+        Assert.Equal("UserPool:alice:derived", await (await host.GetAsync("/me", _poolA.MintAccessToken())).Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Each_event_delegate_is_raised_on_its_own()
+    {
+        await using (var messageOnly = await SinglePoolAsync(o => o.Events.OnMessageReceived = ctx =>
+        {
+            ctx.Token = ctx.Request.Query["access_token"];
+            return Task.CompletedTask;
+        }))
+        {
+            var ok = await messageOnly.GetAsync("/me?access_token=" + _poolA.MintAccessToken());
+            Assert.Equal("UserPool:alice:", await ok.Content.ReadAsStringAsync());
+        }
+
+        await using var validatedOnly = await SinglePoolAsync(o => o.Events.OnTokenValidated = ctx =>
+        {
+            ((ClaimsIdentity)ctx.Principal!.Identity!).AddClaim(new Claim("extra", "delegate"));
+            return Task.CompletedTask;
+        });
+        Assert.Equal("UserPool:alice:delegate", await (await validatedOnly.GetAsync("/me", _poolA.MintAccessToken())).Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await validatedOnly.GetAsync("/me?access_token=" + _poolA.MintAccessToken())).StatusCode);
     }
 
     [Fact]
