@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
+using TokenVerifier.Claims;
 
 namespace TokenVerifier.AspNetCore.Authorization;
 
@@ -6,8 +7,11 @@ namespace TokenVerifier.AspNetCore.Authorization;
 /// Requires the user to belong to at least one of <see cref="AllowedGroups"/>, read from the
 /// <c>cognito:groups</c> claims of any of the principal's identities (compared ordinally).
 /// </summary>
-/// <remarks>Evaluated by <see cref="GroupRequirementHandler"/>.</remarks>
-public sealed class GroupRequirement : IAuthorizationRequirement
+/// <remarks>
+/// The requirement is its own handler, as ASP.NET Core's <c>DenyAnonymousAuthorizationRequirement</c> is: it works in any
+/// policy without registering a handler, and costs nothing on endpoints whose policies do not use it.
+/// </remarks>
+public sealed class GroupRequirement : IAuthorizationRequirement, IAuthorizationHandler
 {
     /// <summary>Creates a requirement satisfied by membership of any one of <paramref name="allowedGroups"/>.</summary>
     /// <param name="allowedGroups">The accepted groups; at least one, none null, empty or whitespace.</param>
@@ -25,6 +29,19 @@ public sealed class GroupRequirement : IAuthorizationRequirement
 
     /// <summary>The groups of which the user needs to belong to at least one.</summary>
     public IReadOnlyList<string> AllowedGroups { get; }
+
+    /// <summary>Succeeds this requirement when the user holds one of its groups; never fails it, so another handler may still grant it.</summary>
+    /// <param name="context">The authorization context.</param>
+    public Task HandleAsync(AuthorizationHandlerContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (RequirementValues.HasAnyClaim(context.User, UserPoolClaimTypes.Groups, AllowedGroups))
+        {
+            context.Succeed(this);
+        }
+
+        return Task.CompletedTask;
+    }
 
     /// <inheritdoc />
     public override string ToString() =>

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
+using TokenVerifier.Claims;
 
 namespace TokenVerifier.AspNetCore.Authorization;
 
@@ -6,8 +7,11 @@ namespace TokenVerifier.AspNetCore.Authorization;
 /// Requires the user to hold at least one of <see cref="AllowedScopes"/> as a <c>scope</c> claim
 /// (one claim per scope, compared ordinally).
 /// </summary>
-/// <remarks>Evaluated by <see cref="ScopeRequirementHandler"/>.</remarks>
-public sealed class ScopeRequirement : IAuthorizationRequirement
+/// <remarks>
+/// The requirement is its own handler, as ASP.NET Core's <c>DenyAnonymousAuthorizationRequirement</c> is: it works in any
+/// policy without registering a handler, and costs nothing on endpoints whose policies do not use it.
+/// </remarks>
+public sealed class ScopeRequirement : IAuthorizationRequirement, IAuthorizationHandler
 {
     /// <summary>Creates a requirement satisfied by any one of <paramref name="allowedScopes"/>.</summary>
     /// <param name="allowedScopes">The accepted scopes; at least one, each an RFC 6749 scope token.</param>
@@ -25,6 +29,19 @@ public sealed class ScopeRequirement : IAuthorizationRequirement
 
     /// <summary>The scopes of which the user needs at least one; also the <c>scope</c> of an <c>insufficient_scope</c> response.</summary>
     public IReadOnlyList<string> AllowedScopes { get; }
+
+    /// <summary>Succeeds this requirement when the user holds one of its scopes; never fails it, so another handler may still grant it.</summary>
+    /// <param name="context">The authorization context.</param>
+    public Task HandleAsync(AuthorizationHandlerContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (RequirementValues.HasAnyClaim(context.User, UserPoolClaimTypes.Scope, AllowedScopes))
+        {
+            context.Succeed(this);
+        }
+
+        return Task.CompletedTask;
+    }
 
     /// <inheritdoc />
     public override string ToString() =>

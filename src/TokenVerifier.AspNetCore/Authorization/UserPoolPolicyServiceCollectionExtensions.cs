@@ -62,8 +62,6 @@ public static class UserPoolPolicyServiceCollectionExtensions
         services.AddOptions<UserPoolPolicyOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UserPoolPolicyOptions>, UserPoolPolicyOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<AuthorizationOptions>, UserPoolPolicyAuthorizationSetup>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, ScopeRequirementHandler>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, GroupRequirementHandler>());
         DecorateResultHandler(services);
         return services;
     }

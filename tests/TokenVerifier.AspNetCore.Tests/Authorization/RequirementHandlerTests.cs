@@ -1,15 +1,17 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection;
 using TokenVerifier.AspNetCore.Authorization;
 
 namespace TokenVerifier.AspNetCore.Tests.Authorization;
 
 public sealed class RequirementHandlerTests
 {
-    private static async Task<AuthorizationHandlerContext> HandleAsync(IAuthorizationHandler handler, IAuthorizationRequirement requirement, params ClaimsIdentity[] identities)
+    // The requirements are their own handlers; ASP.NET Core's PassThroughAuthorizationHandler is what calls them.
+    private static async Task<AuthorizationHandlerContext> HandleAsync(IAuthorizationRequirement requirement, params ClaimsIdentity[] identities)
     {
         var context = new AuthorizationHandlerContext([requirement], new ClaimsPrincipal(identities), resource: null);
-        await handler.HandleAsync(context);
+        await new Microsoft.AspNetCore.Authorization.Infrastructure.PassThroughAuthorizationHandler().HandleAsync(context);
         return context;
     }
 
@@ -17,7 +19,6 @@ public sealed class RequirementHandlerTests
     public async Task ScopeClaimOnAnyIdentitySucceeds()
     {
         var context = await HandleAsync(
-            new ScopeRequirementHandler(),
             new ScopeRequirement(["orders/read"]),
             new ClaimsIdentity([new Claim("scope", "openid")], "UserPool"),
             new ClaimsIdentity([new Claim("scope", "orders/read")], "Other"));
@@ -33,7 +34,6 @@ public sealed class RequirementHandlerTests
     public async Task ScopeNeedsAnExactScopeClaim(string type, string value)
     {
         var context = await HandleAsync(
-            new ScopeRequirementHandler(),
             new ScopeRequirement(["orders/read"]),
             new ClaimsIdentity([new Claim(type, value)], "UserPool"));
 
@@ -45,7 +45,6 @@ public sealed class RequirementHandlerTests
     public async Task GroupClaimOnAnyIdentitySucceeds()
     {
         var context = await HandleAsync(
-            new GroupRequirementHandler(),
             new GroupRequirement(["admins", "ops"]),
             new ClaimsIdentity([new Claim("cognito:groups", "readers")], "UserPool"),
             new ClaimsIdentity([new Claim("cognito:groups", "ops")], "Other"));
@@ -60,12 +59,32 @@ public sealed class RequirementHandlerTests
     public async Task GroupNeedsAnExactGroupClaim(string type, string value)
     {
         var context = await HandleAsync(
-            new GroupRequirementHandler(),
             new GroupRequirement(["admins"]),
             new ClaimsIdentity([new Claim(type, value)], "UserPool"));
 
         Assert.False(context.HasSucceeded);
         Assert.False(context.HasFailed);
+    }
+
+    [Fact]
+    public async Task RequirementsWorkThroughPlainAuthorizationWithNothingOfOursRegistered()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddAuthorization(o =>
+        {
+            o.AddPolicy("admins", p => p.RequireGroup("admins"));
+            o.AddPolicy("readers", p => p.RequireScope("orders/read"));
+        });
+        await using var provider = services.BuildServiceProvider();
+        var authorization = provider.GetRequiredService<IAuthorizationService>();
+        var admin = new ClaimsPrincipal(new ClaimsIdentity([new Claim("cognito:groups", "admins")], "UserPool"));
+        var reader = new ClaimsPrincipal(new ClaimsIdentity([new Claim("scope", "orders/read")], "UserPool"));
+
+        Assert.True((await authorization.AuthorizeAsync(admin, "admins")).Succeeded);
+        Assert.False((await authorization.AuthorizeAsync(reader, "admins")).Succeeded);
+        Assert.True((await authorization.AuthorizeAsync(reader, "readers")).Succeeded);
+        Assert.False((await authorization.AuthorizeAsync(admin, "readers")).Succeeded);
     }
 
     [Fact]
