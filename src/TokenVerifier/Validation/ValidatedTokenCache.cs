@@ -23,6 +23,8 @@ internal sealed class ValidatedTokenCache
     // Looks tokens up by their characters, so a token still inside a header is found without being copied out.
     private readonly ConcurrentDictionary<string, Entry>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
     private readonly Segment[] _segments;
+    private readonly StripedCounter _hits = new();
+    private readonly StripedCounter _misses = new();
     private readonly TimeProvider _time;
     private readonly double _skewSeconds;
 
@@ -67,10 +69,9 @@ internal sealed class ValidatedTokenCache
     /// <summary>As <see cref="TryGet(string, out UserPoolToken?)"/>, for a token that is still part of a larger string.</summary>
     public bool TryGet(ReadOnlySpan<char> token, out UserPoolToken? validated)
     {
-        var segment = SegmentOf(token);
         if (!_bySpan.TryGetValue(token, out var entry))
         {
-            Interlocked.Increment(ref segment.Misses);
+            _misses.Increment();
             validated = null;
             return false;
         }
@@ -80,8 +81,8 @@ internal sealed class ValidatedTokenCache
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
         if (now >= entry.ExpiresAt + _skewSeconds || entry.NotBefore > now + _skewSeconds || !entry.Keys.TryGetKey(entry.Value.KeyId, out _))
         {
-            Remove(segment, entry);
-            Interlocked.Increment(ref segment.Misses);
+            Remove(SegmentOf(token), entry);
+            _misses.Increment();
             validated = null;
             return false;
         }
@@ -92,7 +93,7 @@ internal sealed class ValidatedTokenCache
             entry.Used = true;
         }
 
-        Interlocked.Increment(ref segment.Hits);
+        _hits.Increment();
         validated = entry.Value;
         return true;
     }
@@ -134,12 +135,10 @@ internal sealed class ValidatedTokenCache
 
     public ValidatedTokenCacheStatistics GetStatistics()
     {
-        long hits = 0, misses = 0, evictions = 0;
+        long evictions = 0;
         var count = 0;
         foreach (var segment in _segments)
         {
-            hits += Interlocked.Read(ref segment.Hits);
-            misses += Interlocked.Read(ref segment.Misses);
             lock (segment.Gate)
             {
                 evictions += segment.Evictions;
@@ -147,7 +146,7 @@ internal sealed class ValidatedTokenCache
             }
         }
 
-        return new ValidatedTokenCacheStatistics(hits, misses, evictions, count, Capacity);
+        return new ValidatedTokenCacheStatistics(_hits.Read(), _misses.Read(), evictions, count, Capacity);
     }
 
     // Runs when a refreshed key set replaced one that had these kids; rare (Cognito rotates keys seldom), so a full walk.
@@ -191,8 +190,6 @@ internal sealed class ValidatedTokenCache
     {
         public readonly Lock Gate = new();
         public readonly int Capacity = capacity;
-        public long Hits;
-        public long Misses;
         public long Evictions;
 
         // Insertion order, oldest first; entries given a second chance rejoin at the back. Guarded by Gate.
