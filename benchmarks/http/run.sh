@@ -6,16 +6,17 @@
 #   userpool   our handler, AddUserPoolAuth,
 #   jwtbearer  a plain AddJwtBearer set up for the same pool the way users wire it today,
 # driven by wrk on loopback with one repeated token, and with 1,000 distinct tokens in turn.
-# The four apps run side by side and the cases take turns, ROUNDS times, so background load on a shared machine falls on
-# every case alike; each figure is the median over the rounds. Prints requests/s, p50/p99 latency and the ratios.
-# Bounded: about 2.5 minutes with the defaults; only the processes this script starts are stopped, by their pids.
+# The four apps run side by side and the cases take turns, ROUNDS times, each round starting one case later, so
+# background load on a shared machine falls on every case alike. Requests/s and latencies are medians over the rounds;
+# each ratio is the median of the per-round ratios (both sides measured in the same round), with its lowest and highest.
+# Bounded: about 4 minutes with the defaults; only the processes this script starts are stopped, by their pids.
 #
-#   benchmarks/http/run.sh     (defaults: ROUNDS=3 DURATION=5 WARMUP=1 APP_WARMUP=6 CONNECTIONS=32 THREADS=2 TOKENS=1000)
+#   benchmarks/http/run.sh     (defaults: ROUNDS=5 DURATION=4 WARMUP=1 APP_WARMUP=6 CONNECTIONS=32 THREADS=2 TOKENS=1000)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-ROUNDS=${ROUNDS:-3}
-DURATION=${DURATION:-5}
+ROUNDS=${ROUNDS:-5}
+DURATION=${DURATION:-4}
 WARMUP=${WARMUP:-1}
 APP_WARMUP=${APP_WARMUP:-6}
 CONNECTIONS=${CONNECTIONS:-32}
@@ -93,7 +94,9 @@ cases=(
   "jwtbearer-1000-tokens jwtbearer rotate"
 )
 for round in $(seq 1 "$ROUNDS"); do
-  for c in "${cases[@]}"; do
+  # Each round starts one case later, so no case always runs right after the same neighbour.
+  for k in "${!cases[@]}"; do
+    c=${cases[$(( (k + round - 1) % ${#cases[@]} ))]}
     read -r name mode tokens <<<"$c"
     run_wrk "$WARMUP" "$mode" "$tokens" >/dev/null
     run_wrk "$DURATION" "$mode" "$tokens" >"$work/$name.$round.wrk"
@@ -105,18 +108,29 @@ for round in $(seq 1 "$ROUNDS"); do
     awk -v name="$name" '
       function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
       /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) } /^Requests\/sec:/ { rps = $2 }
-      END { printf "%s %s %s %s\n", name, rps, p50, p99 }' "$work/$name.$round.wrk" >>"$work/results"
+      END { printf "%s %s %s %s %s\n", name, rps, p50, p99, round }' round="$round" "$work/$name.$round.wrk" >>"$work/results"
   done
 done
 
-echo "wrk -t $THREADS -c $CONNECTIONS -d ${DURATION}s per case and round, $ROUNDS rounds taking turns (median shown), GET /me on 127.0.0.1, $TOKENS tokens in the 1000-tokens cases"
+echo "wrk -t $THREADS -c $CONNECTIONS -d ${DURATION}s per case and round, $ROUNDS rounds taking turns, GET /me on 127.0.0.1, $TOKENS tokens in the 1000-tokens cases."
+echo "requests/s and latencies: median over the rounds. Ratios: median over the rounds of that round's ratio (both sides"
+echo "measured in the same round, a minute apart at most), with the lowest and highest round in brackets."
 echo
-sort -k1,1 -k2,2n "$work/results" | awk -v rounds="$ROUNDS" -v order="$(printf '%s\n' "${cases[@]}" | cut -d' ' -f1 | tr '\n' ' ')" '
+awk -v order="$(printf '%s\n' "${cases[@]}" | cut -d' ' -f1 | tr '\n' ' ')" '
   function median(a, n,   i, j, t) {
     for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
     return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
   }
-  { n[$1]++; r[$1, n[$1]] = $2; l50[$1, n[$1]] = $3; l99[$1, n[$1]] = $4 }
+  # A ratio column: the median, lowest and highest over the rounds of rps[c, round] / rps[base, round].
+  function ratios(c, base, percent,   i, m, lo, hi, v) {
+    delete y; m = 0
+    for (i = 1; i <= n[c]; i++) if ((base, i) in r && r[base, i] > 0) { v = r[c, i] / r[base, i]; y[++m] = v }
+    if (m == 0) return ""
+    lo = y[1]; hi = y[1]; for (i = 2; i <= m; i++) { if (y[i] < lo) lo = y[i]; if (y[i] > hi) hi = y[i] }
+    v = median(y, m)
+    return percent ? sprintf("%.0f%% (%.0f–%.0f)", 100 * v, 100 * lo, 100 * hi) : sprintf("%.2fx (%.2f–%.2f)", v, lo, hi)
+  }
+  { n[$1]++; r[$1, $5] = $2; l50[$1, $5] = $3; l99[$1, $5] = $4 }
   END {
     for (c in n) {
       delete x; for (i = 1; i <= n[c]; i++) x[i] = r[c, i]; rps[c] = median(x, n[c])
@@ -130,7 +144,7 @@ sort -k1,1 -k2,2n "$work/results" | awk -v rounds="$ROUNDS" -v order="$(printf '
       c = names[i]
       base = c ~ /1000-tokens$/ ? "no-auth-1000-tokens" : "no-auth"
       other = c; sub(/^userpool/, "jwtbearer", other)
-      vs = (c ~ /^userpool/ && rps[other] > 0) ? sprintf("%.2fx", rps[c] / rps[other]) : ""
-      printf "| %s | %.0f | %.2f | %.2f | %.0f%% | %s |\n", c, rps[c], p50[c], p99[c], 100 * rps[c] / rps[base], vs
+      vs = c ~ /^userpool/ ? ratios(c, other, 0) : ""
+      printf "| %s | %.0f | %.2f | %.2f | %s | %s |\n", c, rps[c], p50[c], p99[c], c == base ? "100%" : ratios(c, base, 1), vs
     }
-  }'
+  }' "$work/results"
