@@ -11,7 +11,7 @@
 # each ratio is the median of the per-round ratios (both sides measured in the same round), with its lowest and highest.
 # Bounded: about 4 minutes with the defaults; only the processes this script starts are stopped, by their pids.
 #
-#   benchmarks/http/run.sh     (defaults: ROUNDS=5 DURATION=4 WARMUP=1 APP_WARMUP=6 CONNECTIONS=32 THREADS=2 TOKENS=1000)
+#   [RESULTS=rounds.txt] benchmarks/http/run.sh     (defaults: ROUNDS=5 DURATION=4 WARMUP=1 APP_WARMUP=6 CONNECTIONS=32 THREADS=2 TOKENS=1000)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -137,14 +137,21 @@ awk -v order="$(printf '%s\n' "${cases[@]}" | cut -d' ' -f1 | tr '\n' ' ')" '
       delete x; for (i = 1; i <= n[c]; i++) x[i] = l50[c, i]; p50[c] = median(x, n[c])
       delete x; for (i = 1; i <= n[c]; i++) x[i] = l99[c, i]; p99[c] = median(x, n[c])
     }
-    print "| case | requests/s | p50 (ms) | p99 (ms) | vs no auth, same tokens | vs JwtBearer, same tokens |"
-    print "|---|---:|---:|---:|---:|---:|"
+    print "| case | requests/s | p50 (ms) | p99 (ms) | vs no auth, same tokens | vs JwtBearer, same tokens | vs auth middleware only |"
+    print "|---|---:|---:|---:|---:|---:|---:|"
     k = split(order, names, " ")
     for (i = 1; i <= k; i++) {
       c = names[i]
       base = c ~ /1000-tokens$/ ? "no-auth-1000-tokens" : "no-auth"
       other = c; sub(/^userpool/, "jwtbearer", other)
       vs = c ~ /^userpool/ ? ratios(c, other, 0) : ""
-      printf "| %s | %.0f | %.2f | %.2f | %s | %s |\n", c, rps[c], p50[c], p99[c], c == base ? "100%" : ratios(c, base, 1), vs
+      # The floor runs with one repeated token, so only the repeated-token cases compare with it.
+      floor = c ~ /-repeated$/ ? ratios(c, "auth-middleware-only", 1) : ""
+      printf "| %s | %.0f | %.2f | %.2f | %s | %s | %s |\n", c, rps[c], p50[c], p99[c], c == base ? "100%" : ratios(c, base, 1), vs, floor
     }
   }' "$work/results"
+
+# RESULTS=file keeps every round's figures: case, requests/s, p50 ms, p99 ms, round.
+if [ -n "${RESULTS:-}" ]; then
+  cp "$work/results" "$RESULTS"
+fi

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -75,6 +76,9 @@ public static class UserPoolPolicyServiceCollectionExtensions
             return;
         }
 
+        // ASP.NET Core registers its stateless default as transient, so the authorization middleware would build it and
+        // ours on every request; one instance of each serves every request just as well.
+        var lifetime = previous.ImplementationType == typeof(AuthorizationMiddlewareResultHandler) ? ServiceLifetime.Singleton : previous.Lifetime;
         var inner = previous switch
         {
             { ImplementationInstance: { } instance } =>
@@ -82,12 +86,12 @@ public static class UserPoolPolicyServiceCollectionExtensions
             { ImplementationFactory: { } factory } =>
                 new ServiceDescriptor(typeof(IAuthorizationMiddlewareResultHandler), UserPoolAuthorizationResultHandler.InnerKey, (provider, _) => factory(provider), previous.Lifetime),
             _ =>
-                new ServiceDescriptor(typeof(IAuthorizationMiddlewareResultHandler), UserPoolAuthorizationResultHandler.InnerKey, previous.ImplementationType!, previous.Lifetime),
+                new ServiceDescriptor(typeof(IAuthorizationMiddlewareResultHandler), UserPoolAuthorizationResultHandler.InnerKey, previous.ImplementationType!, lifetime),
         };
 
         services.Remove(previous);
         services.Add(inner);
-        services.Add(new ServiceDescriptor(typeof(IAuthorizationMiddlewareResultHandler), typeof(UserPoolAuthorizationResultHandler), previous.Lifetime));
+        services.Add(new ServiceDescriptor(typeof(IAuthorizationMiddlewareResultHandler), typeof(UserPoolAuthorizationResultHandler), lifetime));
     }
 
     // Hand-written rather than ConfigurationBinder: it stays trimming/AOT-safe without the binder

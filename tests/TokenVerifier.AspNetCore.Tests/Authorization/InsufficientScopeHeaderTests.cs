@@ -167,6 +167,33 @@ public sealed class InsufficientScopeHeaderTests : IAsyncLifetime
         Assert.Equal("Bearer error=\"insufficient_scope\", scope=\"orders/read\"", WwwAuthenticate(response));
     }
 
+    [Fact]
+    public void TheFrameworkDefaultIsWrappedOnceForAllRequestsAndAnApplicationHandlerKeepsItsLifetime()
+    {
+        var services = new ServiceCollection().AddLogging().AddUserPoolPolicies(_ => { });
+        using (var provider = services.BuildServiceProvider())
+        {
+            using var first = provider.CreateScope();
+            using var second = provider.CreateScope();
+            Assert.Same(
+                first.ServiceProvider.GetRequiredService<IAuthorizationMiddlewareResultHandler>(),
+                second.ServiceProvider.GetRequiredService<IAuthorizationMiddlewareResultHandler>());
+        }
+
+        var scoped = new ServiceCollection().AddLogging().AddScoped<IAuthorizationMiddlewareResultHandler, MarkingResultHandler>().AddUserPoolPolicies(_ => { });
+        using (var provider = scoped.BuildServiceProvider())
+        {
+            using var first = provider.CreateScope();
+            using var second = provider.CreateScope();
+            Assert.NotSame(
+                first.ServiceProvider.GetRequiredService<IAuthorizationMiddlewareResultHandler>(),
+                second.ServiceProvider.GetRequiredService<IAuthorizationMiddlewareResultHandler>());
+            Assert.Same(
+                first.ServiceProvider.GetRequiredService<IAuthorizationMiddlewareResultHandler>(),
+                first.ServiceProvider.GetRequiredService<IAuthorizationMiddlewareResultHandler>());
+        }
+    }
+
     private sealed class MarkingResultHandler : IAuthorizationMiddlewareResultHandler
     {
         public const string Header = "X-Application-Result-Handler";
