@@ -11,7 +11,9 @@ namespace TokenVerifier.Claims;
 internal sealed class UserPoolClaimsIdentity : ClaimsIdentity
 {
     private readonly string _issuer;
-    private readonly Lock _gate = new();
+
+    // Made by the first thread to build the claims: an identity whose claims are never built never allocates it.
+    private Lock? _gate;
 
     // Null once the claims are in the base list; written only under _gate, so readers that see null see every claim.
     private ClaimData[]? _pending;
@@ -121,7 +123,7 @@ internal sealed class UserPoolClaimsIdentity : ClaimsIdentity
             return;
         }
 
-        lock (_gate)
+        lock (LazyInitializer.EnsureInitialized(ref _gate, static () => new Lock()))
         {
             if (_pending is not { } pending)
             {
