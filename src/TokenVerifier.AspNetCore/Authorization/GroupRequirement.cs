@@ -32,16 +32,8 @@ public sealed class GroupRequirement : IAuthorizationRequirement, IAuthorization
 
     /// <summary>Succeeds this requirement when the user holds one of its groups; never fails it, so another handler may still grant it.</summary>
     /// <param name="context">The authorization context.</param>
-    public Task HandleAsync(AuthorizationHandlerContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        if (RequirementValues.HasAnyClaim(context.User, UserPoolClaimTypes.Groups, AllowedGroups))
-        {
-            context.Succeed(this);
-        }
-
-        return Task.CompletedTask;
-    }
+    public Task HandleAsync(AuthorizationHandlerContext context) =>
+        RequirementValues.SucceedIfAnyClaim(context, this, UserPoolClaimTypes.Groups, AllowedGroups);
 
     /// <inheritdoc />
     public override string ToString() =>

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
 
 namespace TokenVerifier.AspNetCore.Authorization;
 
@@ -34,6 +35,18 @@ internal static class RequirementValues
         }
 
         return [.. result];
+    }
+
+    // The body of both requirements' HandleAsync. Never Fail(): another handler may still grant the requirement.
+    public static Task SucceedIfAnyClaim(AuthorizationHandlerContext context, IAuthorizationRequirement requirement, string type, IReadOnlyList<string> allowed)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (HasAnyClaim(context.User, type, allowed))
+        {
+            context.Succeed(requirement);
+        }
+
+        return Task.CompletedTask;
     }
 
     public static bool HasAnyClaim(ClaimsPrincipal user, string type, IReadOnlyList<string> allowed)

@@ -32,16 +32,8 @@ public sealed class ScopeRequirement : IAuthorizationRequirement, IAuthorization
 
     /// <summary>Succeeds this requirement when the user holds one of its scopes; never fails it, so another handler may still grant it.</summary>
     /// <param name="context">The authorization context.</param>
-    public Task HandleAsync(AuthorizationHandlerContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        if (RequirementValues.HasAnyClaim(context.User, UserPoolClaimTypes.Scope, AllowedScopes))
-        {
-            context.Succeed(this);
-        }
-
-        return Task.CompletedTask;
-    }
+    public Task HandleAsync(AuthorizationHandlerContext context) =>
+        RequirementValues.SucceedIfAnyClaim(context, this, UserPoolClaimTypes.Scope, AllowedScopes);
 
     /// <inheritdoc />
     public override string ToString() =>
