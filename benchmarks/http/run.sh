@@ -9,20 +9,37 @@
 # The four apps run side by side and the cases take turns, ROUNDS times, each round starting one case later, so
 # background load on a shared machine falls on every case alike. Requests/s and latencies are medians over the rounds;
 # each ratio is the median of the per-round ratios (both sides measured in the same round), with its lowest and highest.
-# Bounded: about 4 minutes with the defaults; only the processes this script starts are stopped, by their pids.
+# Bounded: about 5 minutes with the defaults; only the processes this script starts are stopped, by their pids.
 #
-#   [RESULTS=rounds.txt] benchmarks/http/run.sh     (defaults: ROUNDS=5 DURATION=4 WARMUP=1 APP_WARMUP=6 CONNECTIONS=32 THREADS=2 TOKENS=1000)
+#   [RESULTS=rounds.txt] benchmarks/http/run.sh     (defaults: ROUNDS=5 DURATION=4 WARMUP=1 APP_WARMUP=20 CONNECTIONS=32 THREADS=2 TOKENS=1000)
+#
+# By default wrk and the apps share every core, as on one developer machine: the client's own work is then in every
+# figure and narrows the ratios. SERVER_CPUS=0 CLIENT_CPUS=1 THREADS=1 (taskset CPU lists) gives the apps and wrk
+# their own cores, so the apps are the bottleneck and the ratios show server cost alone; give it APP_WARMUP=40, as
+# tiered compilation on one saturated core takes about 30 s to reach its final code.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-4}
 WARMUP=${WARMUP:-1}
-APP_WARMUP=${APP_WARMUP:-6}
+APP_WARMUP=${APP_WARMUP:-20}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
 TOKENS=${TOKENS:-1000}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+SERVER_CPUS=${SERVER_CPUS:-}
+CLIENT_CPUS=${CLIENT_CPUS:-}
+server_pin=()
+client_pin=()
+for cpus in "$SERVER_CPUS" "$CLIENT_CPUS"; do
+  if [ -n "$cpus" ] && ! taskset -c "$cpus" true 2>/dev/null; then
+    echo "cannot pin to CPUs '$cpus' (taskset -c; this machine has $(nproc))" >&2
+    exit 1
+  fi
+done
+if [ -n "$SERVER_CPUS" ]; then server_pin=(taskset -c "$SERVER_CPUS"); fi
+if [ -n "$CLIENT_CPUS" ]; then client_pin=(taskset -c "$CLIENT_CPUS"); fi
 
 if ! command -v wrk >/dev/null; then
   if [ "$(id -u)" -eq 0 ]; then
@@ -49,12 +66,21 @@ cleanup() {
 trap cleanup EXIT
 
 modes=(none static userpool jwtbearer)
-declare -A url
+declare -A url app_pid
 for mode in "${modes[@]}"; do
-  dotnet "$app" --mode "$mode" --urls http://127.0.0.1:0 --token-count "$TOKENS" \
+  "${server_pin[@]}" dotnet "$app" --mode "$mode" --urls http://127.0.0.1:0 --token-count "$TOKENS" \
     --tokens "$work/$mode.tokens" --ready "$work/$mode.ready" >"$work/$mode.log" 2>&1 &
   pids+=($!)
+  app_pid[$mode]=$!
 done
+
+# CPU time (user + system, in clock ticks) an app has used so far. Its growth over a wrk run, divided by the requests
+# wrk completed, is the server's cost per request: unlike requests/s, it does not depend on how the scheduler shares
+# the cores between wrk and the app at that moment.
+ticks_per_second=$(getconf CLK_TCK)
+cpu_ticks() {
+  awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
 
 # Each app mints its tokens (its keys never leave it), then writes the address it listens on.
 for i in "${!modes[@]}"; do
@@ -76,10 +102,11 @@ run_wrk() {
   if [ "$tokens" = repeat ]; then
     target=(-H "Authorization: Bearer $(head -n 1 "$work/$mode.tokens")" "${url[$mode]}/me")
   fi
-  wrk -t "$THREADS" -c "$CONNECTIONS" -d "${seconds}s" --latency --timeout 5s "${target[@]}"
+  "${client_pin[@]}" wrk -t "$THREADS" -c "$CONNECTIONS" -d "${seconds}s" --latency --timeout 5s "${target[@]}"
 }
 
-# Long enough for tiered compilation to reach its optimised code, so no case measures the JIT.
+# Long enough for tiered compilation to reach its final code under load, so no case measures the JIT: with 6 s, the
+# apps were still gaining in the first rounds (no authentication most, which inflated every "vs no auth" ratio).
 for mode in "${modes[@]}"; do
   run_wrk "$APP_WARMUP" "$mode" rotate >/dev/null
 done
@@ -99,20 +126,24 @@ for round in $(seq 1 "$ROUNDS"); do
     c=${cases[$(( (k + round - 1) % ${#cases[@]} ))]}
     read -r name mode tokens <<<"$c"
     run_wrk "$WARMUP" "$mode" "$tokens" >/dev/null
+    before=$(cpu_ticks "${app_pid[$mode]}")
     run_wrk "$DURATION" "$mode" "$tokens" >"$work/$name.$round.wrk"
+    echo "server-cpu-ticks $(( $(cpu_ticks "${app_pid[$mode]}") - before ))" >>"$work/$name.$round.wrk"
     if grep -q "Non-2xx" "$work/$name.$round.wrk"; then
       cat "$work/$name.$round.wrk" >&2
       echo "$name: some responses were not 2xx; the run is invalid" >&2
       exit 1
     fi
-    awk -v name="$name" '
+    awk -v name="$name" -v hz="$ticks_per_second" '
       function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
       /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) } /^Requests\/sec:/ { rps = $2 }
-      END { printf "%s %s %s %s %s\n", name, rps, p50, p99, round }' round="$round" "$work/$name.$round.wrk" >>"$work/results"
+      / requests in / { requests = $1 } /^server-cpu-ticks / { ticks = $2 }
+      END { printf "%s %s %s %s %s %.2f\n", name, rps, p50, p99, round, ticks * 1e6 / hz / requests }' round="$round" "$work/$name.$round.wrk" >>"$work/results"
   done
 done
 
 echo "wrk -t $THREADS -c $CONNECTIONS -d ${DURATION}s per case and round, $ROUNDS rounds taking turns, GET /me on 127.0.0.1, $TOKENS tokens in the 1000-tokens cases."
+echo "apps warmed up ${APP_WARMUP}s each; apps on CPUs ${SERVER_CPUS:-any}, wrk on CPUs ${CLIENT_CPUS:-any}."
 echo "requests/s and latencies: median over the rounds. Ratios: median over the rounds of that round's ratio (both sides"
 echo "measured in the same round, a minute apart at most), with the lowest and highest round in brackets."
 echo
@@ -121,37 +152,48 @@ awk -v order="$(printf '%s\n' "${cases[@]}" | cut -d' ' -f1 | tr '\n' ' ')" '
     for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
     return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
   }
-  # A ratio column: the median, lowest and highest over the rounds of rps[c, round] / rps[base, round].
-  function ratios(c, base, percent,   i, m, lo, hi, v) {
+  # A ratio column: the median, lowest and highest over the rounds of v[c, round] / v[base, round]; with flip,
+  # v[base, round] / v[c, round], so that for a cost (CPU per request) more is also better.
+  function ratios(v, c, base, percent, flip,   i, m, lo, hi, q) {
     delete y; m = 0
-    for (i = 1; i <= n[c]; i++) if ((base, i) in r && r[base, i] > 0) { v = r[c, i] / r[base, i]; y[++m] = v }
+    for (i = 1; i <= n[c]; i++) if ((base, i) in v && v[base, i] > 0 && v[c, i] > 0) { q = flip ? v[base, i] / v[c, i] : v[c, i] / v[base, i]; y[++m] = q }
     if (m == 0) return ""
     lo = y[1]; hi = y[1]; for (i = 2; i <= m; i++) { if (y[i] < lo) lo = y[i]; if (y[i] > hi) hi = y[i] }
-    v = median(y, m)
-    return percent ? sprintf("%.0f%% (%.0f–%.0f)", 100 * v, 100 * lo, 100 * hi) : sprintf("%.2fx (%.2f–%.2f)", v, lo, hi)
+    q = median(y, m)
+    return percent ? sprintf("%.0f%% (%.0f–%.0f)", 100 * q, 100 * lo, 100 * hi) : sprintf("%.2fx (%.2f–%.2f)", q, lo, hi)
   }
-  { n[$1]++; r[$1, $5] = $2; l50[$1, $5] = $3; l99[$1, $5] = $4 }
+  function column(v, c,   i) { delete x; for (i = 1; i <= n[c]; i++) x[i] = v[c, i]; return median(x, n[c]) }
+  { n[$1]++; r[$1, $5] = $2; l50[$1, $5] = $3; l99[$1, $5] = $4; cpu[$1, $5] = $6 }
   END {
-    for (c in n) {
-      delete x; for (i = 1; i <= n[c]; i++) x[i] = r[c, i]; rps[c] = median(x, n[c])
-      delete x; for (i = 1; i <= n[c]; i++) x[i] = l50[c, i]; p50[c] = median(x, n[c])
-      delete x; for (i = 1; i <= n[c]; i++) x[i] = l99[c, i]; p99[c] = median(x, n[c])
-    }
+    k = split(order, names, " ")
     print "| case | requests/s | p50 (ms) | p99 (ms) | vs no auth, same tokens | vs JwtBearer, same tokens | vs auth middleware only |"
     print "|---|---:|---:|---:|---:|---:|---:|"
-    k = split(order, names, " ")
     for (i = 1; i <= k; i++) {
       c = names[i]
       base = c ~ /1000-tokens$/ ? "no-auth-1000-tokens" : "no-auth"
       other = c; sub(/^userpool/, "jwtbearer", other)
-      vs = c ~ /^userpool/ ? ratios(c, other, 0) : ""
+      vs = c ~ /^userpool/ ? ratios(r, c, other, 0, 0) : ""
       # The floor runs with one repeated token, so only the repeated-token cases compare with it.
-      floor = c ~ /-repeated$/ ? ratios(c, "auth-middleware-only", 1) : ""
-      printf "| %s | %.0f | %.2f | %.2f | %s | %s | %s |\n", c, rps[c], p50[c], p99[c], c == base ? "100%" : ratios(c, base, 1), vs, floor
+      floor = c ~ /-repeated$/ ? ratios(r, c, "auth-middleware-only", 1, 0) : ""
+      printf "| %s | %.0f | %.2f | %.2f | %s | %s | %s |\n", c, column(r, c), column(l50, c), column(l99, c), c == base ? "100%" : ratios(r, c, base, 1, 0), vs, floor
+    }
+    print ""
+    print "Server CPU per request (the app process, user + system, over the requests wrk completed). The ratios divide the"
+    print "other case cost by this one, per round: the requests/s this case keeps where the server alone is the bottleneck."
+    print ""
+    print "| case | server CPU µs/request | vs no auth, same tokens | vs JwtBearer, same tokens | vs auth middleware only |"
+    print "|---|---:|---:|---:|---:|"
+    for (i = 1; i <= k; i++) {
+      c = names[i]
+      base = c ~ /1000-tokens$/ ? "no-auth-1000-tokens" : "no-auth"
+      other = c; sub(/^userpool/, "jwtbearer", other)
+      vs = c ~ /^userpool/ ? ratios(cpu, c, other, 0, 1) : ""
+      floor = c ~ /-repeated$/ ? ratios(cpu, c, "auth-middleware-only", 1, 1) : ""
+      printf "| %s | %.1f | %s | %s | %s |\n", c, column(cpu, c), c == base ? "100%" : ratios(cpu, c, base, 1, 1), vs, floor
     }
   }' "$work/results"
 
-# RESULTS=file keeps every round's figures: case, requests/s, p50 ms, p99 ms, round.
+# RESULTS=file keeps every round's figures: case, requests/s, p50 ms, p99 ms, round, server CPU µs per request.
 if [ -n "${RESULTS:-}" ]; then
   cp "$work/results" "$RESULTS"
 fi
