@@ -163,6 +163,11 @@ awk -v order="$(printf '%s\n' "${cases[@]}" | cut -d' ' -f1 | tr '\n' ' ')" '
     return percent ? sprintf("%.0f%% (%.0f–%.0f)", 100 * q, 100 * lo, 100 * hi) : sprintf("%.2fx (%.2f–%.2f)", q, lo, hi)
   }
   function column(v, c,   i) { delete x; for (i = 1; i <= n[c]; i++) x[i] = v[c, i]; return median(x, n[c]) }
+  # The cases a case is compared with: no authentication under the same tokens, and, for ours, JwtBearer.
+  function peers(c) {
+    base = c ~ /1000-tokens$/ ? "no-auth-1000-tokens" : "no-auth"
+    other = c; sub(/^userpool/, "jwtbearer", other)
+  }
   { n[$1]++; r[$1, $5] = $2; l50[$1, $5] = $3; l99[$1, $5] = $4; cpu[$1, $5] = $6 }
   END {
     k = split(order, names, " ")
@@ -170,8 +175,7 @@ awk -v order="$(printf '%s\n' "${cases[@]}" | cut -d' ' -f1 | tr '\n' ' ')" '
     print "|---|---:|---:|---:|---:|---:|---:|"
     for (i = 1; i <= k; i++) {
       c = names[i]
-      base = c ~ /1000-tokens$/ ? "no-auth-1000-tokens" : "no-auth"
-      other = c; sub(/^userpool/, "jwtbearer", other)
+      peers(c)
       vs = c ~ /^userpool/ ? ratios(r, c, other, 0, 0) : ""
       # The floor runs with one repeated token, so only the repeated-token cases compare with it.
       floor = c ~ /-repeated$/ ? ratios(r, c, "auth-middleware-only", 1, 0) : ""
@@ -185,8 +189,7 @@ awk -v order="$(printf '%s\n' "${cases[@]}" | cut -d' ' -f1 | tr '\n' ' ')" '
     print "|---|---:|---:|---:|---:|"
     for (i = 1; i <= k; i++) {
       c = names[i]
-      base = c ~ /1000-tokens$/ ? "no-auth-1000-tokens" : "no-auth"
-      other = c; sub(/^userpool/, "jwtbearer", other)
+      peers(c)
       vs = c ~ /^userpool/ ? ratios(cpu, c, other, 0, 1) : ""
       floor = c ~ /-repeated$/ ? ratios(cpu, c, "auth-middleware-only", 1, 1) : ""
       printf "| %s | %.1f | %s | %s | %s |\n", c, column(cpu, c), c == base ? "100%" : ratios(cpu, c, base, 1, 1), vs, floor
