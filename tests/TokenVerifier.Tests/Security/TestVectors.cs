@@ -9,8 +9,8 @@ using TokenVerifier.Validation;
 namespace TokenVerifier.Tests.Security;
 
 /// <summary>
-/// The public test vectors in <c>shared/testdata</c>, which lives beside the repository (CI clones it there): found by
-/// walking up from the test binaries to the directory holding TokenVerifier.sln.
+/// The public test vectors vendored in <c>tests/TokenVerifier.Tests/TestData</c> (provenance in its NOTICE, checksums in its
+/// SHA256SUMS), copied beside the test binaries by the project file.
 /// </summary>
 internal static class TestVectors
 {
@@ -42,17 +42,9 @@ internal static class TestVectors
 
     private static string Locate()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "TokenVerifier.sln")))
-            {
-                var root = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "testdata"));
-                return Directory.Exists(root)
-                    ? root
-                    : throw new DirectoryNotFoundException($"The test vectors are expected at {root} (shared/ beside the repository).");
-            }
-        }
-
-        throw new DirectoryNotFoundException($"No TokenVerifier.sln above {AppContext.BaseDirectory}.");
+        var root = Path.Combine(AppContext.BaseDirectory, "TestData");
+        return Directory.Exists(root)
+            ? root
+            : throw new DirectoryNotFoundException($"The vendored test vectors are expected at {root}; the test project copies TestData/ there.");
     }
 }

@@ -7,7 +7,7 @@ using TokenVerifier.Validation;
 namespace TokenVerifier.Tests.Security;
 
 /// <summary>
-/// Wycheproof vectors (shared/testdata/wycheproof, see its README for the expected outcomes): RSA PKCS#1 v1.5 SHA-256 at
+/// Wycheproof vectors (TestData/wycheproof, see TestData/README.md for the expected outcomes): RSA PKCS#1 v1.5 SHA-256 at
 /// the signature step, the JWS vectors through the validator's steps up to the signature, the JWK vectors through key
 /// vetting. Valid must be accepted, invalid rejected, and nothing may throw.
 /// </summary>
