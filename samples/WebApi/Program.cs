@@ -11,7 +11,6 @@ using TokenVerifier.Diagnostics;
 using WebApi.Authentication;
 using WebApi.Development;
 using WebApi.Health;
-using WebApi.OpenApi;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -32,11 +31,7 @@ if (builder.Configuration.GetValue<bool>("Telemetry:Console"))
 }
 
 builder.Services.AddHealthChecks().AddUserPoolHealthChecks().AddUserPoolRevocation();
-builder.Services.AddOpenApi(options =>
-{
-    options.AddDocumentTransformer<BearerSecuritySchemeTransformer>();
-    options.AddOperationTransformer<AuthorizationOperationTransformer>();
-});
+builder.Services.AddOpenApi(options => options.AddUserPoolSecurity());
 
 var app = builder.Build();
 

@@ -1,20 +1,19 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.OpenApi;
 using TokenVerifier.AspNetCore.Authorization;
 
-namespace WebApi.OpenApi;
+namespace TokenVerifier.AspNetCore.OpenApi.Security;
 
 /// <summary>
 /// Writes each endpoint's effective authorization into its OpenAPI operation: the bearer requirement with the scopes it
 /// needs, the groups (as <c>x-required-groups</c>), and the 401/403 answers. Derived from the same metadata the
 /// authorization middleware combines, so the document cannot drift from what is enforced.
 /// </summary>
-internal sealed class AuthorizationOperationTransformer(IAuthorizationPolicyProvider policies) : IOpenApiOperationTransformer
+internal sealed class AuthorizationOperationTransformer(string schemeName) : IOpenApiOperationTransformer
 {
-    public const string SchemeName = "Bearer";
-
     // Bounds the document for endpoints that stack many any-of scope requirements.
     private const int MaxAlternatives = 32;
 
@@ -26,6 +25,7 @@ internal sealed class AuthorizationOperationTransformer(IAuthorizationPolicyProv
             return;
         }
 
+        var policies = context.ApplicationServices.GetRequiredService<IAuthorizationPolicyProvider>();
         var policy = await AuthorizationPolicy.CombineAsync(policies, metadata.OfType<IAuthorizeData>(), metadata.OfType<AuthorizationPolicy>());
         var requirements = new List<IAuthorizationRequirement>(policy?.Requirements ?? []);
         foreach (var data in metadata.OfType<IAuthorizationRequirementData>())
@@ -52,7 +52,7 @@ internal sealed class AuthorizationOperationTransformer(IAuthorizationPolicyProv
         operation.Security ??= [];
         foreach (var scopes in alternatives.Take(MaxAlternatives))
         {
-            operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SchemeName, context.Document)] = scopes });
+            operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(schemeName, context.Document)] = scopes });
         }
 
         if (groupRequirements.Count > 0)

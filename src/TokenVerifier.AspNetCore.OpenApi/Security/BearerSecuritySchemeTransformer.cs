@@ -1,16 +1,16 @@
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
-namespace WebApi.OpenApi;
+namespace TokenVerifier.AspNetCore.OpenApi.Security;
 
 /// <summary>Declares the bearer scheme that the operations refer to.</summary>
-internal sealed class BearerSecuritySchemeTransformer : IOpenApiDocumentTransformer
+internal sealed class BearerSecuritySchemeTransformer(string schemeName) : IOpenApiDocumentTransformer
 {
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-        document.Components.SecuritySchemes[AuthorizationOperationTransformer.SchemeName] = new OpenApiSecurityScheme
+        document.Components.SecuritySchemes[schemeName] = new OpenApiSecurityScheme
         {
             Type = SecuritySchemeType.Http,
             Scheme = "bearer",
