@@ -5,7 +5,7 @@ namespace WebApi.Authentication;
 
 /// <summary>
 /// Schemes beside the default <c>UserPool</c> one, each added only when its configuration section exists, so the sample
-/// as shipped has just the default scheme (docs/local-cognito.md configures them against a local emulator).
+/// as shipped has just the default scheme (the emulator integration tests configure both).
 /// </summary>
 internal static class OptionalSchemes
 {
