@@ -22,7 +22,7 @@ var authentication = builder.Services.AddUserPoolAuth(builder.Configuration);
 var idTokens = authentication.TryAddUserPool(builder.Configuration, OptionalSchemes.IdTokens, "UserPoolIdTokens");
 var allPools = authentication.TryAddUserPool(builder.Configuration, OptionalSchemes.AllPools, "UserPoolAll");
 builder.Services.AddControllers();
-// Telemetry__Console=true (set by the launch profile) prints the TokenVerifier meter and spans to the console.
+// Opt-in: Telemetry__Console=true prints the TokenVerifier meter and spans to the console (off by default).
 if (builder.Configuration.GetValue<bool>("Telemetry:Console"))
 {
     builder.Services.AddOpenTelemetry()
