@@ -10,7 +10,7 @@ namespace TokenVerifier.Validation;
 /// Lookups take no lock. Insertions and evictions lock one of a few segments; eviction is second-chance ("clock"):
 /// the oldest entry goes unless it was used since it was last considered, so recently used tokens stay.
 /// </summary>
-internal sealed class ValidatedTokenCache
+internal sealed partial class ValidatedTokenCache
 {
     // The tail of a token is its signature: effectively random for every validly signed token, so hashing it spreads
     // entries as well as hashing the whole ~1 KB string would, at a thirtieth of the cost.
@@ -186,60 +186,6 @@ internal sealed class ValidatedTokenCache
     private Segment SegmentOf(ReadOnlySpan<char> token) =>
         _segments.Length == 1 ? _segments[0] : _segments[(uint)TailComparer.Instance.GetHashCode(token) % (uint)_segments.Length];
 
-    private sealed class Segment(int capacity)
-    {
-        public readonly Lock Gate = new();
-        public readonly int Capacity = capacity;
-        public long Evictions;
-
-        // Insertion order, oldest first; entries given a second chance rejoin at the back. Guarded by Gate.
-        public int Count;
-        public Entry? Oldest;
-        public Entry? Newest;
-
-        public void Append(Entry entry)
-        {
-            entry.Older = Newest;
-            entry.Newer = null;
-            if (Newest is null)
-            {
-                Oldest = entry;
-            }
-            else
-            {
-                Newest.Newer = entry;
-            }
-
-            Newest = entry;
-            Count++;
-        }
-
-        public void Unlink(Entry entry)
-        {
-            if (entry.Newer is null)
-            {
-                Newest = entry.Older;
-            }
-            else
-            {
-                entry.Newer.Older = entry.Older;
-            }
-
-            if (entry.Older is null)
-            {
-                Oldest = entry.Newer;
-            }
-            else
-            {
-                entry.Older.Newer = entry.Newer;
-            }
-
-            entry.Newer = null;
-            entry.Older = null;
-            Count--;
-        }
-    }
-
     private sealed class Entry(string token, UserPoolToken value, SigningKeyCache keys, double expiresAt, double notBefore)
     {
         public readonly string Token = token;
@@ -252,22 +198,5 @@ internal sealed class ValidatedTokenCache
         public bool Used;
         public Entry? Newer;
         public Entry? Older;
-    }
-
-    // Equality is on the whole token; only the bucket comes from the tail. A hash collision costs one string comparison.
-    private sealed class TailComparer : IEqualityComparer<string>, IAlternateEqualityComparer<ReadOnlySpan<char>, string>
-    {
-        public static readonly TailComparer Instance = new();
-
-        public bool Equals(string? x, string? y) => string.Equals(x, y, StringComparison.Ordinal);
-
-        public int GetHashCode(string obj) => GetHashCode(obj.AsSpan());
-
-        public bool Equals(ReadOnlySpan<char> alternate, string other) => alternate.SequenceEqual(other);
-
-        public int GetHashCode(ReadOnlySpan<char> alternate) =>
-            string.GetHashCode(alternate[Math.Max(0, alternate.Length - HashedTailLength)..], StringComparison.Ordinal);
-
-        public string Create(ReadOnlySpan<char> alternate) => alternate.ToString();
     }
 }
