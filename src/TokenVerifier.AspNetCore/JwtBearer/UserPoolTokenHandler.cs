@@ -29,7 +29,14 @@ internal sealed class UserPoolTokenHandler(UserPoolValidationOptions options) : 
     public UserPoolTokenValidator Bind(SigningKeyCacheRegistry keyCaches, TimeProvider time)
     {
         var validator = new UserPoolTokenValidator(Options, keyCaches, time);
-        return Interlocked.CompareExchange(ref _validator, validator, null) ?? validator;
+        if (Interlocked.CompareExchange(ref _validator, validator, null) is { } bound)
+        {
+            // Lost the race: release the key cache subscriptions this one made.
+            validator.Dispose();
+            return bound;
+        }
+
+        return validator;
     }
 
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)

@@ -6,7 +6,7 @@ using TokenVerifier.Validation;
 namespace TokenVerifier.Diagnostics;
 
 /// <summary>
-/// The <c>TokenVerifier</c> meter: validations by result and failure reason, validation time, JWKS fetches by outcome,
+/// The <c>TokenVerifier</c> meter: validations by result and failure reason, validation time, JWKS fetches by outcome, key changes,
 /// key set age, validated-token cache lookups and revocation lookups. Token-level reasons complement ASP.NET Core's own
 /// authentication metrics rather than repeating them. Instruments cost next to nothing while nobody listens.
 /// </summary>
@@ -20,9 +20,15 @@ public sealed class TokenVerifierMetrics : IDisposable
     private readonly Counter<long> _validations;
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _jwksFetches;
+    private readonly Counter<long> _keyChanges;
     private readonly Counter<long> _revocationLookups;
     private readonly List<Func<IEnumerable<SigningKeyCacheStatus>>> _keyCaches = [];
     private readonly List<Func<(long Hits, long Misses)>> _tokenCaches = [];
+
+    // Lookups of token caches no longer observed, so the observable counter never goes down when a validator is disposed.
+    // Guarded by _tokenCaches.
+    private long _retiredHits;
+    private long _retiredMisses;
 
     /// <summary>Creates the instruments on a meter from <paramref name="meterFactory"/> (per DI container), or on a meter of its own.</summary>
     /// <param name="meterFactory">The application's meter factory; null for a standalone meter.</param>
@@ -39,6 +45,7 @@ public sealed class TokenVerifierMetrics : IDisposable
             "Time to validate one token, including waits for key fetches and revocation lookups.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.000005, 0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.005, 0.025, 0.1, 0.5, 2.5] });
         _jwksFetches = _meter.CreateCounter<long>("tokenverifier.jwks.fetches", "{fetch}", "JWKS requests, by outcome.");
+        _keyChanges = _meter.CreateCounter<long>("tokenverifier.jwks.key_changes", "{key}", "Keys added, removed, or replaced (new material under a known kid) by a key set refresh.");
         _revocationLookups = _meter.CreateCounter<long>("tokenverifier.revocation.lookups", "{lookup}", "Revocation store lookups, by outcome.");
         _meter.CreateObservableGauge("tokenverifier.jwks.key_set.age", () => ObserveKeySetAges(time), "s", "Age of each pool's current key set.");
         _meter.CreateObservableCounter("tokenverifier.token_cache.lookups", ObserveTokenCaches, "{lookup}", "Validated-token cache lookups, by result.");
@@ -78,6 +85,16 @@ public sealed class TokenVerifierMetrics : IDisposable
         }
     }
 
+    internal void RecordKeyChanges(Uri jwksUri, KeySetChanges changes)
+    {
+        if (_keyChanges.Enabled)
+        {
+            RecordKeyChange(jwksUri, "added", changes.Added);
+            RecordKeyChange(jwksUri, "removed", changes.Removed.Count);
+            RecordKeyChange(jwksUri, "replaced", changes.Replaced.Count);
+        }
+    }
+
     internal void RecordRevocationLookup(string outcome)
     {
         if (_revocationLookups.Enabled)
@@ -86,19 +103,53 @@ public sealed class TokenVerifierMetrics : IDisposable
         }
     }
 
-    internal void ObserveKeyCaches(Func<IEnumerable<SigningKeyCacheStatus>> statuses)
+    /// <summary>Reports the key set ages of <paramref name="statuses"/> until the returned observation is disposed.</summary>
+    internal IDisposable ObserveKeyCaches(Func<IEnumerable<SigningKeyCacheStatus>> statuses)
     {
         lock (_keyCaches)
         {
             _keyCaches.Add(statuses);
         }
+
+        return new Observation(() =>
+        {
+            lock (_keyCaches)
+            {
+                _keyCaches.Remove(statuses);
+            }
+        });
     }
 
-    internal void ObserveTokenCache(Func<(long Hits, long Misses)> counts)
+    /// <summary>
+    /// Adds the lookups of one validated-token cache to the counter until the returned observation is disposed; its counts
+    /// at that moment stay in the total.
+    /// </summary>
+    internal IDisposable ObserveTokenCache(Func<(long Hits, long Misses)> counts)
     {
         lock (_tokenCaches)
         {
             _tokenCaches.Add(counts);
+        }
+
+        return new Observation(() =>
+        {
+            lock (_tokenCaches)
+            {
+                if (_tokenCaches.Remove(counts))
+                {
+                    var (hits, misses) = counts();
+                    _retiredHits += hits;
+                    _retiredMisses += misses;
+                }
+            }
+        });
+    }
+
+    private void RecordKeyChange(Uri jwksUri, string change, int count)
+    {
+        if (count > 0)
+        {
+            _keyChanges.Add(count, new("tokenverifier.change", change), new("tokenverifier.jwks_uri", jwksUri.ToString()));
         }
     }
 
@@ -125,9 +176,11 @@ public sealed class TokenVerifierMetrics : IDisposable
 
     private IEnumerable<Measurement<long>> ObserveTokenCaches()
     {
-        long hits = 0, misses = 0;
+        long hits, misses;
         lock (_tokenCaches)
         {
+            hits = _retiredHits;
+            misses = _retiredMisses;
             foreach (var source in _tokenCaches)
             {
                 var (h, m) = source();
@@ -141,6 +194,14 @@ public sealed class TokenVerifierMetrics : IDisposable
             new Measurement<long>(hits, new KeyValuePair<string, object?>("tokenverifier.result", "hit")),
             new Measurement<long>(misses, new KeyValuePair<string, object?>("tokenverifier.result", "miss")),
         ];
+    }
+
+    // Holds the meter's callback list only until disposed: what it removes may then be collected.
+    private sealed class Observation(Action stop) : IDisposable
+    {
+        private Action? _stop = stop;
+
+        public void Dispose() => Interlocked.Exchange(ref _stop, null)?.Invoke();
     }
 
     // Enum names are fixed strings; ToString would allocate on every failure.

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.Tokens;
 
@@ -54,9 +53,6 @@ internal static class JwksKeyReader
 
         return accepted;
     }
-
-    public static SigningKeySet ToSet(Dictionary<string, RsaSigningKey> keys, DateTimeOffset fetchedAt) =>
-        new(keys.ToFrozenDictionary(StringComparer.Ordinal), fetchedAt);
 
     private static string? Vet(JsonWebKey jwk, out RsaSigningKey? key)
     {
@@ -118,7 +114,7 @@ internal static class JwksKeyReader
         try
         {
             var rsa = RSA.Create(new RSAParameters { Modulus = modulus, Exponent = exponent });
-            key = new RsaSigningKey(jwk.Kid, rsa, modulus.Length);
+            key = new RsaSigningKey(jwk.Kid, rsa, modulus, exponent);
             return null;
         }
         catch (CryptographicException)

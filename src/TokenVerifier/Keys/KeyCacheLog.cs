@@ -18,4 +18,9 @@ internal static partial class KeyCacheLog
 
     [LoggerMessage(EventId = 2005, Level = LogLevel.Debug, Message = "Unknown kid for {JwksUri}: not refreshing, the last refresh for an unknown kid was under {Interval} ago.")]
     public static partial void RefreshRateLimited(ILogger logger, Uri jwksUri, TimeSpan interval);
+
+    // Cognito never reuses a kid for new material: this is a misconfigured issuer or a key being swapped out from under it.
+    // Id 2010, apart from the fetch events (200x), so events added there keep their own numbering.
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "The key '{KeyId}' of {JwksUri} now has different material under the same kid: tokens the previous key verified are no longer accepted, cached ones included.")]
+    public static partial void KeyReplaced(ILogger logger, Uri jwksUri, string keyId);
 }

@@ -222,8 +222,8 @@ public sealed class SigningKeyCache
                 throw new FormatException("the key set has no usable RS256 signing key");
             }
 
-            var set = JwksKeyReader.ToSet(keys, _time.GetUtcNow());
             var previous = _current;
+            var set = SigningKeySet.Following(previous, keys, _time.GetUtcNow());
             _current = set;
             KeyCacheLog.KeysFetched(_logger, JwksUri, keys.Count);
             _metrics?.RecordJwksFetch(JwksUri, succeeded: true);
@@ -256,26 +256,26 @@ public sealed class SigningKeyCache
         }
     }
 
-    // After the swap, so that whatever a listener drops cannot be re-validated against the old set.
+    // After the swap, so that whatever a listener drops cannot be re-validated against the old set. New material under a
+    // known kid is a removal plus an addition: listeners drop what the old key verified, as for a kid no longer published.
     private void NotifyRemovedKeys(SigningKeySet? previous, SigningKeySet current)
     {
-        if (previous is null || KeysRemoved is not { } listeners)
+        if (previous is null)
         {
             return;
         }
 
-        List<string>? removed = null;
-        foreach (var keyId in previous.Keys.Keys)
+        var changes = current.ChangesSince(previous);
+        foreach (var keyId in changes.Replaced)
         {
-            if (!current.Keys.ContainsKey(keyId))
-            {
-                (removed ??= []).Add(keyId);
-            }
+            // A kid comes from a remote document; keep log text short.
+            KeyCacheLog.KeyReplaced(_logger, JwksUri, keyId.Length > 64 ? keyId[..64] : keyId);
         }
 
-        if (removed is not null)
+        _metrics?.RecordKeyChanges(JwksUri, changes);
+        if (changes.Retired.Count > 0)
         {
-            listeners(removed);
+            KeysRemoved?.Invoke(changes.Retired);
         }
     }
 

@@ -7,9 +7,10 @@ namespace TokenVerifier.Keys;
 
 /// <summary>
 /// One <see cref="SigningKeyCache"/> per JWKS address, shared by every validator (and scheme) that trusts that pool, so a
-/// pool's keys are fetched once however many schemes accept it.
+/// pool's keys are fetched once however many schemes accept it. Dispose it after the validators built on it: it stops
+/// reporting to the metrics, and disposes them if it created them.
 /// </summary>
-public sealed class SigningKeyCacheRegistry
+public sealed class SigningKeyCacheRegistry : IDisposable
 {
     /// <summary>The name of the <see cref="IHttpClientFactory"/> client used for JWKS requests.</summary>
     public const string HttpClientName = "TokenVerifier.Jwks";
@@ -18,27 +19,31 @@ public sealed class SigningKeyCacheRegistry
     private readonly Func<HttpClient> _httpClientFactory;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly bool _ownsMetrics;
+    private readonly IDisposable _keyCacheObservation;
+    private int _disposed;
 
     /// <summary>Creates a registry whose caches fetch with clients from <paramref name="httpClientFactory"/>.</summary>
     /// <param name="httpClientFactory">Returns the client for one JWKS request.</param>
     /// <param name="timeProvider">The clock for ages, refresh intervals and timeouts.</param>
     /// <param name="loggerFactory">Where key cache events go.</param>
-    /// <param name="metrics">Where the caches and the validators that use them report; default a meter of its own.</param>
+    /// <param name="metrics">Where the caches and the validators that use them report; default a meter of its own, disposed with the registry.</param>
     public SigningKeyCacheRegistry(Func<HttpClient> httpClientFactory, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null, TokenVerifierMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(httpClientFactory);
         _httpClientFactory = httpClientFactory;
         _time = timeProvider ?? TimeProvider.System;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(typeof(SigningKeyCache).FullName!);
+        _ownsMetrics = metrics is null;
         Metrics = metrics ?? new TokenVerifierMetrics(timeProvider: _time);
-        Metrics.ObserveKeyCaches(() => _caches.Values.Select(c => c.GetStatus()));
+        _keyCacheObservation = Metrics.ObserveKeyCaches(() => _caches.Values.Select(c => c.GetStatus()));
     }
 
     /// <summary>Creates a registry that fetches through <see cref="IHttpClientFactory"/>'s named client <see cref="HttpClientName"/>.</summary>
     /// <param name="httpClientFactory">The factory.</param>
     /// <param name="timeProvider">The clock.</param>
     /// <param name="loggerFactory">Where key cache events go.</param>
-    /// <param name="metrics">Where the caches and the validators that use them report; default a meter of its own.</param>
+    /// <param name="metrics">Where the caches and the validators that use them report; default a meter of its own, disposed with the registry.</param>
     public SigningKeyCacheRegistry(IHttpClientFactory httpClientFactory, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null, TokenVerifierMetrics? metrics = null)
         : this(CreateClientFactory(httpClientFactory), timeProvider, loggerFactory, metrics)
     {
@@ -53,11 +58,31 @@ public sealed class SigningKeyCacheRegistry
     /// <summary>The cache for <paramref name="jwksUri"/>; created with <paramref name="settings"/> on first use.</summary>
     /// <param name="jwksUri">The JWKS address.</param>
     /// <param name="settings">Refresh, staleness, timeout and size settings for a new cache.</param>
+    /// <exception cref="ObjectDisposedException">The registry has been disposed.</exception>
     public SigningKeyCache GetOrAdd(Uri jwksUri, UserPoolValidationOptions settings)
     {
         ArgumentNullException.ThrowIfNull(jwksUri);
         ArgumentNullException.ThrowIfNull(settings);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         return _caches.GetOrAdd(jwksUri, uri => new SigningKeyCache(uri, settings, _httpClientFactory, _time, _logger, Metrics));
+    }
+
+    /// <summary>
+    /// Stops reporting the key set ages of these caches, and disposes <see cref="Metrics"/> if this registry created it.
+    /// Fetches under way complete; the caches keep serving validators still using them.
+    /// </summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _keyCacheObservation.Dispose();
+        if (_ownsMetrics)
+        {
+            Metrics.Dispose();
+        }
     }
 
     private static Func<HttpClient> CreateClientFactory(IHttpClientFactory factory)

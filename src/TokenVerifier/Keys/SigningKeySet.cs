@@ -8,4 +8,51 @@ internal sealed class SigningKeySet(FrozenDictionary<string, RsaSigningKey> keys
     public FrozenDictionary<string, RsaSigningKey> Keys { get; } = keys;
 
     public DateTimeOffset FetchedAt { get; } = fetchedAt;
+
+    /// <summary>
+    /// The set made of <paramref name="fetched"/>, following <paramref name="previous"/>: a key published again with the
+    /// same kid and material stays the same instance, so results it verified stay bound to it across refreshes; a kid whose
+    /// material changed gets the new instance, which is what unbinds them.
+    /// </summary>
+    public static SigningKeySet Following(SigningKeySet? previous, Dictionary<string, RsaSigningKey> fetched, DateTimeOffset fetchedAt)
+    {
+        if (previous is not null)
+        {
+            foreach (var (keyId, known) in previous.Keys)
+            {
+                if (fetched.TryGetValue(keyId, out var key) && key.HasSameMaterial(known))
+                {
+                    fetched[keyId] = known;
+                }
+            }
+        }
+
+        return new(fetched.ToFrozenDictionary(StringComparer.Ordinal), fetchedAt);
+    }
+
+    /// <summary>How this set differs from <paramref name="previous"/>, kid by kid; for a set made by <see cref="Following"/>.</summary>
+    public KeySetChanges ChangesSince(SigningKeySet previous)
+    {
+        List<string>? removed = null;
+        List<string>? replaced = null;
+        foreach (var (keyId, known) in previous.Keys)
+        {
+            if (!Keys.TryGetValue(keyId, out var key))
+            {
+                (removed ??= []).Add(keyId);
+            }
+            else if (!ReferenceEquals(key, known))
+            {
+                (replaced ??= []).Add(keyId);
+            }
+        }
+
+        var added = 0;
+        foreach (var keyId in Keys.Keys)
+        {
+            added += previous.Keys.ContainsKey(keyId) ? 0 : 1;
+        }
+
+        return new KeySetChanges(removed ?? [], replaced ?? [], added);
+    }
 }

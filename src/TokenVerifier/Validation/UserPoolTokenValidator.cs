@@ -16,9 +16,10 @@ namespace TokenVerifier.Validation;
 /// <summary>
 /// Validates Cognito user-pool tokens: format, header, issuer (before any key lookup), key, RS256 signature, time,
 /// <c>token_use</c> and app client, then builds the claims identity. Never throws for a bad token: the result says why.
-/// Thread-safe; create one per configuration and reuse it.
+/// Thread-safe; create one per configuration and reuse it, and dispose it when done: the key caches and metrics it
+/// reports to are shared and outlive it, and until then they hold on to it (dependency injection disposes the ones it makes).
 /// </summary>
-public sealed class UserPoolTokenValidator
+public sealed class UserPoolTokenValidator : IDisposable
 {
     private const string RequiredAlgorithm = "RS256";
 
@@ -37,6 +38,8 @@ public sealed class UserPoolTokenValidator
     private readonly RevocationCheck _revocation;
     private readonly ValidatedTokenCache? _cache;
     private readonly TokenVerifierMetrics _metrics;
+    private readonly IDisposable? _tokenCacheObservation;
+    private volatile bool _disposed;
 
     /// <summary>Creates a validator whose key caches come from <paramref name="keyCaches"/> (shared with other validators).</summary>
     /// <param name="options">What to accept; validated here.</param>
@@ -89,7 +92,7 @@ public sealed class UserPoolTokenValidator
             : null;
         if (_cache is { } tokenCache)
         {
-            _metrics.ObserveTokenCache(() =>
+            _tokenCacheObservation = _metrics.ObserveTokenCache(() =>
             {
                 var statistics = tokenCache.GetStatistics();
                 return (statistics.Hits, statistics.Misses);
@@ -103,6 +106,9 @@ public sealed class UserPoolTokenValidator
     /// <summary>The issuers accepted, in both Cognito forms (or the configured overrides).</summary>
     public IEnumerable<string> Issuers => _poolsByIssuer.Keys;
 
+    /// <summary>The validated-token cache, if any; for tests of its lifetime.</summary>
+    internal ValidatedTokenCache? TokenCache => _cache;
+
     /// <summary>Hits, misses and size of the validated-token cache (all zero when <see cref="UserPoolValidationOptions.ValidatedTokenCacheSize"/> is 0).</summary>
     public ValidatedTokenCacheStatistics CacheStatistics => _cache?.GetStatistics() ?? default;
 
@@ -112,8 +118,10 @@ public sealed class UserPoolTokenValidator
     /// </summary>
     /// <param name="token">The compact JWT, without the <c>Bearer </c> prefix.</param>
     /// <param name="cancellationToken">Cancels waiting for a key fetch (the fetch itself goes on for other callers) or for the revocation store.</param>
+    /// <exception cref="ObjectDisposedException">The validator has been disposed.</exception>
     public ValueTask<UserPoolValidationResult> ValidateAsync(string token, CancellationToken cancellationToken = default)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var start = _metrics.MeasuresDuration ? Stopwatch.GetTimestamp() : 0;
         return Track(ValidateCoreAsync(token, cancellationToken), start);
     }
@@ -124,13 +132,32 @@ public sealed class UserPoolTokenValidator
     /// </summary>
     /// <param name="token">The compact JWT's characters, without the <c>Bearer </c> prefix.</param>
     /// <param name="cancellationToken">As for <see cref="ValidateAsync(string, CancellationToken)"/>.</param>
+    /// <exception cref="ObjectDisposedException">The validator has been disposed.</exception>
     public ValueTask<UserPoolValidationResult> ValidateAsync(ReadOnlyMemory<char> token, CancellationToken cancellationToken = default)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var start = _metrics.MeasuresDuration ? Stopwatch.GetTimestamp() : 0;
         var pending = _cache is not null && _cache.TryGet(token.Span, out var cached)
             ? CompleteAsync(cached!, cancellationToken)
             : ValidateUncachedAsync(token.ToString(), cancellationToken);
         return Track(pending, start);
+    }
+
+    /// <summary>
+    /// Lets go of the shared key caches and metrics: the validated-token cache stops listening for removed keys and is
+    /// emptied, and its lookups stop being observed (those counted so far stay in the meter's totals). The key caches
+    /// themselves belong to the <see cref="SigningKeyCacheRegistry"/> and stay.
+    /// </summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _tokenCacheObservation?.Dispose();
+        _cache?.Dispose();
     }
 
     private ValueTask<UserPoolValidationResult> Track(ValueTask<UserPoolValidationResult> pending, long start) =>
@@ -252,6 +279,7 @@ public sealed class UserPoolTokenValidator
             token,
             validated,
             pool.Keys,
+            key,
             jwt.Expiration.Seconds,
             jwt.NotBefore.State == NumericDateState.Present ? jwt.NotBefore.Seconds : double.NegativeInfinity);
         return CompleteAsync(validated, cancellationToken);

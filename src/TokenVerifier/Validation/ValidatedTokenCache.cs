@@ -6,11 +6,12 @@ namespace TokenVerifier.Validation;
 /// <summary>
 /// Tokens that passed every check up to (not including) the per-request ones, so a repeated token skips the parse and the
 /// RSA verification. The key is the whole token: a hash of its tail picks the bucket, equality compares every character.
-/// An entry is never served at or past its <c>exp</c> (plus skew), nor once its key has left the pool's key set.
+/// An entry is never served at or past its <c>exp</c> (plus skew), nor once the key that verified it is no longer the
+/// pool's key under its kid (the kid left the key set, or now names other material).
 /// Lookups take no lock. Insertions and evictions lock one of a few segments; eviction is second-chance ("clock"):
 /// the oldest entry goes unless it was used since it was last considered, so recently used tokens stay.
 /// </summary>
-internal sealed class ValidatedTokenCache
+internal sealed partial class ValidatedTokenCache : IDisposable
 {
     // The tail of a token is its signature: effectively random for every validly signed token, so hashing it spreads
     // entries as well as hashing the whole ~1 KB string would, at a thirtieth of the cost.
@@ -27,6 +28,10 @@ internal sealed class ValidatedTokenCache
     private readonly StripedCounter _misses = new();
     private readonly TimeProvider _time;
     private readonly double _skewSeconds;
+
+    // The key caches outlive this cache (they are shared by every validator of a registry): their handlers to this one are
+    // what Dispose takes back, so that a dropped validator's entries can be collected.
+    private readonly List<(SigningKeyCache Keys, Action<IReadOnlyCollection<string>> Handler)> _subscriptions = [];
 
     public ValidatedTokenCache(int capacity, TimeSpan clockSkew, TimeProvider time, IEnumerable<SigningKeyCache> keyCaches)
     {
@@ -47,13 +52,15 @@ internal sealed class ValidatedTokenCache
 
         foreach (var keys in keyCaches)
         {
-            keys.KeysRemoved += removed => RemoveEntriesOf(keys, removed);
+            Action<IReadOnlyCollection<string>> handler = removed => RemoveEntriesOf(keys, removed);
+            keys.KeysRemoved += handler;
+            _subscriptions.Add((keys, handler));
         }
     }
 
     public int Capacity { get; }
 
-    /// <summary>The validated token for <paramref name="token"/>, if cached, unexpired and its key is still in the key set.</summary>
+    /// <summary>The validated token for <paramref name="token"/>, if cached, unexpired and its key is still the one under its kid.</summary>
     public bool TryGet(string token, out UserPoolToken? validated)
     {
         // Callers that ignore nullable annotations get the reader's "empty token" answer, not an exception from here.
@@ -77,9 +84,14 @@ internal sealed class ValidatedTokenCache
         }
 
         // The key lookup may start a background refresh: that is what keeps the key set fresh (and removed keys
-        // detected) while every request is served from here.
+        // detected) while every request is served from here. A refresh keeps the instance of a key it publishes again
+        // unchanged, so a reference comparison tells whether the key that verified the token is still the published one,
+        // including for an entry added by a validation that raced the refresh and missed its removal notice.
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
-        if (now >= entry.ExpiresAt + _skewSeconds || entry.NotBefore > now + _skewSeconds || !entry.Keys.TryGetKey(entry.Value.KeyId, out _))
+        if (now >= entry.ExpiresAt + _skewSeconds
+            || entry.NotBefore > now + _skewSeconds
+            || !entry.Keys.TryGetKey(entry.Key.KeyId, out var current)
+            || !ReferenceEquals(current, entry.Key))
         {
             Remove(SegmentOf(token), entry);
             _misses.Increment();
@@ -98,11 +110,14 @@ internal sealed class ValidatedTokenCache
         return true;
     }
 
-    /// <summary>Caches <paramref name="validated"/>, valid from <paramref name="notBefore"/> until <paramref name="expiresAt"/> (Unix seconds).</summary>
-    public void Add(string token, UserPoolToken validated, SigningKeyCache keys, double expiresAt, double notBefore)
+    /// <summary>
+    /// Caches <paramref name="validated"/>, verified by <paramref name="key"/> of <paramref name="keys"/>, valid from
+    /// <paramref name="notBefore"/> until <paramref name="expiresAt"/> (Unix seconds).
+    /// </summary>
+    public void Add(string token, UserPoolToken validated, SigningKeyCache keys, RsaSigningKey key, double expiresAt, double notBefore)
     {
         var segment = SegmentOf(token);
-        var entry = new Entry(token, validated, keys, expiresAt, notBefore);
+        var entry = new Entry(token, validated, keys, key, expiresAt, notBefore);
         lock (segment.Gate)
         {
             // Two requests that missed on the same token at once both validated it; the first entry stands.
@@ -133,6 +148,34 @@ internal sealed class ValidatedTokenCache
         }
     }
 
+    /// <summary>Stops listening to the key caches and drops every entry; lookups then miss.</summary>
+    public void Dispose()
+    {
+        lock (_subscriptions)
+        {
+            foreach (var (keys, handler) in _subscriptions)
+            {
+                keys.KeysRemoved -= handler;
+            }
+
+            _subscriptions.Clear();
+        }
+
+        foreach (var segment in _segments)
+        {
+            lock (segment.Gate)
+            {
+                for (var entry = segment.Oldest; entry is not null;)
+                {
+                    var newer = entry.Newer;
+                    segment.Unlink(entry);
+                    _entries.TryRemove(new KeyValuePair<string, Entry>(entry.Token, entry));
+                    entry = newer;
+                }
+            }
+        }
+    }
+
     public ValidatedTokenCacheStatistics GetStatistics()
     {
         long evictions = 0;
@@ -149,7 +192,8 @@ internal sealed class ValidatedTokenCache
         return new ValidatedTokenCacheStatistics(_hits.Read(), _misses.Read(), evictions, count, Capacity);
     }
 
-    // Runs when a refreshed key set replaced one that had these kids; rare (Cognito rotates keys seldom), so a full walk.
+    // Runs when a refreshed key set no longer has these kids, or has other keys under them; rare (Cognito rotates keys
+    // seldom), so a full walk. Only frees memory early: a hit checks its key anyway.
     private void RemoveEntriesOf(SigningKeyCache keys, IReadOnlyCollection<string> removedKeyIds)
     {
         foreach (var segment in _segments)
@@ -186,65 +230,12 @@ internal sealed class ValidatedTokenCache
     private Segment SegmentOf(ReadOnlySpan<char> token) =>
         _segments.Length == 1 ? _segments[0] : _segments[(uint)TailComparer.Instance.GetHashCode(token) % (uint)_segments.Length];
 
-    private sealed class Segment(int capacity)
-    {
-        public readonly Lock Gate = new();
-        public readonly int Capacity = capacity;
-        public long Evictions;
-
-        // Insertion order, oldest first; entries given a second chance rejoin at the back. Guarded by Gate.
-        public int Count;
-        public Entry? Oldest;
-        public Entry? Newest;
-
-        public void Append(Entry entry)
-        {
-            entry.Older = Newest;
-            entry.Newer = null;
-            if (Newest is null)
-            {
-                Oldest = entry;
-            }
-            else
-            {
-                Newest.Newer = entry;
-            }
-
-            Newest = entry;
-            Count++;
-        }
-
-        public void Unlink(Entry entry)
-        {
-            if (entry.Newer is null)
-            {
-                Newest = entry.Older;
-            }
-            else
-            {
-                entry.Newer.Older = entry.Older;
-            }
-
-            if (entry.Older is null)
-            {
-                Oldest = entry.Newer;
-            }
-            else
-            {
-                entry.Older.Newer = entry.Newer;
-            }
-
-            entry.Newer = null;
-            entry.Older = null;
-            Count--;
-        }
-    }
-
-    private sealed class Entry(string token, UserPoolToken value, SigningKeyCache keys, double expiresAt, double notBefore)
+    private sealed class Entry(string token, UserPoolToken value, SigningKeyCache keys, RsaSigningKey key, double expiresAt, double notBefore)
     {
         public readonly string Token = token;
         public readonly UserPoolToken Value = value;
         public readonly SigningKeyCache Keys = keys;
+        public readonly RsaSigningKey Key = key;
         public readonly double ExpiresAt = expiresAt;
         public readonly double NotBefore = notBefore;
 
@@ -252,22 +243,5 @@ internal sealed class ValidatedTokenCache
         public bool Used;
         public Entry? Newer;
         public Entry? Older;
-    }
-
-    // Equality is on the whole token; only the bucket comes from the tail. A hash collision costs one string comparison.
-    private sealed class TailComparer : IEqualityComparer<string>, IAlternateEqualityComparer<ReadOnlySpan<char>, string>
-    {
-        public static readonly TailComparer Instance = new();
-
-        public bool Equals(string? x, string? y) => string.Equals(x, y, StringComparison.Ordinal);
-
-        public int GetHashCode(string obj) => GetHashCode(obj.AsSpan());
-
-        public bool Equals(ReadOnlySpan<char> alternate, string other) => alternate.SequenceEqual(other);
-
-        public int GetHashCode(ReadOnlySpan<char> alternate) =>
-            string.GetHashCode(alternate[Math.Max(0, alternate.Length - HashedTailLength)..], StringComparison.Ordinal);
-
-        public string Create(ReadOnlySpan<char> alternate) => alternate.ToString();
     }
 }
