@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
@@ -27,14 +26,18 @@ internal static class ClaimValues
         AddOne(ref reader, name, json, claims);
     }
 
+    /// <summary>
+    /// The number's literal text, as signed: read as a double, 1e400 would become "Infinity", a 23-digit integer would
+    /// lose digits and 1.0 would become 1. The value type says what the text is: an integer that fits 64 bits, a larger
+    /// integer, or a number with a fraction or an exponent.
+    /// </summary>
     public static ClaimData Number(ref Utf8JsonReader reader, string name)
     {
-        if (reader.TryGetInt64(out var whole))
-        {
-            return new ClaimData(name, whole.ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64);
-        }
-
-        return new ClaimData(name, reader.GetDouble().ToString("R", CultureInfo.InvariantCulture), ClaimValueTypes.Double);
+        var literal = reader.ValueSpan;
+        var type = literal.IndexOfAny(".eE"u8) >= 0 ? ClaimValueTypes.Double
+            : reader.TryGetInt64(out _) ? ClaimValueTypes.Integer64
+            : ClaimValueTypes.Integer;
+        return new ClaimData(name, Encoding.UTF8.GetString(literal), type);
     }
 
     private static void AddOne(ref Utf8JsonReader reader, string name, ReadOnlySpan<byte> json, List<ClaimData> claims)
@@ -56,7 +59,7 @@ internal static class ClaimValues
             case JsonTokenType.StartObject:
             case JsonTokenType.StartArray:
                 var start = (int)reader.TokenStartIndex;
-                reader.Skip();
+                StrictJson.Skip(ref reader);
                 var end = (int)reader.BytesConsumed;
                 claims.Add(new ClaimData(name, Encoding.UTF8.GetString(json[start..end]), JsonValueType));
                 break;

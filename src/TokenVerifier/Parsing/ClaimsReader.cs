@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -7,14 +8,16 @@ namespace TokenVerifier.Validation;
 
 /// <summary>
 /// Reads the claims set the way Cognito writes it: the claims the checks need into <see cref="ParsedJwt"/>, groups and
-/// scopes into lists, and every claim, under its own name, into the token's claims.
+/// scopes into read-only lists (a cached token is shared by every request that presents it), and every claim, under
+/// its own name, into the token's claims. Runs only once the signature has verified, and applies every check of
+/// <see cref="StrictJson"/> at every depth, plus one of its own: top-level names unique ignoring case.
 /// </summary>
 internal static class ClaimsReader
 {
     [ThreadStatic]
     private static List<ClaimData>? t_claims;
 
-    /// <summary>False when <paramref name="json"/> is not a single JSON object with unique members.</summary>
+    /// <summary>False when <paramref name="json"/> is not valid UTF-8 or fails a check of <see cref="StrictJson"/>.</summary>
     public static bool TryRead(ReadOnlySpan<byte> json, ParsedJwt jwt)
     {
         if (!StrictJson.IsObjectText(json) || !Utf8.IsValid(json))
@@ -36,7 +39,7 @@ internal static class ClaimsReader
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var name = InternedNames.Read(ref reader);
-                if (!members.Add(name))
+                if (!members.AddIgnoringCase(name))
                 {
                     return false;
                 }
@@ -81,10 +84,10 @@ internal static class ClaimsReader
                         jwt.Audiences = ReadStrings(ref reader, name, jwt, claims);
                         break;
                     case UserPoolClaimTypes.Groups:
-                        token.Groups = (IReadOnlyList<string>?)ReadStrings(ref reader, name, jwt, claims) ?? [];
+                        token.Groups = ReadStrings(ref reader, name, jwt, claims) is { } groups ? groups.AsReadOnly() : ReadOnlyCollection<string>.Empty;
                         break;
                     case UserPoolClaimTypes.Scope:
-                        token.Scopes = ReadScopes(ref reader, jwt, claims);
+                        token.Scopes = Array.AsReadOnly(ReadScopes(ref reader, jwt, claims));
                         break;
                     default:
                         ClaimValues.Add(ref reader, name, json, claims);
@@ -116,7 +119,7 @@ internal static class ClaimsReader
         if (reader.TokenType != JsonTokenType.String)
         {
             jwt.InvalidClaim ??= name;
-            reader.Skip();
+            StrictJson.Skip(ref reader);
             return null;
         }
 
@@ -133,7 +136,7 @@ internal static class ClaimsReader
         if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var seconds))
         {
             jwt.InvalidClaim ??= name;
-            reader.Skip();
+            StrictJson.Skip(ref reader);
             return NumericDate.Invalid;
         }
 
@@ -161,7 +164,7 @@ internal static class ClaimsReader
         if (reader.TokenType != JsonTokenType.StartArray)
         {
             jwt.InvalidClaim ??= name;
-            reader.Skip();
+            StrictJson.Skip(ref reader);
             return null;
         }
 
@@ -171,7 +174,7 @@ internal static class ClaimsReader
             if (reader.TokenType != JsonTokenType.String)
             {
                 jwt.InvalidClaim ??= name;
-                reader.Skip();
+                StrictJson.Skip(ref reader);
                 continue;
             }
 
@@ -188,7 +191,7 @@ internal static class ClaimsReader
         if (reader.TokenType != JsonTokenType.String)
         {
             jwt.InvalidClaim ??= UserPoolClaimTypes.Scope;
-            reader.Skip();
+            StrictJson.Skip(ref reader);
             return [];
         }
 

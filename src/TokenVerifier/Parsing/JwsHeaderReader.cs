@@ -6,7 +6,10 @@ namespace TokenVerifier.Validation;
 /// <summary>Reads the JOSE header: <c>alg</c>, <c>kid</c> and whether <c>crit</c> is present; every other member is stepped over.</summary>
 internal static class JwsHeaderReader
 {
-    /// <summary>False when <paramref name="json"/> is not a single JSON object with unique members.</summary>
+    /// <summary>
+    /// False when <paramref name="json"/> is not one JSON object that passes <see cref="StrictJson"/>: the header is
+    /// checked in full before the issuer, as it is small and decides how the token is verified.
+    /// </summary>
     public static bool TryRead(ReadOnlySpan<byte> json, ParsedJwt jwt)
     {
         // JSON must be UTF-8. The reader does not validate text it skips or copies raw, and a parser that repairs bad
@@ -37,19 +40,19 @@ internal static class JwsHeaderReader
                         jwt.Algorithm = jwt.AlgorithmIsString ? InternedStrings.Get(ref reader) : null;
 
                         // An array or object value must be stepped over whole, or its members would be read as the header's.
-                        reader.Skip();
+                        StrictJson.Skip(ref reader);
                         break;
                     case "kid":
                         jwt.KeyId = reader.TokenType == JsonTokenType.String ? InternedStrings.Get(ref reader) : null;
-                        reader.Skip();
+                        StrictJson.Skip(ref reader);
                         break;
                     case "crit":
                         jwt.HasCritical = true;
-                        reader.Skip();
+                        StrictJson.Skip(ref reader);
                         break;
                     default:
                         // jku, x5u, jwk, x5c and the rest are never used: keys come only from the configured pool.
-                        reader.Skip();
+                        StrictJson.Skip(ref reader);
                         break;
                 }
             }
