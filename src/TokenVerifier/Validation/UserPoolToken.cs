@@ -40,10 +40,10 @@ public sealed class UserPoolToken
     /// <summary>When the token was issued (<c>iat</c>).</summary>
     public DateTimeOffset IssuedAt { get; internal set; }
 
-    /// <summary>The groups of <c>cognito:groups</c>.</summary>
+    /// <summary>The groups of <c>cognito:groups</c>; read-only, as a cached token is shared by every request that presents it.</summary>
     public IReadOnlyList<string> Groups { get; internal set; } = [];
 
-    /// <summary>The scopes of the space-separated <c>scope</c> claim.</summary>
+    /// <summary>The scopes of the space-separated <c>scope</c> claim; read-only, as the groups are.</summary>
     public IReadOnlyList<string> Scopes { get; internal set; } = [];
 
     internal ClaimData[] Claims { get; set; } = [];

@@ -250,6 +250,12 @@ public sealed class UserPoolTokenValidator : IDisposable
             return new(Reject(TokenFailure.InvalidSignature, "The token's signature is invalid."));
         }
 
+        // Only now, with the signature verified, is the payload read in full and its claims built (cheap refusal of forgeries).
+        if (!JwtReader.TryReadClaims(token, jwt))
+        {
+            return new(Reject(TokenFailure.Malformed, "The token payload has a member name twice (at any depth, or differing only in case at the top level) or a string that is not valid Unicode."));
+        }
+
         if (jwt.InvalidClaim is not null)
         {
             return new(Reject(TokenFailure.InvalidClaim, $"The token's '{jwt.InvalidClaim}' claim has the wrong type or an out-of-range value."));
@@ -416,7 +422,7 @@ public sealed class UserPoolTokenValidator : IDisposable
     /// </summary>
     internal async ValueTask<TokenFailure> VerifyJwsAsync(string jws, CancellationToken cancellationToken = default)
     {
-        var failure = JwtReader.TryRead(jws, _maxTokenLength, out var jwt, out _, readPayload: false);
+        var failure = JwtReader.TryReadJws(jws, _maxTokenLength, out var jwt);
         failure = failure != TokenFailure.None ? failure
             : !string.Equals(jwt!.Algorithm, RequiredAlgorithm, StringComparison.Ordinal) ? TokenFailure.UnsupportedAlgorithm
             : string.IsNullOrEmpty(jwt.KeyId) ? TokenFailure.MissingKeyId

@@ -10,10 +10,15 @@ namespace TokenVerifier.Tests.Security;
 /// <param name="Configure">Options different from the default access-only pool, if any.</param>
 /// <param name="KeySet">Rewrites the pool's real JWKS before it is served, for key vetting cases.</param>
 /// <param name="Revocation">The revocation store the validator asks, for revocation cases.</param>
+/// <param name="AfterSignature">
+/// Refused only when the payload is read in full, after the signature: a token signed by the pool under its issuer, so
+/// the pool's keys may have been fetched to get there.
+/// </param>
 internal sealed record CorpusCase(
     string Name,
     TokenFailure Expected,
     Func<CorpusFixture, string> Token,
     Action<UserPoolValidationOptions>? Configure = null,
     Func<CorpusFixture, string, string>? KeySet = null,
-    Func<CorpusFixture, IRevocationStore>? Revocation = null);
+    Func<CorpusFixture, IRevocationStore>? Revocation = null,
+    bool AfterSignature = false);

@@ -3,7 +3,7 @@ namespace TokenVerifier.Validation;
 /// <summary>
 /// The member names seen so far in one JSON object. Duplicate members are rejected outright: parsers disagree on which
 /// copy wins, and that disagreement is an attack. Names are kept as hashes in a stack buffer; a hash collision can only
-/// reject a token, never accept one.
+/// reject a token, never accept one. The hashes of one object must all come from the same function (exact, or ignoring case).
 /// </summary>
 internal ref struct MemberNames(Span<int> buffer)
 {
@@ -12,9 +12,17 @@ internal ref struct MemberNames(Span<int> buffer)
     private HashSet<int>? _overflow;
 
     /// <summary>False when <paramref name="name"/> was seen before in this object.</summary>
-    public bool Add(string name)
+    public bool Add(string name) => Add(string.GetHashCode(name, StringComparison.Ordinal));
+
+    /// <summary>
+    /// False when <paramref name="name"/>, or a name that differs from it only in case, was seen before in this object:
+    /// claims are looked up ignoring case, so <c>Username</c> before <c>username</c> would become the user's name.
+    /// </summary>
+    public bool AddIgnoringCase(string name) => Add(string.GetHashCode(name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>False when a name of hash <paramref name="hash"/> was seen before in this object.</summary>
+    public bool Add(int hash)
     {
-        var hash = string.GetHashCode(name, StringComparison.Ordinal);
         if (_hashes[.._count].Contains(hash) || (_overflow is not null && _overflow.Contains(hash)))
         {
             return false;

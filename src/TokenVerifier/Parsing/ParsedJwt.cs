@@ -22,6 +22,9 @@ internal sealed class ParsedJwt
     public NumericDate IssuedAt;
     public NumericDate NotBefore;
 
+    /// <summary>Where the payload segment starts in the token.</summary>
+    public int PayloadStart;
+
     /// <summary>Length of <c>header.payload</c>, the signing input.</summary>
     public int SignedLength;
 

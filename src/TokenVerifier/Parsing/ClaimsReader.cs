@@ -1,0 +1,240 @@
+using System.Collections.ObjectModel;
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Unicode;
+using TokenVerifier.Claims;
+
+namespace TokenVerifier.Validation;
+
+/// <summary>
+/// Reads the claims set the way Cognito writes it: the claims the checks need into <see cref="ParsedJwt"/>, groups and
+/// scopes into read-only lists (a cached token is shared by every request that presents it), and every claim, under
+/// its own name, into the token's claims. Runs only once the signature has verified, and applies every check of
+/// <see cref="StrictJson"/> at every depth, plus one of its own: top-level names unique ignoring case.
+/// </summary>
+internal static class ClaimsReader
+{
+    [ThreadStatic]
+    private static List<ClaimData>? t_claims;
+
+    /// <summary>False when <paramref name="json"/> is not valid UTF-8 or fails a check of <see cref="StrictJson"/>.</summary>
+    public static bool TryRead(ReadOnlySpan<byte> json, ParsedJwt jwt)
+    {
+        if (!StrictJson.IsObjectText(json) || !Utf8.IsValid(json))
+        {
+            return false;
+        }
+
+        var reader = new Utf8JsonReader(json, StrictJson.ReaderOptions);
+        var members = new MemberNames(stackalloc int[64]);
+        var token = jwt.Token;
+
+        // Claims collect in a per-thread list and leave as an array of the exact size: a list sized for the largest
+        // token would carry its slack in every cached token.
+        var claims = t_claims ?? new List<ClaimData>(32);
+        t_claims = null;
+        try
+        {
+            reader.Read();
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = InternedNames.Read(ref reader);
+                if (!members.AddIgnoringCase(name))
+                {
+                    return false;
+                }
+
+                reader.Read();
+                switch (name)
+                {
+                    case UserPoolClaimTypes.Issuer:
+                        jwt.Issuer = ReadKnownString(ref reader, name, jwt, claims);
+                        break;
+                    case UserPoolClaimTypes.TokenUse:
+                        jwt.TokenUse = ReadKnownString(ref reader, name, jwt, claims);
+                        break;
+                    case UserPoolClaimTypes.ClientId:
+                        jwt.ClientId = ReadKnownString(ref reader, name, jwt, claims);
+                        break;
+                    case UserPoolClaimTypes.Username:
+                        jwt.Username = ReadKnownString(ref reader, name, jwt, claims);
+                        break;
+                    case UserPoolClaimTypes.CognitoUsername:
+                        jwt.CognitoUsername = ReadKnownString(ref reader, name, jwt, claims);
+                        break;
+                    case UserPoolClaimTypes.Subject:
+                        token.Subject = ReadKnownString(ref reader, name, jwt, claims);
+                        break;
+                    case UserPoolClaimTypes.TokenId:
+                        token.TokenId = ReadKnownString(ref reader, name, jwt, claims);
+                        break;
+                    case UserPoolClaimTypes.OriginTokenId:
+                        token.OriginTokenId = ReadKnownString(ref reader, name, jwt, claims);
+                        break;
+                    case UserPoolClaimTypes.Expiration:
+                        jwt.Expiration = ReadNumericDate(ref reader, name, jwt, claims);
+                        break;
+                    case UserPoolClaimTypes.IssuedAt:
+                        jwt.IssuedAt = ReadNumericDate(ref reader, name, jwt, claims);
+                        break;
+                    case UserPoolClaimTypes.NotBefore:
+                        jwt.NotBefore = ReadNumericDate(ref reader, name, jwt, claims);
+                        break;
+                    case UserPoolClaimTypes.Audience:
+                        jwt.Audiences = ReadStrings(ref reader, name, jwt, claims);
+                        break;
+                    case UserPoolClaimTypes.Groups:
+                        token.Groups = ReadStrings(ref reader, name, jwt, claims) is { } groups ? groups.AsReadOnly() : ReadOnlyCollection<string>.Empty;
+                        break;
+                    case UserPoolClaimTypes.Scope:
+                        token.Scopes = Array.AsReadOnly(ReadScopes(ref reader, jwt, claims));
+                        break;
+                    default:
+                        ClaimValues.Add(ref reader, name, json, claims);
+                        break;
+                }
+            }
+
+            if (!StrictJson.AtEndOfSingleObject(ref reader))
+            {
+                return false;
+            }
+
+            token.Claims = [.. claims];
+            return true;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            return false;
+        }
+        finally
+        {
+            claims.Clear();
+            t_claims = claims;
+        }
+    }
+
+    private static string? ReadKnownString(ref Utf8JsonReader reader, string name, ParsedJwt jwt, List<ClaimData> claims)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            jwt.InvalidClaim ??= name;
+            StrictJson.Skip(ref reader);
+            return null;
+        }
+
+        // Per-token values (sub, jti, username) are not interned: they would only churn the table.
+        var value = name is UserPoolClaimTypes.Issuer or UserPoolClaimTypes.TokenUse or UserPoolClaimTypes.ClientId
+            ? InternedStrings.Get(ref reader)
+            : reader.GetString()!;
+        claims.Add(new ClaimData(name, value, ClaimValueTypes.String));
+        return value;
+    }
+
+    private static NumericDate ReadNumericDate(ref Utf8JsonReader reader, string name, ParsedJwt jwt, List<ClaimData> claims)
+    {
+        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var seconds))
+        {
+            jwt.InvalidClaim ??= name;
+            StrictJson.Skip(ref reader);
+            return NumericDate.Invalid;
+        }
+
+        var date = NumericDate.Parse(seconds);
+        if (date.State == NumericDateState.Invalid)
+        {
+            jwt.InvalidClaim ??= name;
+            return date;
+        }
+
+        claims.Add(ClaimValues.Number(ref reader, name));
+        return date;
+    }
+
+    // A string counts as a one-element list, as Cognito-compatible issuers sometimes emit a single group or audience that way.
+    private static List<string>? ReadStrings(ref Utf8JsonReader reader, string name, ParsedJwt jwt, List<ClaimData> claims)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            var single = InternedStrings.Get(ref reader);
+            claims.Add(new ClaimData(name, single, ClaimValueTypes.String));
+            return [single];
+        }
+
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            jwt.InvalidClaim ??= name;
+            StrictJson.Skip(ref reader);
+            return null;
+        }
+
+        var list = new List<string>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                jwt.InvalidClaim ??= name;
+                StrictJson.Skip(ref reader);
+                continue;
+            }
+
+            var value = InternedStrings.Get(ref reader);
+            list.Add(value);
+            claims.Add(new ClaimData(name, value, ClaimValueTypes.String));
+        }
+
+        return list;
+    }
+
+    private static string[] ReadScopes(ref Utf8JsonReader reader, ParsedJwt jwt, List<ClaimData> claims)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            jwt.InvalidClaim ??= UserPoolClaimTypes.Scope;
+            StrictJson.Skip(ref reader);
+            return [];
+        }
+
+        if (reader.ValueIsEscaped)
+        {
+            return AddScopes(reader.GetString()!.Split(' ', StringSplitOptions.RemoveEmptyEntries), claims);
+        }
+
+        // Split the UTF-8 in place: no string for the whole claim, and each scope name is interned.
+        var utf8 = reader.ValueSpan;
+        var scopes = new string[CountScopes(utf8)];
+        var count = 0;
+        foreach (var range in utf8.Split((byte)' '))
+        {
+            if (range.End.Value > range.Start.Value)
+            {
+                scopes[count++] = InternedStrings.Get(utf8[range]);
+            }
+        }
+
+        return AddScopes(scopes, claims);
+    }
+
+    private static int CountScopes(ReadOnlySpan<byte> utf8)
+    {
+        var count = 0;
+        var inScope = false;
+        foreach (var b in utf8)
+        {
+            count += !inScope && b != (byte)' ' ? 1 : 0;
+            inScope = b != (byte)' ';
+        }
+
+        return count;
+    }
+
+    private static string[] AddScopes(string[] scopes, List<ClaimData> claims)
+    {
+        foreach (var scope in scopes)
+        {
+            claims.Add(new ClaimData(UserPoolClaimTypes.Scope, scope, ClaimValueTypes.String));
+        }
+
+        return scopes;
+    }
+}

@@ -1,0 +1,106 @@
+using System.Buffers;
+using System.Buffers.Text;
+
+namespace TokenVerifier.Validation;
+
+/// <summary>
+/// Reads a compact JWS strictly, in two steps so that a forged token costs little: <see cref="TryRead"/> before the
+/// issuer, key and signature are checked (the shape, the header in full, and a scan of the payload for <c>iss</c>), and
+/// <see cref="TryReadClaims"/> after the signature has verified (the payload in full, and its claims). Reads values
+/// but decides nothing about trust.
+/// </summary>
+internal static class JwtReader
+{
+    /// <summary>
+    /// The token's shape (<see cref="CompactJws"/>), its header (<see cref="JwsHeaderReader"/>) and its issuer
+    /// (<see cref="IssuerScan"/>). The claims are not read yet.
+    /// </summary>
+    public static TokenFailure TryRead(string? token, int maxLength, out ParsedJwt? jwt, out string? error)
+    {
+        var failure = TryReadHeader(token, maxLength, payloadRequired: true, out jwt, out error);
+        if (failure != TokenFailure.None)
+        {
+            return failure;
+        }
+
+        if (!TryDecode(token!, jwt!, IssuerScan.TryRead))
+        {
+            jwt = null;
+            error = "The token payload is not a single JSON object with at most one 'iss'.";
+            return TokenFailure.Malformed;
+        }
+
+        return TokenFailure.None;
+    }
+
+    /// <summary>
+    /// For JWS test vectors, whose payloads are arbitrary bytes (even none) rather than a claims set: the shape and the
+    /// header; the payload segment is checked as canonical base64url but not decoded.
+    /// </summary>
+    public static TokenFailure TryReadJws(string? token, int maxLength, out ParsedJwt? jwt) =>
+        TryReadHeader(token, maxLength, payloadRequired: false, out jwt, out _);
+
+    /// <summary>
+    /// The payload of a token <see cref="TryRead"/> accepted, in full (<see cref="ClaimsReader"/>): false when it is not
+    /// exactly one claims set, and no claim may be trusted.
+    /// </summary>
+    public static bool TryReadClaims(string token, ParsedJwt jwt) => TryDecode(token, jwt, ClaimsReader.TryRead);
+
+    /// <summary>Decodes the signature segment; false when it is not canonical or does not fit.</summary>
+    public static bool TryDecodeSignature(ReadOnlySpan<char> segment, Span<byte> destination, out int written)
+    {
+        written = 0;
+        return !segment.IsEmpty
+            && Base64Url.GetMaxDecodedLength(segment.Length) <= destination.Length
+            && Base64Url.TryDecodeFromChars(segment, destination, out written);
+    }
+
+    private static TokenFailure TryReadHeader(string? token, int maxLength, bool payloadRequired, out ParsedJwt? jwt, out string? error)
+    {
+        jwt = null;
+        var failure = CompactJws.TrySplit(token, maxLength, payloadRequired, out var firstDot, out var secondDot, out error);
+        if (failure != TokenFailure.None)
+        {
+            return failure;
+        }
+
+        var parsed = new ParsedJwt { PayloadStart = firstDot + 1, SignedLength = secondDot };
+        var header = token.AsSpan(0, firstDot);
+        var buffer = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(header.Length));
+        try
+        {
+            var written = Base64Url.DecodeFromChars(header, buffer);
+            if (!JwsHeaderReader.TryRead(buffer.AsSpan(0, written), parsed))
+            {
+                error = "The token header is not a single JSON object with unique members.";
+                return TokenFailure.Malformed;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        jwt = parsed;
+        return TokenFailure.None;
+    }
+
+    // The payload is decoded for each reading rather than kept between them: a key fetch may come in between, and
+    // decoding a kilobyte costs less than holding a pooled buffer across it.
+    private static bool TryDecode(string token, ParsedJwt jwt, PayloadReader read)
+    {
+        var payload = token.AsSpan(jwt.PayloadStart, jwt.SignedLength - jwt.PayloadStart);
+        var buffer = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(payload.Length));
+        try
+        {
+            var written = Base64Url.DecodeFromChars(payload, buffer);
+            return read(buffer.AsSpan(0, written), jwt);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private delegate bool PayloadReader(ReadOnlySpan<byte> json, ParsedJwt jwt);
+}
