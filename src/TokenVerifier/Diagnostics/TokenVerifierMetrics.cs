@@ -21,6 +21,7 @@ public sealed class TokenVerifierMetrics : IDisposable
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _jwksFetches;
     private readonly Counter<long> _revocationLookups;
+    private readonly Counter<long> _revocationNearCapacity;
     private readonly List<Func<IEnumerable<SigningKeyCacheStatus>>> _keyCaches = [];
     private readonly List<Func<(long Hits, long Misses)>> _tokenCaches = [];
 
@@ -40,6 +41,7 @@ public sealed class TokenVerifierMetrics : IDisposable
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.000005, 0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.005, 0.025, 0.1, 0.5, 2.5] });
         _jwksFetches = _meter.CreateCounter<long>("tokenverifier.jwks.fetches", "{fetch}", "JWKS requests, by outcome.");
         _revocationLookups = _meter.CreateCounter<long>("tokenverifier.revocation.lookups", "{lookup}", "Revocation store lookups, by outcome.");
+        _revocationNearCapacity = _meter.CreateCounter<long>("tokenverifier.revocation.store.near_capacity", "{warning}", "Times the in-memory revocation store reached 80 % of MaxEntries.");
         _meter.CreateObservableGauge("tokenverifier.jwks.key_set.age", () => ObserveKeySetAges(time), "s", "Age of each pool's current key set.");
         _meter.CreateObservableCounter("tokenverifier.token_cache.lookups", ObserveTokenCaches, "{lookup}", "Validated-token cache lookups, by result.");
     }
@@ -85,6 +87,8 @@ public sealed class TokenVerifierMetrics : IDisposable
             _revocationLookups.Add(1, new KeyValuePair<string, object?>("tokenverifier.outcome", outcome));
         }
     }
+
+    internal void RecordRevocationStoreNearCapacity() => _revocationNearCapacity.Add(1);
 
     internal void ObserveKeyCaches(Func<IEnumerable<SigningKeyCacheStatus>> statuses)
     {
