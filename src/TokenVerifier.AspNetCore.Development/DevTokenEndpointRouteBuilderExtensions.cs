@@ -32,7 +32,7 @@ public static class DevTokenEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentException.ThrowIfNullOrWhiteSpace(pattern);
         var services = endpoints.ServiceProvider;
-        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DevTokenEndpointRouteBuilderExtensions).FullName!);
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("TokenVerifier.AspNetCore.Development.DevTokenEndpoint");
         var reason = WhyNot(services);
         if (reason is not null)
         {

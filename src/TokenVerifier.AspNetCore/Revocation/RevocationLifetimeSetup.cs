@@ -25,7 +25,17 @@ internal sealed class RevocationLifetimeSetup(IOptionsMonitor<UserPoolAuthentica
         TimeSpan? longest = null;
         foreach (var scheme in schemes?.Names ?? [])
         {
-            var validity = schemeOptions.Get(scheme).Validation.TokenValidity;
+            TimeSpan? validity;
+            try
+            {
+                validity = schemeOptions.Get(scheme).Validation.TokenValidity;
+            }
+            catch (OptionsValidationException)
+            {
+                // The scheme's own validation reports its options; the store keeps the safe default meanwhile.
+                validity = null;
+            }
+
             if (validity is null && requireAll)
             {
                 return null;
