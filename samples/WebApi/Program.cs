@@ -9,14 +9,12 @@ using TokenVerifier.AspNetCore;
 using TokenVerifier.Claims;
 using TokenVerifier.Diagnostics;
 using WebApi.Authentication;
-using WebApi.Development;
-using WebApi.Health;
 
 var builder = WebApplication.CreateBuilder(args);
 
-// Development without a configured pool runs on an embedded, real signing pool; with a pool configured (or outside
-// Development) the app verifies real Cognito tokens and the token endpoint does not exist.
-var localPool = LocalPoolSetup.ShouldUse(builder) ? LocalPoolSetup.Add(builder) : null;
+// Development without a configured pool runs on an embedded, real signing pool; with a pool configured anywhere (or
+// outside Development) this adds nothing, the app verifies real Cognito tokens and the token endpoint does not exist.
+var localPool = builder.Services.AddLocalUserPool(builder.Configuration, builder.Environment);
 
 var authentication = builder.Services.AddUserPoolAuth(builder.Configuration);
 var idTokens = authentication.TryAddUserPool(builder.Configuration, OptionalSchemes.IdTokens, "UserPoolIdTokens");
@@ -36,7 +34,8 @@ builder.Services.AddOpenApi(options => options.AddUserPoolSecurity());
 var app = builder.Build();
 
 app.MapOpenApi();
-app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
+// Status for everyone; check details (key addresses, fetch errors) for local requests and members of "admins".
+app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = UserPoolHealthResponseWriter.Create(detailsPolicy: "admins") });
 if (app.Environment.IsDevelopment())
 {
     app.UseSwaggerUI(options => options.SwaggerEndpoint("/openapi/v1.json", "TokenVerifier sample"));
@@ -73,10 +72,8 @@ admin.MapGet("/stats", () => Results.Ok(new { users = 42 }));
 app.MapControllers();
 app.MapSignOutEndpoint();
 
-if (localPool is not null)
-{
-    app.MapDevTokenEndpoint(localPool);
-}
+// Mapped only in Development with the embedded pool, and answers loopback requests only.
+app.MapDevTokenEndpoint();
 
 app.Run();
 

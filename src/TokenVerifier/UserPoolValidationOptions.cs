@@ -39,6 +39,14 @@ public sealed class UserPoolValidationOptions
     /// <summary>Tolerance for <c>exp</c> and <c>nbf</c>. Default zero; at most five minutes.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// The longest token validity set on the pools' app clients (Cognito's access and ID token validity, 5 min to 24 h), when
+    /// the app states it. Tokens living longer (<c>exp</c> − <c>iat</c>) are refused (<c>InvalidClaim</c>), and the
+    /// revocation store keeps its sign-in and user entries this long instead of Cognito's maximum of a day (unless its own
+    /// <c>MaxTokenLifetime</c> is set). Default none: any lifetime, and revocations kept a day.
+    /// </summary>
+    public TimeSpan? TokenValidity { get; set; }
+
     /// <summary>Longest accepted token, in characters. Default 16 KiB.</summary>
     public int MaxTokenLength { get; set; } = 16 * 1024;
 
@@ -144,6 +152,11 @@ public sealed class UserPoolValidationOptions
         if (ClockSkew < TimeSpan.Zero || ClockSkew > MaxClockSkew)
         {
             errors.Add($"ClockSkew must be between 0 and {MaxClockSkew.TotalMinutes} minutes.");
+        }
+
+        if (TokenValidity is { } validity && (validity <= TimeSpan.Zero || validity > RevocationStoreOptions.CognitoMaxTokenLifetime))
+        {
+            errors.Add("TokenValidity must be positive and at most 24 hours (Cognito's range is 5 minutes to 24 hours).");
         }
 
         if (MaxTokenLength < 512)

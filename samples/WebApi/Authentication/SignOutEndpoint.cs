@@ -17,9 +17,15 @@ internal static class SignOutEndpoint
         {
             var originTokenId = user.FindFirstValue(UserPoolClaimTypes.OriginTokenId);
             var tokenId = user.FindFirstValue(UserPoolClaimTypes.TokenId);
+            var subject = user.FindFirstValue(UserPoolClaimTypes.Subject);
             try
             {
-                if (originTokenId is not null)
+                if (originTokenId is not null && subject is not null)
+                {
+                    // With the sub, the store bounds one user's sign-in entries, so a sign-in/sign-out loop cannot fill it.
+                    await revocations.RevokeSignInAsync(originTokenId, subject, cancellationToken);
+                }
+                else if (originTokenId is not null)
                 {
                     await revocations.RevokeSignInAsync(originTokenId, cancellationToken);
                 }

@@ -6,7 +6,7 @@ namespace TokenVerifier.AspNetCore.Health;
 
 /// <summary>
 /// Reports whether the revocation store answers within the time limit: Healthy when it does (an in-memory store always
-/// does), the registration's failure status (Unhealthy by default) when it fails or is too slow. A distributed store is
+/// does), the registration's failure status (Degraded by default) when it fails or is too slow. A distributed store is
 /// asked directly, past its local cache, so an outage shows here as soon as it starts.
 /// </summary>
 internal sealed class RevocationHealthCheck(IRevocationStore store, TimeProvider time, TimeSpan timeout) : IHealthCheck

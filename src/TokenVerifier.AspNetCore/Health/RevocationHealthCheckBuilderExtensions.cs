@@ -12,11 +12,14 @@ public static class RevocationHealthCheckBuilderExtensions
 
     /// <summary>
     /// Reports whether the revocation store answers: <c>services.AddHealthChecks().AddUserPoolRevocation()</c>.
-    /// With <c>FailClosed</c>, an unhealthy store means requests are being refused with 503.
+    /// With <c>FailClosed</c>, a failing store means requests are being refused with 503. A shared store's outage is reported
+    /// <see cref="HealthStatus.Degraded"/> by default (200 on a health endpoint): it hits every instance at once, and a load
+    /// balancer taking them all out would turn the outage into a full one. Pass <see cref="HealthStatus.Unhealthy"/> to
+    /// have instances taken out instead.
     /// </summary>
     /// <param name="builder">The health checks builder.</param>
     /// <param name="name">The check's name. Default <see cref="DefaultName"/>.</param>
-    /// <param name="failureStatus">Reported when the store fails. Default <see cref="HealthStatus.Unhealthy"/>.</param>
+    /// <param name="failureStatus">Reported when the store fails. Default <see cref="HealthStatus.Degraded"/>.</param>
     /// <param name="tags">Tags to filter checks by (for example <c>ready</c>).</param>
     /// <param name="timeout">How long the probe may take before the store is reported as failing. Default two seconds.</param>
     public static IHealthChecksBuilder AddUserPoolRevocation(this IHealthChecksBuilder builder, string name = DefaultName, HealthStatus? failureStatus = null, IEnumerable<string>? tags = null, TimeSpan? timeout = null)
@@ -28,7 +31,7 @@ public static class RevocationHealthCheckBuilderExtensions
         return builder.Add(new HealthCheckRegistration(
             name,
             sp => new RevocationHealthCheck(sp.GetRequiredService<IRevocationStore>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, limit),
-            failureStatus,
+            failureStatus ?? HealthStatus.Degraded,
             tags));
     }
 }

@@ -4,7 +4,9 @@ using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TokenVerifier.Diagnostics;
 using TokenVerifier.Revocation;
 
 namespace TokenVerifier.AspNetCore.Revocation;
@@ -69,13 +71,16 @@ public static class RevocationAuthenticationBuilderExtensions
         AddRevocationOptions(services);
         services.TryAddSingleton<IRevocationStore>(sp => new InMemoryRevocationStore(
             sp.GetRequiredService<IOptions<RevocationStoreOptions>>().Value,
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<InMemoryRevocationStore>(),
+            sp.GetService<TokenVerifierMetrics>()));
     }
 
     private static void AddRevocationOptions(IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RevocationStoreOptions>, RevocationStoreOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<RevocationStoreOptions>, RevocationLifetimeSetup>());
         services.AddOptions<RevocationStoreOptions>().ValidateOnStart();
     }
 }

@@ -9,12 +9,15 @@ namespace TokenVerifier.Revocation;
 /// is written with the lifetime of the longest token it can affect, so the cache expires it by itself. Answers are reused
 /// locally for <see cref="RevocationStoreOptions.LocalCacheDuration"/>; such checks complete synchronously. A failing cache
 /// surfaces as an exception from <see cref="IsRevokedAsync"/>, which the validator turns into its failure mode.
+/// Sign-ins revoked with their user's <c>sub</c> are bounded per user as in the in-memory store, so one account signing in
+/// and out in a loop cannot grow the shared cache (where a full cache would evict revocations or refuse every write).
 /// </summary>
 public sealed class DistributedCacheRevocationStore : IRevocationStore
 {
     private const string TokenTag = "jti:";
     private const string SignInTag = "origin_jti:";
     private const string UserTag = "sub:";
+    private const string SignInsOfUserTag = "signins-of-sub:";
     private const string ProbeKey = "health-probe";
 
     private readonly IDistributedCache _cache;
@@ -54,6 +57,49 @@ public sealed class DistributedCacheRevocationStore : IRevocationStore
         ArgumentException.ThrowIfNullOrEmpty(originTokenId);
         var now = _time.GetUtcNow();
         return WriteAsync(new RevocationKey(RevocationKind.SignIn, originTokenId), RevocationRules.Present, RevocationRules.SignInEntryExpiry(_options, now), now, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The user's sign-in entries are listed in one more key beside them (read and written on each call, so a sign-out costs
+    /// two or three round trips). Past <see cref="RevocationStoreOptions.MaxSignInEntriesPerUser"/> they are replaced by a
+    /// user entry and removed. The cache offers no compare-and-set, so sign-outs of one user racing on different instances
+    /// may each miss the other's entry in the list: that entry then simply lives out its lifetime.
+    /// </remarks>
+    public async ValueTask RevokeSignInAsync(string originTokenId, string subject, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(originTokenId);
+        ArgumentException.ThrowIfNullOrEmpty(subject);
+        var now = _time.GetUtcNow();
+        if (RevocationRules.SignInEntryExpiry(_options, now) is not { } expires)
+        {
+            return;
+        }
+
+        var listKey = string.Concat(_options.KeyPrefix, SignInsOfUserTag, subject);
+        var held = SignInIndex.Decode(await _cache.GetAsync(listKey, cancellationToken), now.ToUnixTimeMilliseconds());
+        var known = held.FindIndex(item => item.Id == originTokenId);
+        if (known >= 0 || held.Count < _options.MaxSignInEntriesPerUser)
+        {
+            await WriteAsync(new RevocationKey(RevocationKind.SignIn, originTokenId), RevocationRules.Present, expires, now, cancellationToken);
+            if (known >= 0)
+            {
+                held.RemoveAt(known);
+            }
+
+            held.Add((originTokenId, expires));
+            await _cache.SetAsync(listKey, SignInIndex.Encode(held), EntryOptions(expires, now), cancellationToken);
+            return;
+        }
+
+        // The user entry goes in before the sign-in entries go out, so no token of theirs is accepted in between.
+        await RevokeUserAsync(subject, now, cancellationToken);
+        foreach (var (id, _) in held)
+        {
+            await _cache.RemoveAsync(KeyOf(new RevocationKey(RevocationKind.SignIn, id)), cancellationToken);
+        }
+
+        await _cache.RemoveAsync(listKey, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -150,15 +196,18 @@ public sealed class DistributedCacheRevocationStore : IRevocationStore
         var bytes = new byte[sizeof(long)];
         BinaryPrimitives.WriteInt64LittleEndian(bytes, value);
 
-        // Relative, so the entry expires on time whatever the cache server's clock says; rounded up to whole seconds
-        // because caches such as Redis's truncate to seconds, which would drop the entry before its token expires.
-        var lifetime = TimeSpan.FromSeconds(Math.Ceiling((expires - now.ToUnixTimeMilliseconds()) / 1000.0));
-        var entry = new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = lifetime };
-        await _cache.SetAsync(KeyOf(key), bytes, entry, cancellationToken);
+        await _cache.SetAsync(KeyOf(key), bytes, EntryOptions(expires, now), cancellationToken);
 
         // This instance sees its own revocation at once, not after the local cache window.
         _local.Remember(key, value, _time.GetUtcNow().ToUnixTimeMilliseconds());
     }
+
+    // Relative, so the entry expires on time whatever the cache server's clock says; rounded up to whole seconds
+    // because caches such as Redis's truncate to seconds, which would drop the entry before its token expires.
+    private static DistributedCacheEntryOptions EntryOptions(long expiresAtMs, DateTimeOffset now) => new()
+    {
+        AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(Math.Ceiling((expiresAtMs - now.ToUnixTimeMilliseconds()) / 1000.0)),
+    };
 
     private string KeyOf(RevocationKey key) => string.Concat(
         _options.KeyPrefix,

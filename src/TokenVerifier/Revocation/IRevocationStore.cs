@@ -30,6 +30,19 @@ public interface IRevocationStore
     ValueTask RevokeSignInAsync(string originTokenId, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Revokes every access and ID token of one sign-in of the user <paramref name="subject"/>, like
+    /// <see cref="RevokeSignInAsync(string, CancellationToken)"/>, and lets the store bound the entries one user can hold:
+    /// past <see cref="RevocationStoreOptions.MaxSignInEntriesPerUser"/> that user's sign-in entries become one user entry
+    /// (tokens of <paramref name="subject"/> issued before now), so one account signing in and out in a loop cannot fill the
+    /// store. Prefer this overload whenever the token's <c>sub</c> is at hand.
+    /// </summary>
+    /// <param name="originTokenId">The <c>origin_jti</c> shared by the sign-in's tokens.</param>
+    /// <param name="subject">The <c>sub</c> of the sign-in's tokens.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    ValueTask RevokeSignInAsync(string originTokenId, string subject, CancellationToken cancellationToken = default) =>
+        RevokeSignInAsync(originTokenId, cancellationToken);
+
+    /// <summary>
     /// Revokes every token of a user (<c>sub</c>) issued before <paramref name="issuedBefore"/> (<c>iat</c> &lt; <paramref name="issuedBefore"/>).
     /// A later call with an earlier time does not shorten an existing revocation. The entry lives until the last token it
     /// can affect has expired: <paramref name="issuedBefore"/> + <see cref="RevocationStoreOptions.MaxTokenLifetime"/>.

@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using TokenVerifier.Diagnostics;
 using TokenVerifier.Validation;
 
 namespace TokenVerifier.Revocation;
@@ -7,6 +10,8 @@ namespace TokenVerifier.Revocation;
 /// Revocations held in this process: for a single instance (several instances need a shared store such as
 /// <see cref="DistributedCacheRevocationStore"/>). Bounded by <see cref="RevocationStoreOptions.MaxEntries"/>; each entry is
 /// dropped once every token it can affect has expired. Checks complete synchronously and cost nothing while nothing is revoked.
+/// Sign-ins revoked with their user's <c>sub</c> are bounded per user (<see cref="RevocationStoreOptions.MaxSignInEntriesPerUser"/>),
+/// so one account signing in and out in a loop cannot fill the store; a warning is logged when the store is 80 % full.
 /// </summary>
 public sealed class InMemoryRevocationStore : IRevocationStore
 {
@@ -16,19 +21,32 @@ public sealed class InMemoryRevocationStore : IRevocationStore
     private readonly ConcurrentDictionary<RevocationKey, Entry> _entries = new();
     private readonly RevocationStoreOptions _options;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly TokenVerifierMetrics? _metrics;
+    private readonly SignInsByUser _signIns = new();
+    private readonly int _warningCount;
     private int _count;
+    private int _warned;
     private long _nextSweepMs;
 
     /// <summary>Creates an empty store.</summary>
     /// <param name="options">Entry lifetimes and the bound. Default <see cref="RevocationStoreOptions"/>' defaults.</param>
     /// <param name="timeProvider">The clock for entry lifetimes. Default the system clock.</param>
+    /// <param name="logger">Receives the warning at 80 % of <see cref="RevocationStoreOptions.MaxEntries"/>. Default none.</param>
+    /// <param name="metrics">Counts the same warning (<c>tokenverifier.revocation.store.near_capacity</c>). Default none.</param>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
-    public InMemoryRevocationStore(RevocationStoreOptions? options = null, TimeProvider? timeProvider = null)
+    public InMemoryRevocationStore(RevocationStoreOptions? options = null, TimeProvider? timeProvider = null, ILogger? logger = null, TokenVerifierMetrics? metrics = null)
     {
         _options = options ?? new RevocationStoreOptions();
         _options.ThrowIfInvalid();
         _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+        _metrics = metrics;
+        _warningCount = (int)Math.Ceiling(_options.MaxEntries * NearCapacity);
     }
+
+    /// <summary>The share of <see cref="RevocationStoreOptions.MaxEntries"/> at which the store warns that it is filling up.</summary>
+    internal const double NearCapacity = 0.8;
 
     /// <summary>Entries held, including expired ones not yet swept away (at most a minute after they expire).</summary>
     internal int Count => Volatile.Read(ref _count);
@@ -50,6 +68,57 @@ public sealed class InMemoryRevocationStore : IRevocationStore
         ArgumentException.ThrowIfNullOrEmpty(originTokenId);
         var now = _time.GetUtcNow();
         Add(new RevocationKey(RevocationKind.SignIn, originTokenId), RevocationRules.Present, RevocationRules.SignInEntryExpiry(_options, now), now);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// When <paramref name="subject"/> already holds <see cref="RevocationStoreOptions.MaxSignInEntriesPerUser"/> live sign-in
+    /// entries, they and this one are replaced by one user entry (<paramref name="subject"/>, issued before now). That entry is
+    /// written even when the store is full, since it frees more than it takes.
+    /// </remarks>
+    /// <exception cref="InvalidOperationException">The store holds <see cref="RevocationStoreOptions.MaxEntries"/> live entries.</exception>
+    public ValueTask RevokeSignInAsync(string originTokenId, string subject, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(originTokenId);
+        ArgumentException.ThrowIfNullOrEmpty(subject);
+        var now = _time.GetUtcNow();
+        if (RevocationRules.SignInEntryExpiry(_options, now) is not { } expires)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var key = new RevocationKey(RevocationKind.SignIn, originTokenId);
+
+        // Sign-outs are rare next to checks: one lock keeps a user's list and the entries it names consistent.
+        lock (_signIns)
+        {
+            var held = _signIns.Live(subject, id => Read(RevocationKind.SignIn, id, nowMs) != RevocationRules.Absent);
+            // A full store also coalesces a user's entries: their sign-out then frees room instead of being refused.
+            var coalesce = !held.Contains(originTokenId)
+                && (held.Count >= _options.MaxSignInEntriesPerUser || (held.Count > 0 && Volatile.Read(ref _count) >= _options.MaxEntries));
+            if (!coalesce)
+            {
+                Add(key, RevocationRules.Present, expires, now);
+                _signIns.Remember(subject, originTokenId);
+                return ValueTask.CompletedTask;
+            }
+
+            // The user entry goes in before the sign-in entries go out, so no token of theirs is accepted in between.
+            Add(new RevocationKey(RevocationKind.User, subject), nowMs, RevocationRules.UserEntryExpiry(_options, now, now), now, whenFull: true);
+            foreach (var id in held)
+            {
+                if (_entries.TryRemove(new RevocationKey(RevocationKind.SignIn, id), out _))
+                {
+                    Interlocked.Decrement(ref _count);
+                }
+            }
+
+            _signIns.Forget(subject);
+            RevocationLog.SignInsCoalesced(_logger, held.Count + 1);
+        }
+
         return ValueTask.CompletedTask;
     }
 
@@ -87,7 +156,7 @@ public sealed class InMemoryRevocationStore : IRevocationStore
             ? entry.Value
             : RevocationRules.Absent;
 
-    private void Add(RevocationKey key, long value, long? expiresAtMs, DateTimeOffset now)
+    private void Add(RevocationKey key, long value, long? expiresAtMs, DateTimeOffset now, bool whenFull = false)
     {
         if (expiresAtMs is not { } expires)
         {
@@ -112,7 +181,7 @@ public sealed class InMemoryRevocationStore : IRevocationStore
                 continue;
             }
 
-            if (Volatile.Read(ref _count) >= _options.MaxEntries)
+            if (!whenFull && Volatile.Read(ref _count) >= _options.MaxEntries)
             {
                 Sweep(nowMs);
                 if (Volatile.Read(ref _count) >= _options.MaxEntries)
@@ -124,7 +193,12 @@ public sealed class InMemoryRevocationStore : IRevocationStore
 
             if (_entries.TryAdd(key, new Entry(value, expires)))
             {
-                Interlocked.Increment(ref _count);
+                if (Interlocked.Increment(ref _count) >= _warningCount && Interlocked.Exchange(ref _warned, 1) == 0)
+                {
+                    RevocationLog.NearCapacity(_logger, Volatile.Read(ref _count), _options.MaxEntries);
+                    _metrics?.RecordRevocationStoreNearCapacity();
+                }
+
                 return;
             }
         }
@@ -148,6 +222,17 @@ public sealed class InMemoryRevocationStore : IRevocationStore
             {
                 Interlocked.Decrement(ref _count);
             }
+        }
+
+        lock (_signIns)
+        {
+            _signIns.Prune(id => _entries.ContainsKey(new RevocationKey(RevocationKind.SignIn, id)));
+        }
+
+        // Warns again the next time the store fills up after it has drained below the mark.
+        if (Volatile.Read(ref _count) < _warningCount)
+        {
+            Volatile.Write(ref _warned, 0);
         }
     }
 

@@ -35,6 +35,14 @@ public sealed class RevocationStoreOptions
     /// </summary>
     public int MaxEntries { get; set; } = 100_000;
 
+    /// <summary>
+    /// How many sign-in entries (<c>origin_jti</c>) one user (<c>sub</c>) may hold, for sign-ins revoked with their <c>sub</c>.
+    /// The next sign-out of that user replaces them with one user entry (tokens of that <c>sub</c> issued before now), which
+    /// refuses the same tokens and that user's other older ones, so one account signing in and out in a loop holds at
+    /// most this many entries plus one. Default 5; zero makes every such sign-out a user entry.
+    /// </summary>
+    public int MaxSignInEntriesPerUser { get; set; } = 5;
+
     /// <summary>Distributed stores only: the prefix of every key written to the shared store. Default <c>tokenverifier:revoked:</c>.</summary>
     public string KeyPrefix { get; set; } = "tokenverifier:revoked:";
 
@@ -60,6 +68,11 @@ public sealed class RevocationStoreOptions
         if (MaxEntries < 1)
         {
             errors.Add("Revocation:MaxEntries must be at least 1.");
+        }
+
+        if (MaxSignInEntriesPerUser < 0)
+        {
+            errors.Add("Revocation:MaxSignInEntriesPerUser must not be negative.");
         }
 
         if (string.IsNullOrEmpty(KeyPrefix))

@@ -31,6 +31,7 @@ public sealed class UserPoolTokenValidator : IDisposable
     private readonly bool _acceptAccess;
     private readonly bool _acceptId;
     private readonly double _skewSeconds;
+    private readonly double _maxLifetimeSeconds;
     private readonly int _maxTokenLength;
     private readonly string _authenticationType;
     private readonly TimeProvider _time;
@@ -81,6 +82,7 @@ public sealed class UserPoolTokenValidator : IDisposable
         _acceptAccess = uses.Contains(TokenUses.Access);
         _acceptId = uses.Contains(TokenUses.Id);
         _skewSeconds = options.ClockSkew.TotalSeconds;
+        _maxLifetimeSeconds = options.TokenValidity?.TotalSeconds ?? double.PositiveInfinity;
         _maxTokenLength = options.MaxTokenLength;
         _authenticationType = options.AuthenticationType;
         _time = timeProvider ?? TimeProvider.System;
@@ -309,6 +311,13 @@ public sealed class UserPoolTokenValidator : IDisposable
         {
             error = "The token has no 'iat' claim.";
             return TokenFailure.MissingClaim;
+        }
+
+        // Revocation entries live TokenValidity: a token outliving them would come back once they are gone.
+        if (jwt.Expiration.Seconds - jwt.IssuedAt.Seconds > _maxLifetimeSeconds)
+        {
+            error = "The token lives longer (exp - iat) than the configured TokenValidity.";
+            return TokenFailure.InvalidClaim;
         }
 
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;

@@ -90,7 +90,7 @@ public sealed class StoreUnavailableResponseTests : IDisposable
     }
 
     [Fact]
-    public async Task Fail_open_serves_the_request_and_the_health_check_reports_the_store_unhealthy()
+    public async Task Fail_open_serves_the_request_and_the_health_check_reports_the_store_degraded()
     {
         using var app = With("FailOpen");
         var client = app.CreateClient();
@@ -98,9 +98,38 @@ public sealed class StoreUnavailableResponseTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(Me)).StatusCode);
 
         var entry = (await app.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync()).Entries[RevocationHealthCheckBuilderExtensions.DefaultName];
-        Assert.Equal(HealthStatus.Unhealthy, entry.Status);
+        Assert.Equal(HealthStatus.Degraded, entry.Status);
         Assert.Equal("The revocation store (DistributedCacheRevocationStore) is unavailable: SocketException.", entry.Description);
         Assert.Equal("DistributedCacheRevocationStore", entry.Data["store"]);
+    }
+
+    [Fact]
+    public async Task A_shared_store_outage_leaves_health_at_200_degraded_so_a_load_balancer_keeps_every_instance()
+    {
+        using var app = With("FailClosed");
+
+        var response = await app.CreateClient().GetAsync(new Uri("/health", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("Degraded", body.RootElement.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_shared_store_outage_can_be_made_unhealthy_by_the_application()
+    {
+        using var app = _sample.WithWebHostBuilder(builder => builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<IDistributedCache, RefusingCache>();
+            new AuthenticationBuilder(services).AddDistributedRevocation();
+            services.AddHealthChecks().AddUserPoolRevocation(name: "revocation-strict", failureStatus: HealthStatus.Unhealthy);
+        }));
+
+        var report = await app.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+
+        Assert.Equal(HealthStatus.Degraded, report.Entries[RevocationHealthCheckBuilderExtensions.DefaultName].Status);
+        Assert.Equal(HealthStatus.Unhealthy, report.Entries["revocation-strict"].Status);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await app.CreateClient().GetAsync(new Uri("/health", UriKind.Relative))).StatusCode);
     }
 
     [Fact]

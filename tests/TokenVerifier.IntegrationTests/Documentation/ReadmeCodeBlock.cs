@@ -19,19 +19,22 @@ internal sealed partial record ReadmeCodeBlock(int Line, string Code)
         var lines = markdown.Split('\n');
         for (var i = 0; i < lines.Length; i++)
         {
-            if (lines[i].TrimEnd() != "```csharp")
+            if (lines[i].Trim() != "```csharp")
             {
                 continue;
             }
 
+            // A block inside a list item is indented; its code is not.
+            var indent = lines[i][..(lines[i].Length - lines[i].TrimStart().Length)];
             var start = i + 1;
             var end = start;
-            while (end < lines.Length && lines[end].TrimEnd() != "```")
+            while (end < lines.Length && lines[end].Trim() != "```")
             {
                 end++;
             }
 
-            blocks.Add(new ReadmeCodeBlock(start + 1, string.Join('\n', lines[start..end])));
+            var code = lines[start..end].Select(line => line.StartsWith(indent, StringComparison.Ordinal) ? line[indent.Length..] : line.TrimStart());
+            blocks.Add(new ReadmeCodeBlock(start + 1, string.Join('\n', code)));
             i = end;
         }
 

@@ -11,6 +11,9 @@ internal sealed class CountingDistributedCache(IDistributedCache inner) : IDistr
 
     public List<(string Key, TimeSpan? Lifetime)> Writes { get; } = [];
 
+    /// <summary>Keys written and not removed since (expiry aside): what the shared cache holds.</summary>
+    public HashSet<string> Held { get; } = [];
+
     public byte[]? Get(string key) => throw new NotSupportedException("The store must not block.");
 
     public async Task<byte[]?> GetAsync(string key, CancellationToken token = default)
@@ -26,6 +29,7 @@ internal sealed class CountingDistributedCache(IDistributedCache inner) : IDistr
         lock (Writes)
         {
             Writes.Add((key, options.AbsoluteExpirationRelativeToNow));
+            Held.Add(key);
         }
 
         return inner.SetAsync(key, value, options, token);
@@ -37,5 +41,13 @@ internal sealed class CountingDistributedCache(IDistributedCache inner) : IDistr
 
     public void Remove(string key) => throw new NotSupportedException();
 
-    public Task RemoveAsync(string key, CancellationToken token = default) => throw new NotSupportedException();
+    public Task RemoveAsync(string key, CancellationToken token = default)
+    {
+        lock (Writes)
+        {
+            Held.Remove(key);
+        }
+
+        return inner.RemoveAsync(key, token);
+    }
 }

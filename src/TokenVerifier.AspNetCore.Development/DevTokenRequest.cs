@@ -1,4 +1,4 @@
-namespace WebApi.Development;
+namespace TokenVerifier.AspNetCore.Development;
 
 /// <summary>What <c>POST /dev/token</c> mints: every field is optional.</summary>
 internal sealed record DevTokenRequest(

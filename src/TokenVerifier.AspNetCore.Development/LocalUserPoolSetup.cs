@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Options;
+using TokenVerifier.AspNetCore.Authentication;
+using TokenVerifier.Testing;
+
+namespace TokenVerifier.AspNetCore.Development;
+
+/// <summary>
+/// Points every user-pool scheme that names no pool at the embedded one (so a section holding only policies or token uses
+/// works in Development), and adds the pool's client id. A scheme naming a pool of its own is left alone; the dev endpoint
+/// then refuses to map.
+/// </summary>
+internal sealed class LocalUserPoolSetup(LocalUserPool pool) : IPostConfigureOptions<UserPoolAuthenticationOptions>
+{
+    public void PostConfigure(string? name, UserPoolAuthenticationOptions options)
+    {
+        var validation = options.Validation;
+        if (!string.IsNullOrWhiteSpace(validation.UserPoolId)
+            || !string.IsNullOrWhiteSpace(validation.Issuer)
+            || !string.IsNullOrWhiteSpace(validation.JwksUri)
+            || validation.Pools.Count > 0)
+        {
+            return;
+        }
+
+        validation.UserPoolId = pool.UserPoolId;
+        if (!validation.AllowAnyClient && !validation.ClientIds.Contains(pool.DefaultClientId))
+        {
+            validation.ClientIds = [.. validation.ClientIds, pool.DefaultClientId];
+        }
+    }
+
+    /// <summary>Whether every pool <paramref name="options"/> trusts is the embedded one.</summary>
+    public static bool TrustsOnly(LocalUserPool pool, UserPoolAuthenticationOptions options)
+    {
+        foreach (var trusted in options.Validation.GetAllPools())
+        {
+            if (trusted.UserPoolId != pool.UserPoolId || !string.IsNullOrWhiteSpace(trusted.Issuer) || !string.IsNullOrWhiteSpace(trusted.JwksUri))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
