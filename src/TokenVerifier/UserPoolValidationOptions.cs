@@ -12,6 +12,8 @@ public sealed class UserPoolValidationOptions
     /// <summary>The maximum accepted <see cref="ClockSkew"/>.</summary>
     public static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(5);
 
+    private static readonly TimeSpan MinKidMissRefreshInterval = TimeSpan.FromSeconds(1);
+
     /// <summary>Single-pool shorthand: the pool id (see <see cref="UserPoolOptions.UserPoolId"/>).</summary>
     public string? UserPoolId { get; set; }
 
@@ -42,7 +44,7 @@ public sealed class UserPoolValidationOptions
     /// <summary>Longest accepted token, in characters. Default 16 KiB.</summary>
     public int MaxTokenLength { get; set; } = 16 * 1024;
 
-    /// <summary>Least time between two key-set refreshes caused by an unknown <c>kid</c>, per pool. Default 30 s.</summary>
+    /// <summary>Least time between two key-set refreshes caused by an unknown <c>kid</c>, per pool. Default 30 s; at least 1 s.</summary>
     public TimeSpan KidMissRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Age after which a key set is refreshed in the background while the cached one keeps serving. Default 1 h.</summary>
@@ -151,9 +153,10 @@ public sealed class UserPoolValidationOptions
             errors.Add("MaxTokenLength must be at least 512 characters.");
         }
 
-        if (KidMissRefreshInterval < TimeSpan.Zero)
+        // Below a second, forged kids would turn into one key fetch each.
+        if (KidMissRefreshInterval < MinKidMissRefreshInterval)
         {
-            errors.Add("KidMissRefreshInterval must not be negative.");
+            errors.Add($"KidMissRefreshInterval must be at least {MinKidMissRefreshInterval.TotalSeconds} s.");
         }
 
         if (KeyRefreshInterval <= TimeSpan.Zero || MaxStaleness < KeyRefreshInterval)
