@@ -67,6 +67,14 @@ public sealed class UserPoolValidationOptions
     /// </summary>
     public int ValidatedTokenCacheSize { get; set; } = 10_000;
 
+    /// <summary>
+    /// Adds the rejected issuer, client id and token use to the log events of an unknown issuer, a wrong client and a
+    /// wrong token use (ids 1106, 1115, 1114), to find first-day configuration mistakes. Off by default, like
+    /// IdentityModel's <c>ShowPII</c>: the values are whatever the caller sent, so they are cut at 128 characters with
+    /// control characters escaped, and the token itself or any segment of it is never logged.
+    /// </summary>
+    public bool LogRejectedClaimValues { get; set; }
+
     /// <summary>Authentication type of the identities created. The ASP.NET Core handler sets it to the scheme name.</summary>
     public string AuthenticationType { get; set; } = "UserPool";
 

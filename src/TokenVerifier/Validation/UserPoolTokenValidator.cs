@@ -37,6 +37,8 @@ public sealed class UserPoolTokenValidator
     private readonly RevocationCheck _revocation;
     private readonly ValidatedTokenCache? _cache;
     private readonly TokenVerifierMetrics _metrics;
+    private readonly RejectionSummary _summary;
+    private readonly bool _logRejectedValues;
 
     /// <summary>Creates a validator whose key caches come from <paramref name="keyCaches"/> (shared with other validators).</summary>
     /// <param name="options">What to accept; validated here.</param>
@@ -82,7 +84,9 @@ public sealed class UserPoolTokenValidator
         _authenticationType = options.AuthenticationType;
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;
-        _revocation = new RevocationCheck(revocationStore, options.Revocation, _time, _logger, keyCaches.Metrics);
+        _summary = new RejectionSummary(_logger, _time, options.AuthenticationType);
+        _logRejectedValues = options.LogRejectedClaimValues;
+        _revocation = new RevocationCheck(revocationStore, options.Revocation, _time, _logger, keyCaches.Metrics, _summary);
         _metrics = keyCaches.Metrics;
         _cache = options.ValidatedTokenCacheSize > 0
             ? new ValidatedTokenCache(options.ValidatedTokenCacheSize, options.ClockSkew, _time, caches)
@@ -149,6 +153,10 @@ public sealed class UserPoolTokenValidator
         {
             ValidationLog.Accepted(_logger, result.Token!.TokenUse, result.Token.ClientId);
         }
+        else
+        {
+            _summary.Rejected(result.Failure);
+        }
 
         return result;
     }
@@ -186,13 +194,13 @@ public sealed class UserPoolTokenValidator
 
         if (jwt.Issuer is null)
         {
-            return new(Reject(TokenFailure.UnknownIssuer, "The token has no 'iss' claim, or it is not a string."));
+            return new(Reject(TokenFailure.UnknownIssuer, "The token has no 'iss' claim, or it is not a string.", token: token, jwt: jwt));
         }
 
         // The issuer decides which key set is consulted, so a forged issuer never causes a fetch.
         if (!_poolsByIssuer.TryGetValue(jwt.Issuer, out var pool))
         {
-            return new(Reject(TokenFailure.UnknownIssuer, "The token's issuer is not a configured user pool."));
+            return new(Reject(TokenFailure.UnknownIssuer, "The token's issuer is not a configured user pool.", token: token, jwt: jwt));
         }
 
         if (pool.Keys.TryGetKey(jwt.KeyId, out var key))
@@ -238,7 +246,7 @@ public sealed class UserPoolTokenValidator
                 TokenFailure.NotYetValid => jwt.NotBefore.ToDateTimeOffset(),
                 _ => (DateTimeOffset?)null,
             };
-            return new(Reject(f, error!, time));
+            return new(Reject(f, error!, time, token, jwt));
         }
 
         var validated = jwt.Token;
@@ -375,9 +383,19 @@ public sealed class UserPoolTokenValidator
         }
     }
 
-    private UserPoolValidationResult Reject(TokenFailure failure, string message, DateTimeOffset? time = null)
+    // With the token and its parsed form, the events that can name the rejected issuer, client and token use do so
+    // when LogRejectedClaimValues is on.
+    private UserPoolValidationResult Reject(TokenFailure failure, string message, DateTimeOffset? time = null, string? token = null, ParsedJwt? jwt = null)
     {
-        ValidationLog.Rejected(_logger, failure, message);
+        if (_logRejectedValues && token is not null && jwt is not null)
+        {
+            RejectedValueLog.Rejected(_logger, failure, message, token, jwt);
+        }
+        else
+        {
+            ValidationLog.Rejected(_logger, failure, message);
+        }
+
         return UserPoolValidationResult.Fail(failure, message, time);
     }
 
