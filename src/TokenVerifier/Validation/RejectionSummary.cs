@@ -59,6 +59,19 @@ internal sealed partial class RejectionSummary
     {
         // Disarmed before the counts are taken: a rejection counted after this point arms the next window, so none is lost.
         Volatile.Write(ref _armed, 0);
+        try
+        {
+            Write();
+        }
+        catch (Exception)
+        {
+            // This runs on a timer thread, where an exception ends the process; a logger that throws (one disposed
+            // with its factory, say) costs this summary line, not the application.
+        }
+    }
+
+    private void Write()
+    {
         var seconds = (int)Window.TotalSeconds;
         for (var slot = 1; slot < _counts.Length; slot++)
         {
