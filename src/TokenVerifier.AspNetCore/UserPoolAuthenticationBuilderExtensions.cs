@@ -31,7 +31,16 @@ public static class UserPoolAuthenticationBuilderExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(scheme);
         ArgumentNullException.ThrowIfNull(configure);
 
-        var services = builder.Services;
+        AddSchemeServices(builder.Services, scheme);
+        return builder.AddScheme<UserPoolAuthenticationOptions, UserPoolAuthenticationHandler>(scheme, displayName: null, configure);
+    }
+
+    /// <summary>
+    /// What a scheme validated by TokenVerifier needs, whichever handler runs it (ours or JwtBearer): the shared key
+    /// caches, clock, metrics and revocation store, its validator, warm-up and refresh, and its options checked at start.
+    /// </summary>
+    internal static void AddSchemeServices(IServiceCollection services, string scheme)
+    {
         services.AddHttpClient(SigningKeyCacheRegistry.HttpClientName);
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
@@ -50,7 +59,6 @@ public static class UserPoolAuthenticationBuilderExtensions
 
         services.AddOptions<UserPoolAuthenticationOptions>(scheme).ValidateOnStart();
         services.PostConfigure<UserPoolAuthenticationOptions>(scheme, o => o.Validation.AuthenticationType = scheme);
-        return builder.AddScheme<UserPoolAuthenticationOptions, UserPoolAuthenticationHandler>(scheme, displayName: null, configure);
     }
 
     // The scheme list is filled while services are registered, before a provider exists, so it is registered as an instance.

@@ -27,6 +27,7 @@ public static class UserPoolServiceCollectionExtensions
         {
             section.Bind(options.Validation);
             BindHandlerSettings(section, options);
+            UserPoolSectionKeys.Report(section, options.UnknownSettings);
         });
         services.AddUserPoolPolicies(section.GetSection("Policies"));
         AddRevocation(builder, section.GetSection("Revocation"));

@@ -83,6 +83,11 @@ public sealed partial class UserPoolOptions
             errors.Add($"{label}: Region '{Region}' does not match the region prefix of UserPoolId '{UserPoolId}'.");
         }
 
+        if (ClientIds.Count > 0 && AllowAnyClient)
+        {
+            errors.Add($"{label}: AllowAnyClient = true accepts every app client, so the ClientIds listed would check nothing. Remove ClientIds, or set AllowAnyClient = false.");
+        }
+
         if (ClientIds.Count == 0 && !AllowAnyClient)
         {
             errors.Add($"{label}: ClientIds is empty. List the app client ids whose tokens are accepted, or set AllowAnyClient = true to accept every client of the pool.");
@@ -117,9 +122,10 @@ public sealed partial class UserPoolOptions
         }
     }
 
-    [GeneratedRegex("^[a-z]{2}(-[a-z]+)+-[0-9]+_[0-9A-Za-z]+$", RegexOptions.CultureInvariant)]
+    // \z, not $: $ also matches before a final newline, so "us-east-1_AbC123\n" would pass and reach the issuer.
+    [GeneratedRegex("^[a-z]{2}(-[a-z]+)+-[0-9]+_[0-9A-Za-z]+\\z", RegexOptions.CultureInvariant)]
     private static partial Regex PoolIdPattern();
 
-    [GeneratedRegex("^[a-z]{2}(-[a-z]+)+-[0-9]+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[a-z]{2}(-[a-z]+)+-[0-9]+\\z", RegexOptions.CultureInvariant)]
     private static partial Regex RegionPattern();
 }

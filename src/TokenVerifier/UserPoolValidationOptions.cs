@@ -12,6 +12,8 @@ public sealed class UserPoolValidationOptions
     /// <summary>The maximum accepted <see cref="ClockSkew"/>.</summary>
     public static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(5);
 
+    private static readonly TimeSpan MinKidMissRefreshInterval = TimeSpan.FromSeconds(1);
+
     /// <summary>Single-pool shorthand: the pool id (see <see cref="UserPoolOptions.UserPoolId"/>).</summary>
     public string? UserPoolId { get; set; }
 
@@ -50,7 +52,7 @@ public sealed class UserPoolValidationOptions
     /// <summary>Longest accepted token, in characters. Default 16 KiB.</summary>
     public int MaxTokenLength { get; set; } = 16 * 1024;
 
-    /// <summary>Least time between two key-set refreshes caused by an unknown <c>kid</c>, per pool. Default 30 s.</summary>
+    /// <summary>Least time between two key-set refreshes caused by an unknown <c>kid</c>, per pool. Default 30 s; at least 1 s.</summary>
     public TimeSpan KidMissRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Age after which a key set is refreshed in the background while the cached one keeps serving. Default 1 h.</summary>
@@ -72,6 +74,14 @@ public sealed class UserPoolValidationOptions
     /// signing key leaves the key set.
     /// </summary>
     public int ValidatedTokenCacheSize { get; set; } = 10_000;
+
+    /// <summary>
+    /// Adds the rejected issuer, client id and token use to the log events of an unknown issuer, a wrong client and a
+    /// wrong token use (ids 1106, 1115, 1114), to find first-day configuration mistakes. Off by default, like
+    /// IdentityModel's <c>ShowPII</c>: the values are whatever the caller sent, so they are cut at 128 characters with
+    /// control characters escaped, and the token itself or any segment of it is never logged.
+    /// </summary>
+    public bool LogRejectedClaimValues { get; set; }
 
     /// <summary>Authentication type of the identities created. The ASP.NET Core handler sets it to the scheme name.</summary>
     public string AuthenticationType { get; set; } = "UserPool";
@@ -164,9 +174,10 @@ public sealed class UserPoolValidationOptions
             errors.Add("MaxTokenLength must be at least 512 characters.");
         }
 
-        if (KidMissRefreshInterval < TimeSpan.Zero)
+        // Below a second, forged kids would turn into one key fetch each.
+        if (KidMissRefreshInterval < MinKidMissRefreshInterval)
         {
-            errors.Add("KidMissRefreshInterval must not be negative.");
+            errors.Add($"KidMissRefreshInterval must be at least {MinKidMissRefreshInterval.TotalSeconds} s.");
         }
 
         if (KeyRefreshInterval <= TimeSpan.Zero || MaxStaleness < KeyRefreshInterval)

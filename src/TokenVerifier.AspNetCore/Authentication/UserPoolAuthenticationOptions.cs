@@ -27,4 +27,7 @@ public sealed class UserPoolAuthenticationOptions : AuthenticationSchemeOptions
         get => (UserPoolEvents)base.Events!;
         set => base.Events = value;
     }
+
+    // Keys of the bound configuration section that bind to nothing; reported at start with the scheme's other errors.
+    internal List<string> UnknownSettings { get; } = [];
 }

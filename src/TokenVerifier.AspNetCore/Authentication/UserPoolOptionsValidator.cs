@@ -7,7 +7,7 @@ internal sealed class UserPoolOptionsValidator : IValidateOptions<UserPoolAuthen
 {
     public ValidateOptionsResult Validate(string? name, UserPoolAuthenticationOptions options)
     {
-        var errors = options.Validation.Validate();
+        var errors = options.UnknownSettings.Concat(options.Validation.Validate()).ToList();
         if (errors.Count == 0)
         {
             return ValidateOptionsResult.Success;

@@ -1,6 +1,9 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using TokenVerifier.Keys;
+using TokenVerifier.Revocation;
 using TokenVerifier.Validation;
 
 namespace TokenVerifier.AspNetCore.JwtBearer;
@@ -8,9 +11,9 @@ namespace TokenVerifier.AspNetCore.JwtBearer;
 /// <summary>
 /// Lets <c>JwtBearerHandler</c> validate with TokenVerifier's rules: it replaces the JSON Web Token handler, so issuer,
 /// keys (with the single-flight refresh on an unknown <c>kid</c> that completes within the current request),
-/// <c>token_use</c>, client and claims are exactly those of the user-pool scheme.
+/// <c>token_use</c>, client, revocation and claims are exactly those of the user-pool scheme.
 /// </summary>
-internal sealed class UserPoolTokenHandler(UserPoolValidationOptions options) : TokenHandler
+internal sealed class UserPoolTokenHandler : TokenHandler
 {
     // Shared by JwtBearer schemes that are not bound to the application's services (see Bind).
     private static readonly Lazy<SigningKeyCacheRegistry> FallbackKeyCaches = new(() =>
@@ -19,16 +22,45 @@ internal sealed class UserPoolTokenHandler(UserPoolValidationOptions options) : 
         return new SigningKeyCacheRegistry(() => client);
     });
 
+    private readonly string _authenticationType;
     private UserPoolTokenValidator? _validator;
 
-    public UserPoolValidationOptions Options { get; } = options;
+    /// <summary>For <c>AddUserPoolJwtBearer</c>: the scheme's validator, built from the container with everything it needs.</summary>
+    public UserPoolTokenHandler(UserPoolTokenValidator validator, string authenticationType)
+    {
+        _validator = validator;
+        _authenticationType = authenticationType;
+    }
+
+    /// <summary>For <c>UseUserPool</c>, which runs where no service can be resolved: bound on the first request (see <see cref="Bind"/>).</summary>
+    public UserPoolTokenHandler(UserPoolValidationOptions options)
+    {
+        Options = options;
+        _authenticationType = options.AuthenticationType;
+    }
+
+    public UserPoolValidationOptions? Options { get; }
 
     public bool IsBound => Volatile.Read(ref _validator) is not null;
 
-    /// <summary>Builds the validator on the application's key caches and clock; the first binding wins.</summary>
-    public UserPoolTokenValidator Bind(SigningKeyCacheRegistry keyCaches, TimeProvider time)
+    /// <summary>
+    /// Builds the validator on the application's key caches, clock, logger and revocation store, when they are registered;
+    /// the first binding wins.
+    /// </summary>
+    public UserPoolTokenValidator Bind(IServiceProvider services)
     {
-        var validator = new UserPoolTokenValidator(Options, keyCaches, time);
+        var keyCaches = services.GetService<SigningKeyCacheRegistry>()
+            ?? (services.GetService<IHttpClientFactory>() is { } factory ? new SigningKeyCacheRegistry(factory) : FallbackKeyCaches.Value);
+        return BindTo(
+            keyCaches,
+            services.GetService<TimeProvider>() ?? TimeProvider.System,
+            services.GetService<ILogger<UserPoolTokenValidator>>(),
+            services.GetService<IRevocationStore>());
+    }
+
+    private UserPoolTokenValidator BindTo(SigningKeyCacheRegistry keyCaches, TimeProvider time, ILogger<UserPoolTokenValidator>? logger, IRevocationStore? revocationStore)
+    {
+        var validator = new UserPoolTokenValidator(Options!, keyCaches, time, logger, revocationStore);
         if (Interlocked.CompareExchange(ref _validator, validator, null) is { } bound)
         {
             // Lost the race: release the key cache subscriptions this one made.
@@ -41,7 +73,7 @@ internal sealed class UserPoolTokenHandler(UserPoolValidationOptions options) : 
 
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
-        var validator = _validator ?? Bind(FallbackKeyCaches.Value, TimeProvider.System);
+        var validator = _validator ?? BindTo(FallbackKeyCaches.Value, TimeProvider.System, null, null);
         var result = await validator.ValidateAsync(token);
         if (!result.IsValid)
         {
@@ -51,7 +83,7 @@ internal sealed class UserPoolTokenHandler(UserPoolValidationOptions options) : 
         return new TokenValidationResult
         {
             IsValid = true,
-            ClaimsIdentity = result.Token!.CreateIdentity(validationParameters?.AuthenticationType ?? Options.AuthenticationType),
+            ClaimsIdentity = result.Token!.CreateIdentity(validationParameters?.AuthenticationType ?? _authenticationType),
             Issuer = result.Token.Issuer,
             SecurityToken = new JsonWebToken(token),
         };

@@ -29,9 +29,11 @@ internal sealed class RevocationCheck
     private long _skipUntilMs;
 
     private readonly TokenVerifierMetrics? _metrics;
+    private readonly RejectionSummary? _summary;
 
-    public RevocationCheck(IRevocationStore? store, RevocationOptions options, TimeProvider time, ILogger? logger, TokenVerifierMetrics? metrics = null)
+    public RevocationCheck(IRevocationStore? store, RevocationOptions options, TimeProvider time, ILogger? logger, TokenVerifierMetrics? metrics = null, RejectionSummary? summary = null)
     {
+        _summary = summary;
         _metrics = metrics;
         _store = store;
         _mode = options.FailureMode;
@@ -142,6 +144,7 @@ internal sealed class RevocationCheck
         if (failOpen)
         {
             RevocationLog.AcceptedUnchecked(_logger);
+            _summary?.AcceptedUnchecked();
             return accepted;
         }
 

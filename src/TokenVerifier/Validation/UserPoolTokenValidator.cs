@@ -41,6 +41,8 @@ public sealed class UserPoolTokenValidator : IDisposable
     private readonly TokenVerifierMetrics _metrics;
     private readonly IDisposable? _tokenCacheObservation;
     private volatile bool _disposed;
+    private readonly RejectionSummary _summary;
+    private readonly bool _logRejectedValues;
 
     /// <summary>Creates a validator whose key caches come from <paramref name="keyCaches"/> (shared with other validators).</summary>
     /// <param name="options">What to accept; validated here.</param>
@@ -87,7 +89,9 @@ public sealed class UserPoolTokenValidator : IDisposable
         _authenticationType = options.AuthenticationType;
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;
-        _revocation = new RevocationCheck(revocationStore, options.Revocation, _time, _logger, keyCaches.Metrics);
+        _summary = new RejectionSummary(_logger, _time, options.AuthenticationType);
+        _logRejectedValues = options.LogRejectedClaimValues;
+        _revocation = new RevocationCheck(revocationStore, options.Revocation, _time, _logger, keyCaches.Metrics, _summary);
         _metrics = keyCaches.Metrics;
         _cache = options.ValidatedTokenCacheSize > 0
             ? new ValidatedTokenCache(options.ValidatedTokenCacheSize, options.ClockSkew, _time, caches)
@@ -160,6 +164,7 @@ public sealed class UserPoolTokenValidator : IDisposable
         _disposed = true;
         _tokenCacheObservation?.Dispose();
         _cache?.Dispose();
+        _summary.Dispose();
     }
 
     private ValueTask<UserPoolValidationResult> Track(ValueTask<UserPoolValidationResult> pending, long start) =>
@@ -177,6 +182,10 @@ public sealed class UserPoolTokenValidator : IDisposable
         if (result.IsValid)
         {
             ValidationLog.Accepted(_logger, result.Token!.TokenUse, result.Token.ClientId);
+        }
+        else
+        {
+            _summary.Rejected(result.Failure);
         }
 
         return result;
@@ -215,13 +224,13 @@ public sealed class UserPoolTokenValidator : IDisposable
 
         if (jwt.Issuer is null)
         {
-            return new(Reject(TokenFailure.UnknownIssuer, "The token has no 'iss' claim, or it is not a string."));
+            return new(Reject(TokenFailure.UnknownIssuer, "The token has no 'iss' claim, or it is not a string.", token: token, jwt: jwt));
         }
 
         // The issuer decides which key set is consulted, so a forged issuer never causes a fetch.
         if (!_poolsByIssuer.TryGetValue(jwt.Issuer, out var pool))
         {
-            return new(Reject(TokenFailure.UnknownIssuer, "The token's issuer is not a configured user pool."));
+            return new(Reject(TokenFailure.UnknownIssuer, "The token's issuer is not a configured user pool.", token: token, jwt: jwt));
         }
 
         if (pool.Keys.TryGetKey(jwt.KeyId, out var key))
@@ -273,7 +282,7 @@ public sealed class UserPoolTokenValidator : IDisposable
                 TokenFailure.NotYetValid => jwt.NotBefore.ToDateTimeOffset(),
                 _ => (DateTimeOffset?)null,
             };
-            return new(Reject(f, error!, time));
+            return new(Reject(f, error!, time, token, jwt));
         }
 
         var validated = jwt.Token;
@@ -418,9 +427,19 @@ public sealed class UserPoolTokenValidator : IDisposable
         }
     }
 
-    private UserPoolValidationResult Reject(TokenFailure failure, string message, DateTimeOffset? time = null)
+    // With the token and its parsed form, the events that can name the rejected issuer, client and token use do so
+    // when LogRejectedClaimValues is on.
+    private UserPoolValidationResult Reject(TokenFailure failure, string message, DateTimeOffset? time = null, string? token = null, ParsedJwt? jwt = null)
     {
-        ValidationLog.Rejected(_logger, failure, message);
+        if (_logRejectedValues && token is not null && jwt is not null)
+        {
+            RejectedValueLog.Rejected(_logger, failure, message, token, jwt);
+        }
+        else
+        {
+            ValidationLog.Rejected(_logger, failure, message);
+        }
+
         return UserPoolValidationResult.Fail(failure, message, time);
     }
 

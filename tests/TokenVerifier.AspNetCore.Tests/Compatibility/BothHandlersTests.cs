@@ -1,25 +1,37 @@
 using System.Net;
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using TokenVerifier.AspNetCore.Authorization;
+using TokenVerifier.AspNetCore.Revocation;
 using TokenVerifier.AspNetCore.Tests.Authentication;
+using TokenVerifier.AspNetCore.Tests.Revocation;
+using TokenVerifier.Revocation;
 using TokenVerifier.Testing;
 
 namespace TokenVerifier.AspNetCore.Tests.Compatibility;
 
-/// <summary>One behaviour suite, run against the user-pool handler and against <c>AddJwtBearer(o => o.UseUserPool(...))</c>.</summary>
+/// <summary>
+/// One behaviour suite, run against the user-pool handler, against <c>AddUserPoolJwtBearer</c> (JwtBearer set up at
+/// registration, with nothing else registered) and, where it applies, against the options-callback form
+/// <c>AddJwtBearer(o => o.UseUserPool(...))</c>.
+/// </summary>
 public sealed class BothHandlersTests : IDisposable
 {
     private readonly LocalUserPool _pool = new("us-east-1_Compat001");
 
     public void Dispose() => _pool.Dispose();
 
-    public static TheoryData<string> Handlers() => new() { "UserPool", "JwtBearer" };
+    public static TheoryData<string> AllHandlers() => new() { "UserPool", "JwtBearer", "UseUserPool" };
 
-    private Task<PoolHost> StartAsync(string handler) =>
+    private static string SchemeOf(string handler) => handler == "UserPool" ? "UserPool" : JwtBearerDefaults.AuthenticationScheme;
+
+    private Task<PoolHost> StartAsync(string handler, Action<UserPoolValidationOptions>? pool = null, Action<WebApplicationBuilder>? services = null) =>
         PoolHost.StartAsync(
             [_pool],
             b =>
@@ -28,11 +40,17 @@ public sealed class BothHandlersTests : IDisposable
                 {
                     v.UserPoolId = _pool.UserPoolId;
                     v.ClientIds.Add(_pool.DefaultClientId);
+                    pool?.Invoke(v);
                 }
 
                 if (handler == "UserPool")
                 {
                     b.Services.AddUserPoolAuth(o => Pool(o.Validation));
+                }
+                else if (handler == "JwtBearer")
+                {
+                    // The registration-time entry point, and nothing else: no AddUserPoolPolicies, no revocation set-up.
+                    b.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddUserPoolJwtBearer(Pool);
                 }
                 else
                 {
@@ -43,6 +61,7 @@ public sealed class BothHandlersTests : IDisposable
                 }
 
                 b.Services.AddAuthorizationBuilder().AddPolicy("admins", p => p.RequireGroup("admins"));
+                services?.Invoke(b);
             },
             app =>
             {
@@ -53,7 +72,7 @@ public sealed class BothHandlersTests : IDisposable
             });
 
     [Theory]
-    [MemberData(nameof(Handlers))]
+    [MemberData(nameof(AllHandlers))]
     public async Task Valid_access_tokens_give_the_same_principal(string handler)
     {
         await using var host = await StartAsync(handler);
@@ -64,7 +83,7 @@ public sealed class BothHandlersTests : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(Handlers))]
+    [MemberData(nameof(AllHandlers))]
     public async Task Cognito_rules_reject_the_same_tokens(string handler)
     {
         await using var host = await StartAsync(handler);
@@ -87,7 +106,7 @@ public sealed class BothHandlersTests : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(Handlers))]
+    [MemberData(nameof(AllHandlers))]
     public async Task Groups_and_scopes_authorize_the_same_way(string handler)
     {
         await using var host = await StartAsync(handler);
@@ -100,7 +119,7 @@ public sealed class BothHandlersTests : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(Handlers))]
+    [MemberData(nameof(AllHandlers))]
     public async Task A_rotated_in_key_is_accepted_on_its_first_request(string handler)
     {
         await using var host = await StartAsync(handler);
@@ -126,5 +145,96 @@ public sealed class BothHandlersTests : IDisposable
     {
         var error = Assert.Throws<ArgumentException>(() => new JwtBearerOptions().UseUserPool(v => v.UserPoolId = "nope"));
         Assert.Contains("is not a Cognito pool id", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(AllHandlers))]
+    public async Task A_revoked_token_is_refused(string handler)
+    {
+        await using var host = await StartAsync(handler, services: b => b.Services.AddSingleton<IRevocationStore>(sp => new InMemoryRevocationStore(new RevocationStoreOptions(), TimeProvider.System)));
+        var token = _pool.MintAccessToken(new LocalTokenOptions { Jti = "revoked-jti-0001" });
+        Assert.Equal(HttpStatusCode.OK, (await host.GetAsync("/me", token)).StatusCode);
+
+        await host.Services.GetRequiredService<IRevocationStore>().RevokeTokenAsync("revoked-jti-0001", DateTimeOffset.UtcNow.AddHours(1));
+        var response = await host.GetAsync("/me", token);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.StartsWith("Bearer error=\"invalid_token\"", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("UserPool", RevocationFailureMode.FailClosed)]
+    [InlineData("JwtBearer", RevocationFailureMode.FailClosed)]
+    [InlineData("UserPool", RevocationFailureMode.FailOpen)]
+    [InlineData("JwtBearer", RevocationFailureMode.FailOpen)]
+    public async Task A_store_that_is_down_refuses_when_fail_closed_and_accepts_when_fail_open(string handler, RevocationFailureMode mode)
+    {
+        await using var host = await StartAsync(
+            handler,
+            pool: v => v.Revocation.FailureMode = mode,
+            services: b =>
+            {
+                b.Services.AddSingleton<IDistributedCache, RefusingCache>();
+                new AuthenticationBuilder(b.Services).AddDistributedRevocation();
+            });
+        var response = await host.GetAsync("/me", _pool.MintAccessToken());
+        if (mode == RevocationFailureMode.FailOpen)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        else
+        {
+            // The user-pool handler answers 503 (the token may be fine); what matters in both is that the token is refused.
+            Assert.True(response.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.Unauthorized, $"Got {response.StatusCode}.");
+            Assert.Equal(handler == "UserPool", response.StatusCode == HttpStatusCode.ServiceUnavailable);
+        }
+    }
+
+    [Theory]
+    [InlineData("UserPool", "ClientIds is empty")]
+    [InlineData("JwtBearer", "ClientIds is empty")]
+    [InlineData("UserPool", "KidMissRefreshInterval must be at least 1 s")]
+    [InlineData("JwtBearer", "KidMissRefreshInterval must be at least 1 s")]
+    public async Task Invalid_pool_options_stop_the_start_naming_the_scheme_and_the_setting(string handler, string message)
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(handler, pool: v =>
+        {
+            if (message.StartsWith("ClientIds", StringComparison.Ordinal))
+            {
+                v.ClientIds.Clear();
+            }
+            else
+            {
+                v.KidMissRefreshInterval = TimeSpan.Zero;
+            }
+        }));
+        Assert.Contains($"scheme '{SchemeOf(handler)}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddUserPoolJwtBearer_keeps_the_callers_JwtBearer_settings_but_validates_with_TokenVerifier()
+    {
+        await using var host = await PoolHost.StartAsync(
+            [_pool],
+            b => b.Services.AddAuthentication("Cognito").AddUserPoolJwtBearer(
+                "Cognito",
+                v =>
+                {
+                    v.UserPoolId = _pool.UserPoolId;
+                    v.ClientIds.Add(_pool.DefaultClientId);
+                },
+                o =>
+                {
+                    o.IncludeErrorDetails = false;
+                    o.TokenHandlers.Clear();
+                }),
+            app => app.MapGet("/me", (ClaimsPrincipal u) => u.Identity!.Name).RequireAuthorization());
+        var accepted = await host.GetAsync("/me", _pool.MintAccessToken(new LocalTokenOptions { Username = "erin" }));
+        Assert.Equal("erin", await accepted.Content.ReadAsStringAsync());
+        var rejected = await host.GetAsync("/me", _pool.MintIdToken());
+        Assert.Equal(HttpStatusCode.Unauthorized, rejected.StatusCode);
+
+        // JwtBearer's IncludeErrorDetails = false leaves out the error too.
+        Assert.Equal("Bearer", rejected.Headers.WwwAuthenticate.ToString());
     }
 }

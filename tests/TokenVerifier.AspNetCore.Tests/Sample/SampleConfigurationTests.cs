@@ -53,6 +53,11 @@ public sealed class SampleConfigurationTests
     [InlineData("UserPool:Region", "eu-west-1", "does not match the region prefix")]
     [InlineData("UserPool:TokenUse:0", "refresh", "TokenUse 'refresh' is not valid")]
     [InlineData("UserPool:ClockSkew", "00:10:00", "ClockSkew must be between 0 and 5 minutes")]
+    [InlineData("UserPool:KidMissRefreshInterval", "00:00:00", "KidMissRefreshInterval must be at least 1 s")]
+    [InlineData("UserPool:AllowAnyClient", "true", "AllowAnyClient = true accepts every app client")]
+    [InlineData("UserPool:ClientId", "realclient000000000000000a", "'UserPool:ClientId' is not a user pool setting")]
+    [InlineData("UserPool:Pools:0:ClientId", "realclient000000000000000a", "'UserPool:Pools:0:ClientId' is not a setting of a pool")]
+    [InlineData("UserPool:Revocation:FailureMod", "FailOpen", "'UserPool:Revocation:FailureMod' is not a revocation setting")]
     public void A_misconfigured_pool_stops_the_start_with_a_message_naming_the_problem(string key, string value, string message)
     {
         var settings = new List<(string, string)> { ("UserPool:UserPoolId", "us-east-1_RealPool9"), ("UserPool:ClientIds:0", "realclient000000000000000a") };

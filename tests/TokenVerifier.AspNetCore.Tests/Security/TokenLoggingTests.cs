@@ -10,16 +10,23 @@ using TokenVerifier.Validation;
 
 namespace TokenVerifier.AspNetCore.Tests.Security;
 
-/// <summary>Through the whole sample, every category at Trace: each rejection is its own event, and no line carries a token.</summary>
+/// <summary>
+/// Through the whole sample, every category at Trace, with and without <c>LogRejectedClaimValues</c>: each rejection is
+/// its own event, and no line carries a token.
+/// </summary>
 public sealed class TokenLoggingTests
 {
-    [Fact]
-    public async Task No_log_line_of_the_application_contains_a_token_and_each_rejection_has_its_event()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task No_log_line_of_the_application_contains_a_token_and_each_rejection_has_its_event(bool logRejectedClaimValues)
     {
         using var provider = new FakeLoggerProvider();
-        await using var app = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.ConfigureLogging(logging => logging
-            .AddProvider(provider)
-            .AddFilter<FakeLoggerProvider>(null, LogLevel.Trace)));
+        await using var app = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
+            .UseSetting("UserPool:LogRejectedClaimValues", logRejectedClaimValues ? "true" : "false")
+            .ConfigureLogging(logging => logging
+                .AddProvider(provider)
+                .AddFilter<FakeLoggerProvider>(null, LogLevel.Trace)));
         var pool = app.Services.GetRequiredService<LocalUserPool>();
         await app.Services.GetRequiredService<IRevocationStore>().RevokeTokenAsync(ChallengeTokens.RevokedTokenId, DateTimeOffset.UtcNow.AddHours(1));
 
@@ -41,6 +48,8 @@ public sealed class TokenLoggingTests
             Assert.Contains(records, r => r.Id.Name == failure.ToString() && r.Id.Id == 1100 + (int)failure);
         }
 
+        Assert.Equal(logRejectedClaimValues, records.Any(r => r.Id.Id == 1106 && r.Message.Contains("Issuer: '", StringComparison.Ordinal)));
+        Assert.Equal(logRejectedClaimValues, records.Any(r => r.Id.Id == 1115 && r.Message.Contains("Client: '", StringComparison.Ordinal)));
         var fragments = tokens.SelectMany(t => t.Split('.').Append(t)).Where(s => s.Length >= 8).Distinct().ToArray();
         foreach (var record in records)
         {

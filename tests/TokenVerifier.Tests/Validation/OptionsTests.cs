@@ -118,4 +118,46 @@ public sealed class OptionsTests
         Assert.Contains("ClientIds is empty", error.Message, StringComparison.Ordinal);
         Assert.Contains("ClockSkew", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("us-east-1_AbC123\n")]
+    [InlineData("us-east-1_AbC123\r\n")]
+    public void A_pool_id_with_a_trailing_newline_is_refused(string poolId)
+    {
+        var options = Valid();
+        options.UserPoolId = poolId;
+        options.Region = null;
+        Assert.Contains(options.Validate(), e => e.Contains("is not a Cognito pool id", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_region_with_a_trailing_newline_is_refused()
+    {
+        var options = Valid();
+        options.Region = "eu-central-1\n";
+        Assert.Contains(options.Validate(), e => e.Contains("is not an AWS region name", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(999)]
+    public void A_kid_miss_refresh_interval_under_a_second_is_refused(int milliseconds)
+    {
+        var options = Valid();
+        options.KidMissRefreshInterval = TimeSpan.FromMilliseconds(milliseconds);
+        Assert.Contains(options.Validate(), e => e.StartsWith("KidMissRefreshInterval must be at least 1 s", StringComparison.Ordinal));
+        options.KidMissRefreshInterval = TimeSpan.FromSeconds(1);
+        Assert.Empty(options.Validate());
+    }
+
+    [Fact]
+    public void AllowAnyClient_with_listed_clients_is_refused_for_the_top_level_pool_and_for_Pools()
+    {
+        var options = Valid();
+        options.AllowAnyClient = true;
+        options.Pools.Add(new UserPoolOptions { UserPoolId = "us-west-2_Second1", ClientIds = ["c2"], AllowAnyClient = true });
+        var errors = options.Validate();
+        Assert.Contains(errors, e => e.StartsWith("UserPool: AllowAnyClient = true", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Pools[0]: AllowAnyClient = true", StringComparison.Ordinal));
+    }
 }

@@ -1,0 +1,63 @@
+using System.Collections.Frozen;
+using System.Reflection;
+using Microsoft.Extensions.Configuration;
+using TokenVerifier.Revocation;
+
+namespace TokenVerifier.AspNetCore.Authentication;
+
+/// <summary>
+/// Reports keys of a <c>UserPool</c> section, its <c>Pools</c> entries and its <c>Revocation</c> section that bind to
+/// nothing: the binder ignores them, so <c>"ClientId"</c> for <c>"ClientIds"</c> would otherwise leave a pool that
+/// fails at start for another reason, or, worse, one that silently keeps a default. <c>Policies</c> reports its own.
+/// </summary>
+internal static class UserPoolSectionKeys
+{
+    // Read from the option types, so a setting added to them later is known here without a second list to keep.
+    private static readonly FrozenSet<string> TopLevel = Names(
+        typeof(UserPoolValidationOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance),
+        nameof(UserPoolAuthenticationOptions.IncludeErrorDetails),
+        nameof(UserPoolAuthenticationOptions.Realm),
+        "Policies");
+
+    private static readonly FrozenSet<string> Pool = Names(typeof(UserPoolOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance));
+
+    private static readonly FrozenSet<string> Revocation = Names(
+        [.. typeof(RevocationOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance), .. typeof(RevocationStoreOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance)],
+        "Redis");
+
+    public static void Report(IConfigurationSection section, List<string> unknown)
+    {
+        foreach (var child in section.GetChildren())
+        {
+            if (!TopLevel.Contains(child.Key))
+            {
+                unknown.Add($"'{child.Path}' is not a user pool setting; check its spelling (for example ClientIds, not ClientId).");
+            }
+            else if (string.Equals(child.Key, nameof(UserPoolValidationOptions.Pools), StringComparison.OrdinalIgnoreCase))
+            {
+                foreach (var pool in child.GetChildren())
+                {
+                    ReportChildren(pool, Pool, "a setting of a pool (UserPoolId, Region, ClientIds, AllowAnyClient, Issuer, JwksUri)", unknown);
+                }
+            }
+            else if (string.Equals(child.Key, nameof(UserPoolValidationOptions.Revocation), StringComparison.OrdinalIgnoreCase))
+            {
+                ReportChildren(child, Revocation, "a revocation setting", unknown);
+            }
+        }
+    }
+
+    private static void ReportChildren(IConfigurationSection section, FrozenSet<string> known, string what, List<string> unknown)
+    {
+        foreach (var child in section.GetChildren())
+        {
+            if (!known.Contains(child.Key))
+            {
+                unknown.Add($"'{child.Path}' is not {what}; check its spelling.");
+            }
+        }
+    }
+
+    private static FrozenSet<string> Names(PropertyInfo[] properties, params string[] more) =>
+        properties.Where(p => p.SetMethod is { IsPublic: true }).Select(p => p.Name).Concat(more).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+}
