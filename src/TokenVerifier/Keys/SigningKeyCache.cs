@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TokenVerifier.Diagnostics;
@@ -16,14 +14,12 @@ namespace TokenVerifier.Keys;
 /// </summary>
 public sealed class SigningKeyCache
 {
-    private readonly Func<HttpClient> _httpClientFactory;
+    private readonly JwksClient _client;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly TimeSpan _kidMissInterval;
     private readonly TimeSpan _refreshInterval;
     private readonly TimeSpan _maxStaleness;
-    private readonly TimeSpan _timeout;
-    private readonly int _maxBytes;
     private readonly Lock _gate = new();
     private readonly TokenVerifierMetrics? _metrics;
 
@@ -39,14 +35,12 @@ public sealed class SigningKeyCache
     {
         JwksUri = jwksUri;
         _metrics = metrics;
-        _httpClientFactory = httpClientFactory;
         _time = time;
         _logger = logger ?? NullLogger.Instance;
         _kidMissInterval = settings.KidMissRefreshInterval;
         _refreshInterval = settings.KeyRefreshInterval;
         _maxStaleness = settings.MaxStaleness;
-        _timeout = settings.JwksTimeout;
-        _maxBytes = settings.JwksMaxResponseBytes;
+        _client = new JwksClient(jwksUri, httpClientFactory, time, settings.JwksTimeout, settings.JwksMaxResponseBytes);
     }
 
     /// <summary>Raised after a refresh replaced a key set that had these kids with one that does not.</summary>
@@ -206,10 +200,14 @@ public sealed class SigningKeyCache
         Interlocked.Increment(ref _fetchCount);
         using var activity = TokenVerifierActivitySource.Source.StartActivity(TokenVerifierActivitySource.FetchKeys, ActivityKind.Client);
         activity?.SetTag("url.full", JwksUri.ToString());
+        var download = await _client.DownloadAsync();
+        if (download.Json is not { } json)
+        {
+            return Failed(download.Error!, activity);
+        }
+
         try
         {
-            using var timeout = new CancellationTokenSource(_timeout, _time);
-            var json = await DownloadAsync(timeout.Token);
             var rejected = new List<string>();
             var keys = JwksKeyReader.Read(json, rejected);
             foreach (var reason in rejected)
@@ -233,27 +231,23 @@ public sealed class SigningKeyCache
         }
         catch (Exception e)
         {
-            // Whatever the HTTP pipeline throws (resilience strategies throw types of their own) is a failed fetch: it must
-            // neither escape into a request being validated nor fault a background refresh.
-            var reason = e switch
-            {
-                OperationCanceledException => $"no complete response within {_timeout.TotalSeconds:0.###} s",
-                FormatException f => f.Message,
-                HttpRequestException h when h.StatusCode is not null => $"HTTP {(int)h.StatusCode}",
-                HttpRequestException or IOException or InvalidOperationException => e.Message,
-                _ => $"{e.GetType().Name}: {e.Message}",
-            };
-            lock (_gate)
-            {
-                _lastFailure = _time.GetUtcNow();
-                _lastError = reason;
-            }
-
-            KeyCacheLog.FetchFailed(_logger, JwksUri, reason);
-            _metrics?.RecordJwksFetch(JwksUri, succeeded: false);
-            activity?.SetStatus(ActivityStatusCode.Error, reason);
-            return _current;
+            // A document that cannot be read is a failed fetch, like a failed request: the last good set keeps serving.
+            return Failed(e is FormatException or InvalidOperationException ? e.Message : $"{e.GetType().Name}: {e.Message}", activity);
         }
+    }
+
+    private SigningKeySet? Failed(string reason, Activity? activity)
+    {
+        lock (_gate)
+        {
+            _lastFailure = _time.GetUtcNow();
+            _lastError = reason;
+        }
+
+        KeyCacheLog.FetchFailed(_logger, JwksUri, reason);
+        _metrics?.RecordJwksFetch(JwksUri, succeeded: false);
+        activity?.SetStatus(ActivityStatusCode.Error, reason);
+        return _current;
     }
 
     // After the swap, so that whatever a listener drops cannot be re-validated against the old set.
@@ -276,44 +270,6 @@ public sealed class SigningKeyCache
         if (removed is not null)
         {
             listeners(removed);
-        }
-    }
-
-    private async Task<string> DownloadAsync(CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, JwksUri);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        using var response = await _httpClientFactory().SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new HttpRequestException($"HTTP {(int)response.StatusCode}", null, response.StatusCode);
-        }
-
-        if (response.Content.Headers.ContentLength > _maxBytes)
-        {
-            throw new FormatException($"the response is larger than {_maxBytes} bytes");
-        }
-
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        var buffer = new byte[_maxBytes + 1];
-        var total = 0;
-        int read;
-        while ((read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken)) > 0)
-        {
-            total += read;
-            if (total > _maxBytes)
-            {
-                throw new FormatException($"the response is larger than {_maxBytes} bytes");
-            }
-        }
-
-        try
-        {
-            return new UTF8Encoding(false, true).GetString(buffer, 0, total);
-        }
-        catch (DecoderFallbackException e)
-        {
-            throw new FormatException("the response is not UTF-8 text", e);
         }
     }
 }
