@@ -16,7 +16,7 @@ internal sealed class JwksClient(Uri address, Func<HttpClient> httpClientFactory
         try
         {
             using var limit = new CancellationTokenSource(timeout, time);
-            return JwksDownload.Succeeded(await ReadAsync(limit.Token));
+            return await ReadAsync(limit.Token);
         }
         catch (Exception e)
         {
@@ -35,14 +35,37 @@ internal sealed class JwksClient(Uri address, Func<HttpClient> httpClientFactory
         _ => $"{e.GetType().Name}: {e.Message}",
     };
 
-    private async Task<string> ReadAsync(CancellationToken cancellationToken)
+    private TimeSpan? RetryAfterOf(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - time.GetUtcNow(),
+        _ => null,
+    };
+
+    private async Task<JwksDownload> ReadAsync(CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, Address);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         using var response = await httpClientFactory().SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        var status = (int)response.StatusCode;
+
+        // A handler that follows redirects itself (one configured by the application in place of ours) must not bring keys
+        // from another address either.
+        if (response.RequestMessage?.RequestUri is { } answered && answered != Address)
+        {
+            return JwksDownload.Failed($"HTTP {status} from {answered.GetLeftPart(UriPartial.Path)} after a redirect, which is not followed");
+        }
+
+        if (status is >= 300 and < 400)
+        {
+            // Redirects are not followed (the named client's handler turns them off): keys come only from the configured
+            // address, or an http loopback address could send us to keys anywhere.
+            return JwksDownload.Failed($"HTTP {status}, a redirect, which is not followed");
+        }
+
         if (!response.IsSuccessStatusCode)
         {
-            throw new HttpRequestException($"HTTP {(int)response.StatusCode}", null, response.StatusCode);
+            return JwksDownload.Failed($"HTTP {status}", status is 429 or 503 ? RetryAfterOf(response) : null);
         }
 
         if (response.Content.Headers.ContentLength > maxBytes)
@@ -65,7 +88,7 @@ internal sealed class JwksClient(Uri address, Func<HttpClient> httpClientFactory
 
         try
         {
-            return new UTF8Encoding(false, true).GetString(buffer, 0, total);
+            return JwksDownload.Succeeded(new UTF8Encoding(false, true).GetString(buffer, 0, total));
         }
         catch (DecoderFallbackException e)
         {

@@ -8,9 +8,10 @@ namespace TokenVerifier.Keys;
 
 /// <summary>
 /// The signing keys of one JWKS address. Lookups read an immutable snapshot without locking. Refreshes are
-/// single-flight (concurrent callers share one fetch); a refresh caused by an unknown <c>kid</c> happens at most once
-/// per <see cref="UserPoolValidationOptions.KidMissRefreshInterval"/>, so a flood of forged kids cannot hammer the endpoint.
-/// A failed refresh keeps the last good set, for at most <see cref="UserPoolValidationOptions.MaxStaleness"/>.
+/// single-flight (concurrent callers share one fetch); refreshes caused by unknown <c>kid</c>s are limited to
+/// <see cref="KidMissLimiter.MaxPerWindow"/> per <see cref="UserPoolValidationOptions.KidMissRefreshInterval"/>, so a flood
+/// of forged kids cannot hammer the endpoint, and a request waits at most <see cref="UserPoolValidationOptions.MaxKeyFetchWait"/>
+/// for a fetch. A failed refresh keeps the last good set, for at most <see cref="UserPoolValidationOptions.MaxStaleness"/>.
 /// </summary>
 public sealed class SigningKeyCache
 {
@@ -20,13 +21,16 @@ public sealed class SigningKeyCache
     private readonly TimeSpan _kidMissInterval;
     private readonly TimeSpan _refreshInterval;
     private readonly TimeSpan _maxStaleness;
+    private readonly TimeSpan _maxWait;
+    private readonly KidMissLimiter _kidMisses;
     private readonly Lock _gate = new();
     private readonly TokenVerifierMetrics? _metrics;
 
     private volatile SigningKeySet? _current;
     private Task<SigningKeySet?>? _refresh;
-    private DateTimeOffset? _lastKidMissRefresh;
     private DateTimeOffset? _lastRecoveryRefresh;
+    private DateTimeOffset? _retryNotBefore;
+    private bool _lastFetchFailed;
     private DateTimeOffset? _lastFailure;
     private string? _lastError;
     private long _fetchCount;
@@ -40,6 +44,10 @@ public sealed class SigningKeyCache
         _kidMissInterval = settings.KidMissRefreshInterval;
         _refreshInterval = settings.KeyRefreshInterval;
         _maxStaleness = settings.MaxStaleness;
+        Settings = KeyCacheSettings.From(settings);
+        SettingsOwner = settings.AuthenticationType;
+        _maxWait = settings.MaxKeyFetchWait;
+        _kidMisses = new KidMissLimiter(_kidMissInterval);
         _client = new JwksClient(jwksUri, httpClientFactory, time, settings.JwksTimeout, settings.JwksMaxResponseBytes);
     }
 
@@ -51,6 +59,27 @@ public sealed class SigningKeyCache
 
     /// <summary>Age after which the set counts as stale and is refreshed; the background refresher works ahead of it.</summary>
     internal TimeSpan RefreshInterval => _refreshInterval;
+
+    /// <summary>The settings this cache was created with; every user of the cache must have the same.</summary>
+    internal KeyCacheSettings Settings { get; }
+
+    /// <summary>Who created the cache (the scheme, as its authentication type), to name it when another user disagrees.</summary>
+    internal string SettingsOwner { get; }
+
+    /// <summary>Longest a request (or the start-up warm-up) waits for a fetch.</summary>
+    internal TimeSpan MaxFetchWait => _maxWait;
+
+    /// <summary>True while the endpoint's <c>Retry-After</c> holds scheduled refreshes back.</summary>
+    internal bool IsRefreshDeferred
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _retryNotBefore > _time.GetUtcNow();
+            }
+        }
+    }
 
     /// <summary>The cache's state now.</summary>
     public SigningKeyCacheStatus GetStatus()
@@ -118,48 +147,95 @@ public sealed class SigningKeyCache
         return current.Keys.TryGetValue(keyId, out key);
     }
 
-    internal async ValueTask<(RsaSigningKey? Key, TokenFailure Failure)> ResolveAsync(string keyId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The key named <paramref name="keyId"/>, fetching the set if it is missing, unusable or lacks the kid (within the
+    /// kid-miss limit), waiting at most <see cref="UserPoolValidationOptions.MaxKeyFetchWait"/>. Without a key, the failure
+    /// says why: <see cref="TokenFailure.InvalidKey"/> (with the vetting's reason) for a published key that was refused,
+    /// <see cref="TokenFailure.KeysUnavailable"/> when the keys could not be fetched, else <see cref="TokenFailure.KeyNotFound"/>.
+    /// </summary>
+    internal async ValueTask<(RsaSigningKey? Key, TokenFailure Failure, string? RefusedBecause)> ResolveAsync(string keyId, CancellationToken cancellationToken)
     {
         if (TryGetKey(keyId, out var key))
         {
-            return (key, TokenFailure.None);
+            return (key, TokenFailure.None, null);
+        }
+
+        // A refused key is published: fetching again would bring the same refusal.
+        if (_current is { } held && IsUsable(held) && held.Refused.TryGetValue(keyId, out var refused))
+        {
+            return (null, TokenFailure.InvalidKey, refused);
         }
 
         Task<SigningKeySet?>? refresh = null;
         lock (_gate)
         {
             var now = _time.GetUtcNow();
-
-            // Two budgets: one for kids missing from a usable set (forged kids must not hammer the endpoint), one for
-            // fetching a set when there is none (a cold or failed cache), so the first fetch never uses up the first.
-            ref var last = ref IsUsable(_current) ? ref _lastKidMissRefresh : ref _lastRecoveryRefresh;
             if (_refresh is { IsCompleted: false })
             {
                 refresh = _refresh;
             }
-            else if (last is null || now - last >= _kidMissInterval)
+            else if (IsUsable(_current))
             {
-                last = now;
-                KeyCacheLog.RefreshOnUnknownKid(_logger, JwksUri);
-                refresh = JoinOrStartRefresh();
+                // Forged kids must not hammer the endpoint, nor use up what a genuine rotation needs (see KidMissLimiter).
+                if (_kidMisses.TryAcquire(now))
+                {
+                    KeyCacheLog.RefreshOnUnknownKid(_logger, JwksUri);
+                    refresh = JoinOrStartRefresh();
+                }
+                else
+                {
+                    KeyCacheLog.RefreshRateLimited(_logger, JwksUri, KidMissLimiter.MaxPerWindow, _kidMissInterval);
+                }
             }
-            else
+            else if (_lastRecoveryRefresh is null || now - _lastRecoveryRefresh >= _kidMissInterval)
             {
-                KeyCacheLog.RefreshRateLimited(_logger, JwksUri, _kidMissInterval);
+                // A budget of its own, so that fetching a missing or expired set never uses up the kid-miss allowance.
+                _lastRecoveryRefresh = now;
+                KeyCacheLog.RefreshUnusableSet(_logger, JwksUri, _current is null ? KeySetState.Missing : KeySetState.Expired);
+                refresh = JoinOrStartRefresh();
             }
         }
 
+        var waited = true;
         if (refresh is not null)
         {
-            await refresh.WaitAsync(cancellationToken);
+            try
+            {
+                await refresh.WaitAsync(_maxWait, _time, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                // A hung endpoint must not hang the request: it gets a 503 now, the fetch goes on for later requests.
+                waited = false;
+                KeyCacheLog.WaitExceeded(_logger, JwksUri, _maxWait);
+            }
         }
 
         if (TryGetKey(keyId, out key))
         {
-            return (key, TokenFailure.None);
+            return (key, TokenFailure.None, null);
         }
 
-        return (null, IsUsable(_current) ? TokenFailure.KeyNotFound : TokenFailure.KeysUnavailable);
+        var current = _current;
+        if (current is null || !IsUsable(current))
+        {
+            return (null, TokenFailure.KeysUnavailable, null);
+        }
+
+        if (current.Refused.TryGetValue(keyId, out refused))
+        {
+            return (null, TokenFailure.InvalidKey, refused);
+        }
+
+        // The set we hold lacks the kid, and fetching a newer one failed or is still under way: the key may exist, so this
+        // is our outage, not the token's fault.
+        bool lastFetchFailed;
+        lock (_gate)
+        {
+            lastFetchFailed = _lastFetchFailed;
+        }
+
+        return (null, !waited || lastFetchFailed ? TokenFailure.KeysUnavailable : TokenFailure.KeyNotFound, null);
     }
 
     private bool IsUsable(SigningKeySet? set) => set is not null && _time.GetUtcNow() - set.FetchedAt <= _maxStaleness;
@@ -170,7 +246,14 @@ public sealed class SigningKeyCache
         {
             // After a failed fetch, wait as long as for an unknown kid before trying again: during an outage, traffic must
             // not turn into one fetch per request.
-            if (_lastFailure is { } failed && _time.GetUtcNow() - failed < _kidMissInterval)
+            var now = _time.GetUtcNow();
+            if (_lastFailure is { } failed && now - failed < _kidMissInterval)
+            {
+                return;
+            }
+
+            // The endpoint said when to come back (429/503 with Retry-After).
+            if (_retryNotBefore > now)
             {
                 return;
             }
@@ -203,13 +286,14 @@ public sealed class SigningKeyCache
         var download = await _client.DownloadAsync();
         if (download.Json is not { } json)
         {
-            return Failed(download.Error!, activity);
+            return Failed(download.Error!, activity, download.RetryAfter);
         }
 
         try
         {
             var rejected = new List<string>();
-            var keys = JwksKeyReader.Read(json, rejected);
+            var refused = new Dictionary<string, string>(StringComparer.Ordinal);
+            var keys = JwksKeyReader.Read(json, rejected, refused);
             foreach (var reason in rejected)
             {
                 KeyCacheLog.KeyRejected(_logger, JwksUri, reason);
@@ -220,7 +304,13 @@ public sealed class SigningKeyCache
                 throw new FormatException("the key set has no usable RS256 signing key");
             }
 
-            var set = JwksKeyReader.ToSet(keys, _time.GetUtcNow());
+            var set = JwksKeyReader.ToSet(keys, _time.GetUtcNow(), refused);
+            lock (_gate)
+            {
+                _retryNotBefore = null;
+                _lastFetchFailed = false;
+            }
+
             var previous = _current;
             _current = set;
             KeyCacheLog.KeysFetched(_logger, JwksUri, keys.Count);
@@ -236,12 +326,23 @@ public sealed class SigningKeyCache
         }
     }
 
-    private SigningKeySet? Failed(string reason, Activity? activity)
+    private SigningKeySet? Failed(string reason, Activity? activity, TimeSpan? retryAfter = null)
     {
+        var now = _time.GetUtcNow();
+        DateTimeOffset? retryNotBefore;
         lock (_gate)
         {
-            _lastFailure = _time.GetUtcNow();
+            _lastFailure = now;
             _lastError = reason;
+            _lastFetchFailed = true;
+
+            // Never later than the set would be refreshed anyway; never sooner than after any failure (RefreshInBackground).
+            _retryNotBefore = retryNotBefore = retryAfter > TimeSpan.Zero ? now + (retryAfter.Value < _refreshInterval ? retryAfter.Value : _refreshInterval) : null;
+        }
+
+        if (retryNotBefore is { } notBefore)
+        {
+            KeyCacheLog.RetryDeferred(_logger, JwksUri, retryAfter!.Value, notBefore);
         }
 
         KeyCacheLog.FetchFailed(_logger, JwksUri, reason);

@@ -8,4 +8,7 @@ internal sealed class SigningKeySet(FrozenDictionary<string, RsaSigningKey> keys
     public FrozenDictionary<string, RsaSigningKey> Keys { get; } = keys;
 
     public DateTimeOffset FetchedAt { get; } = fetchedAt;
+
+    /// <summary>The kids of published keys the vetting refused, with the reason: a token naming one is refused without a refresh.</summary>
+    public FrozenDictionary<string, string> Refused { get; init; } = FrozenDictionary<string, string>.Empty;
 }

@@ -29,6 +29,7 @@ public sealed class RejectionLogTests(CorpusFixture fixture) : IClassFixture<Cor
         { TokenFailure.InvalidClient, 1115, LogLevel.Information },
         { TokenFailure.Revoked, 1116, LogLevel.Information },
         { TokenFailure.RevocationUnavailable, 1117, LogLevel.Warning },
+        { TokenFailure.InvalidKey, 1118, LogLevel.Information },
     };
 
     [Theory]
