@@ -65,6 +65,7 @@ public static class UserPoolJwtBearerExtensions
 
             return previous(context);
         };
+        OutageChallenge.Attach(events);
         options.Events = events;
         return options;
     }
