@@ -1,8 +1,12 @@
 using System.Net;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using TokenVerifier.AspNetCore.Tests.Authentication;
+using TokenVerifier.AspNetCore.Tests.Sample;
+using TokenVerifier.AspNetCore.Tests.Security;
+using TokenVerifier.Keys;
 using TokenVerifier.Testing;
 
 namespace TokenVerifier.AspNetCore.Tests.Compatibility;
@@ -16,6 +20,10 @@ public sealed class KeysOutageTests : IDisposable
     private readonly LocalUserPool _pool = new("us-east-1_Outage001");
 
     public void Dispose() => _pool.Dispose();
+
+    // This test is about telling a token fault from an outage, not about the wait: a busy test machine must not turn the
+    // in-memory key fetch into an outage.
+    private static readonly TimeSpan SlowMachine = TimeSpan.FromSeconds(30);
 
     public static TheoryData<string> Handlers() => new() { "UserPool", "JwtBearer" };
 
@@ -56,6 +64,26 @@ public sealed class KeysOutageTests : IDisposable
         Assert.Contains("\"status\":503", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_sample_with_its_key_endpoint_down_answers_503_with_the_reason_in_a_problem_body()
+    {
+        using var sample = new SampleFactory();
+        using var app = sample.WithWebHostBuilder(b => b.ConfigureTestServices(services => services
+            .AddHttpClient(SigningKeyCacheRegistry.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new StatusHandler(HttpStatusCode.ServiceUnavailable))));
+        using var client = app.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", app.Services.GetRequiredService<LocalUserPool>().MintAccessToken());
+
+        var response = await client.GetAsync(new Uri("/me", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("1", response.Headers.RetryAfter!.ToString());
+        Assert.Empty(response.Headers.WwwAuthenticate);
+        Assert.Equal(
+            "{\"type\":\"https://tools.ietf.org/html/rfc9110#section-15.6.4\",\"title\":\"Service Unavailable\",\"status\":503,\"detail\":\"The user pool\\u0027s signing keys are unavailable.\"}",
+            await response.Content.ReadAsStringAsync());
+    }
+
     [Theory]
     [MemberData(nameof(Handlers))]
     public async Task A_kid_the_pool_does_not_publish_stays_a_401_when_the_keys_can_be_fetched(string handler)
@@ -71,6 +99,7 @@ public sealed class KeysOutageTests : IDisposable
                     {
                         o.Validation.UserPoolId = _pool.UserPoolId;
                         o.Validation.ClientIds.Add(_pool.DefaultClientId);
+                        o.Validation.MaxKeyFetchWait = SlowMachine;
                     });
                 }
                 else
@@ -79,6 +108,7 @@ public sealed class KeysOutageTests : IDisposable
                     {
                         v.UserPoolId = _pool.UserPoolId;
                         v.ClientIds.Add(_pool.DefaultClientId);
+                        v.MaxKeyFetchWait = SlowMachine;
                     }));
                 }
 

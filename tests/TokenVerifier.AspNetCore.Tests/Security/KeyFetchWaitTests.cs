@@ -40,17 +40,16 @@ public sealed class KeyFetchWaitTests
         await KeyHost.Until(() => network.Requests == 1);
         await Task.Delay(50);
         Assert.False(start.IsCompleted);
-        time.Advance(TimeSpan.FromMilliseconds(500));
-        await start.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.InRange(await FakeTimeUntil(time, start), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1));
 
-        // A request joins the fetch still under way and is answered 503 after its own 0.5 s.
+        // A request joins the fetch still under way and is answered 503 after its own 0.5 s, long before the fetch's 5 s.
         using var client = app.GetTestClient();
         client.DefaultRequestHeaders.Authorization = new("Bearer", pool.MintAccessToken());
         var pending = client.GetAsync(new Uri("/me", UriKind.Relative));
-        await Task.Delay(100);
+        await Task.Delay(50);
         Assert.False(pending.IsCompleted);
-        time.Advance(TimeSpan.FromMilliseconds(500));
-        var response = await pending.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.InRange(await FakeTimeUntil(time, pending), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(3));
+        var response = await pending;
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal(1, network.Requests);
         await app.StopAsync();
@@ -81,6 +80,21 @@ public sealed class KeyFetchWaitTests
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() => app.StartAsync());
         Assert.Contains("'Api' and 'Admin'", e.Message, StringComparison.Ordinal);
         Assert.Contains("JwksTimeout (00:00:05 and 00:00:02)", e.Message, StringComparison.Ordinal);
+    }
+
+    // Moves the fake clock in 100 ms steps until the task completes (or 4 s have passed, short of the fetch's 5 s limit),
+    // giving other threads real time between steps; returns the fake time that passed.
+    private static async Task<TimeSpan> FakeTimeUntil(FakeTimeProvider time, Task task)
+    {
+        var from = time.GetUtcNow();
+        while (!task.IsCompleted && time.GetUtcNow() - from < TimeSpan.FromSeconds(4))
+        {
+            time.Advance(TimeSpan.FromMilliseconds(100));
+            await Task.WhenAny(task, Task.Delay(50));
+        }
+
+        Assert.True(task.IsCompleted, "Still waiting after 4 s of the fake clock.");
+        return time.GetUtcNow() - from;
     }
 
     private sealed class HangingHandler : HttpMessageHandler

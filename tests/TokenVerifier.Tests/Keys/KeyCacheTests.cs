@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using TokenVerifier.Keys;
 using TokenVerifier.Testing;
 using TokenVerifier.Tests.Network;
@@ -256,6 +258,28 @@ public sealed class KeyCacheTests : IDisposable
             var error = Assert.Throws<InvalidOperationException>(() => new UserPoolTokenValidator(Scheme("Other", change), registry, _t.Time));
             Assert.Contains(setting + " (", error.Message, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task A_known_kid_of_an_expired_key_set_is_logged_as_an_unusable_set_not_as_an_unknown_kid()
+    {
+        using var provider = new FakeLoggerProvider();
+        using var factory = new LoggerFactory([provider]);
+        using var t = new TestPool(o => o.MaxStaleness = TimeSpan.FromHours(3), loggerFactory: factory);
+        var token = t.Pool.MintAccessToken(new LocalTokenOptions { Lifetime = TimeSpan.FromHours(24) });
+        Assert.Equal(TokenFailure.None, await t.FailureOfAsync(token));
+        t.Network.FailWith = HttpStatusCode.ServiceUnavailable;
+
+        // Past MaxStaleness the background refresh fails; a second later the request fetches the set itself.
+        t.Time.Advance(TimeSpan.FromHours(3) + TimeSpan.FromSeconds(1));
+        Assert.Equal(TokenFailure.KeysUnavailable, await t.FailureOfAsync(token));
+        t.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(TokenFailure.KeysUnavailable, await t.FailureOfAsync(token));
+
+        var records = provider.Collector.GetSnapshot();
+        Assert.DoesNotContain(records, r => r.Id.Id == 2004);
+        var fetching = Assert.Single(records, r => r.Id.Id == 2006);
+        Assert.Equal($"No usable key set for {t.Pool.JwksUri} (Expired): fetching it.", fetching.Message);
     }
 
     // Background fetches finish on other threads; wait for their effect, bounded in real time.
