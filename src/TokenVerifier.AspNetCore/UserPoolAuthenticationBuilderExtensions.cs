@@ -41,7 +41,11 @@ public static class UserPoolAuthenticationBuilderExtensions
     /// </summary>
     internal static void AddSchemeServices(IServiceCollection services, string scheme)
     {
-        services.AddHttpClient(SigningKeyCacheRegistry.HttpClientName);
+        // No redirects: keys come only from the configured address (an http loopback address that redirects would otherwise
+        // defeat "https except on loopback"). The default handler is adjusted, not replaced, so its proxy settings
+        // (HTTPS_PROXY, HttpClient.DefaultProxy) stay, and a handler the application sets for this client stays its own.
+        services.AddHttpClient(SigningKeyCacheRegistry.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(static (handler, _) => JwksPrimaryHandler.RefuseRedirects(handler));
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton(sp => new TokenVerifierMetrics(sp.GetRequiredService<IMeterFactory>(), sp.GetRequiredService<TimeProvider>()));

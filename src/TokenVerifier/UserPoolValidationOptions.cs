@@ -64,6 +64,13 @@ public sealed class UserPoolValidationOptions
     /// <summary>Time limit of one JWKS fetch. Default 5 s.</summary>
     public TimeSpan JwksTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Longest a request waits for a key fetch under way (a cold start, a key set past <see cref="MaxStaleness"/>, an unknown
+    /// <c>kid</c>) before it is answered <see cref="Validation.TokenFailure.KeysUnavailable"/> (503); the fetch goes on in the
+    /// background. Start-up waits no longer than this for the first fetch either. Default 0.5 s.
+    /// </summary>
+    public TimeSpan MaxKeyFetchWait { get; set; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Largest accepted JWKS response body, in bytes. Default 64 KiB (a Cognito key set is under 2 KiB).</summary>
     public int JwksMaxResponseBytes { get; set; } = 64 * 1024;
 
@@ -188,6 +195,11 @@ public sealed class UserPoolValidationOptions
         if (JwksTimeout <= TimeSpan.Zero)
         {
             errors.Add("JwksTimeout must be positive.");
+        }
+
+        if (MaxKeyFetchWait < TimeSpan.Zero)
+        {
+            errors.Add("MaxKeyFetchWait must not be negative.");
         }
 
         if (JwksMaxResponseBytes < 1024)

@@ -7,7 +7,7 @@ namespace TokenVerifier.AspNetCore.Authentication;
 /// Refreshes every scheme's key sets before they go stale, so they stay fresh without traffic (the cache otherwise
 /// refreshes only when a request finds it old) and a rotation is picked up before the first token signed by the new key.
 /// A set is due at three quarters of its refresh interval, or at once when it is missing, stale or failing; failed
-/// refreshes are retried at each tick.
+/// refreshes are retried at each tick, or when the endpoint's <c>Retry-After</c> says.
 /// </summary>
 internal sealed class KeyCacheRefresher(UserPoolValidators validators, UserPoolSchemes schemes, TimeProvider time) : BackgroundService
 {
@@ -46,6 +46,12 @@ internal sealed class KeyCacheRefresher(UserPoolValidators validators, UserPoolS
 
     private bool IsDue(SigningKeyCache cache)
     {
+        // The endpoint answered 429/503 with Retry-After: come back when it said (never later than the refresh interval).
+        if (cache.IsRefreshDeferred)
+        {
+            return false;
+        }
+
         var status = cache.GetStatus();
         return status.State != KeySetState.Fresh
             || time.GetUtcNow() - status.LastRefreshed >= cache.RefreshInterval * 3 / 4;

@@ -1,14 +1,12 @@
 using System.Security.Claims;
 using System.Text;
 using System.Text.Encodings.Web;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using TokenVerifier.AspNetCore.Events;
-using TokenVerifier.Validation;
 
 namespace TokenVerifier.AspNetCore.Authentication;
 
@@ -101,10 +99,10 @@ public sealed class UserPoolAuthenticationHandler : AuthenticationHandler<UserPo
         };
 
         // The token may be perfectly valid; "invalid_token" would make clients discard it and sign in again.
-        var storeDown = authenticated.Failure is UserPoolAuthenticationException { Failure: TokenFailure.RevocationUnavailable };
+        var outage = authenticated.Failure is UserPoolAuthenticationException { Failure: var failure } && ServiceUnavailableResponse.IsOutage(failure);
         if (authenticated.Failure is not null)
         {
-            challenge.Error = storeDown ? null : "invalid_token";
+            challenge.Error = outage ? null : "invalid_token";
             challenge.ErrorDescription = Options.IncludeErrorDetails ? authenticated.Failure.Message : null;
         }
 
@@ -114,9 +112,9 @@ public sealed class UserPoolAuthenticationHandler : AuthenticationHandler<UserPo
             return;
         }
 
-        if (storeDown)
+        if (outage)
         {
-            await WriteServiceUnavailableAsync(challenge.ErrorDescription);
+            await ServiceUnavailableResponse.WriteAsync(Context, challenge.ErrorDescription);
             return;
         }
 
@@ -130,27 +128,6 @@ public sealed class UserPoolAuthenticationHandler : AuthenticationHandler<UserPo
         var forbidden = new UserPoolForbiddenContext(Context, Scheme, Options);
         Response.StatusCode = StatusCodes.Status403Forbidden;
         await Events.Forbidden(forbidden);
-    }
-
-    // 503 + Retry-After: the revocation store is down and FailureMode is FailClosed. Retrying the same token soon is
-    // the right move for the client; signing in again would not help and would load the user pool.
-    private async Task WriteServiceUnavailableAsync(string? detail)
-    {
-        Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        Response.Headers.RetryAfter = "1";
-        Response.ContentType = "application/problem+json";
-        await using var json = new Utf8JsonWriter(Response.Body);
-        json.WriteStartObject();
-        json.WriteString("type", "https://tools.ietf.org/html/rfc9110#section-15.6.4");
-        json.WriteString("title", "Service Unavailable");
-        json.WriteNumber("status", StatusCodes.Status503ServiceUnavailable);
-        if (detail is not null)
-        {
-            json.WriteString("detail", detail);
-        }
-
-        json.WriteEndObject();
-        await json.FlushAsync(Context.RequestAborted);
     }
 
     private ReadOnlyMemory<char> ReadBearerToken()

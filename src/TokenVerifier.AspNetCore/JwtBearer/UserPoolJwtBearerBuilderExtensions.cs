@@ -48,6 +48,8 @@ public static class UserPoolJwtBearerBuilderExtensions
         {
             var validation = pools.Get(scheme).Validation;
             UserPoolJwtBearerExtensions.Apply(o, new UserPoolTokenHandler(validators.Get(scheme), validation.AuthenticationType), validation);
+            o.Events ??= new JwtBearerEvents();
+            OutageChallenge.Attach(o.Events);
         });
         return builder;
     }

@@ -53,6 +53,7 @@ public static class UserPoolJwtBearerExtensions
 
             return previous(context);
         };
+        OutageChallenge.Attach(events);
         options.Events = events;
         return options;
     }

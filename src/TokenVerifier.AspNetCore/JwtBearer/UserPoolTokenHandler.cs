@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using TokenVerifier.AspNetCore.Authentication;
 using TokenVerifier.Keys;
 using TokenVerifier.Revocation;
 using TokenVerifier.Validation;
@@ -99,6 +100,10 @@ internal sealed class UserPoolTokenHandler : TokenHandler
         TokenFailure.UnknownIssuer => new SecurityTokenInvalidIssuerException(result.FailureMessage),
         TokenFailure.UnsupportedAlgorithm => new SecurityTokenInvalidAlgorithmException(result.FailureMessage),
         TokenFailure.Malformed or TokenFailure.TooLarge => new SecurityTokenMalformedException(result.FailureMessage),
+        TokenFailure.InvalidKey => new SecurityTokenInvalidSigningKeyException(result.FailureMessage),
+
+        // Not the token's fault: OutageChallenge answers these with 503, as the user-pool scheme does.
+        TokenFailure.KeysUnavailable or TokenFailure.RevocationUnavailable => new UserPoolAuthenticationException(result.Failure, result.FailureMessage!),
         _ => new SecurityTokenValidationException(result.FailureMessage),
     };
 }

@@ -229,6 +229,7 @@ public sealed class TokenVerifierMetrics : IDisposable
         TokenFailure.InvalidClient => "invalid_client",
         TokenFailure.Revoked => "revoked",
         TokenFailure.RevocationUnavailable => "revocation_unavailable",
+        TokenFailure.InvalidKey => "invalid_key",
         _ => "other",
     };
 }

@@ -12,7 +12,10 @@ internal static class JwksKeyReader
     public const int MinModulusBits = 2048;
 
     /// <summary>Parses and vets the keys. Throws <see cref="FormatException"/> when the document is not a JWKS.</summary>
-    public static Dictionary<string, RsaSigningKey> Read(string json, List<string> rejected)
+    /// <param name="json">The document.</param>
+    /// <param name="rejected">Gets one line per refused key, for the log.</param>
+    /// <param name="refused">When given, gets the reason of each refused key that has a kid, so a token naming it can be told why.</param>
+    public static Dictionary<string, RsaSigningKey> Read(string json, List<string> rejected, Dictionary<string, string>? refused = null)
     {
         JsonWebKeySet set;
         try
@@ -38,6 +41,11 @@ internal static class JwksKeyReader
             if (reason is not null)
             {
                 rejected.Add($"{Describe(jwk.Kid)}: {reason}");
+                if (refused is not null && !string.IsNullOrEmpty(jwk.Kid))
+                {
+                    refused.TryAdd(jwk.Kid, reason);
+                }
+
                 continue;
             }
 
@@ -48,7 +56,12 @@ internal static class JwksKeyReader
         foreach (var kid in duplicates)
         {
             accepted.Remove(kid);
-            rejected.Add($"{Describe(kid)}: the kid appears more than once in the key set");
+            const string Ambiguous = "the kid appears more than once in the key set";
+            rejected.Add($"{Describe(kid)}: {Ambiguous}");
+            if (refused is not null)
+            {
+                refused[kid] = Ambiguous;
+            }
         }
 
         return accepted;
@@ -82,12 +95,17 @@ internal static class JwksKeyReader
             return "key_ops does not include verify";
         }
 
+        if (string.IsNullOrEmpty(jwk.N) || string.IsNullOrEmpty(jwk.E))
+        {
+            return "n or e is missing";
+        }
+
         byte[] modulus;
         byte[] exponent;
         try
         {
-            modulus = TrimLeadingZeros(Base64UrlEncoder.DecodeBytes(jwk.N ?? ""));
-            exponent = TrimLeadingZeros(Base64UrlEncoder.DecodeBytes(jwk.E ?? ""));
+            modulus = TrimLeadingZeros(Base64UrlEncoder.DecodeBytes(jwk.N));
+            exponent = TrimLeadingZeros(Base64UrlEncoder.DecodeBytes(jwk.E));
         }
         catch (FormatException)
         {

@@ -1,36 +1,35 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TokenVerifier.Diagnostics;
-using TokenVerifier.Validation;
 
 namespace TokenVerifier.Keys;
 
 /// <summary>
 /// The signing keys of one JWKS address. Lookups read an immutable snapshot without locking. Refreshes are
-/// single-flight (concurrent callers share one fetch); a refresh caused by an unknown <c>kid</c> happens at most once
-/// per <see cref="UserPoolValidationOptions.KidMissRefreshInterval"/>, so a flood of forged kids cannot hammer the endpoint.
-/// A failed refresh keeps the last good set, for at most <see cref="UserPoolValidationOptions.MaxStaleness"/>.
+/// single-flight (concurrent callers share one fetch); refreshes caused by unknown <c>kid</c>s are limited to
+/// <see cref="KidMissLimiter.MaxPerWindow"/> per <see cref="UserPoolValidationOptions.KidMissRefreshInterval"/>, so a flood
+/// of forged kids cannot hammer the endpoint, and a request waits at most <see cref="UserPoolValidationOptions.MaxKeyFetchWait"/>
+/// for a fetch. A failed refresh keeps the last good set, for at most <see cref="UserPoolValidationOptions.MaxStaleness"/>.
 /// </summary>
-public sealed class SigningKeyCache
+public sealed partial class SigningKeyCache
 {
-    private readonly Func<HttpClient> _httpClientFactory;
+    private readonly JwksClient _client;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly TimeSpan _kidMissInterval;
     private readonly TimeSpan _refreshInterval;
     private readonly TimeSpan _maxStaleness;
-    private readonly TimeSpan _timeout;
-    private readonly int _maxBytes;
+    private readonly TimeSpan _maxWait;
+    private readonly KidMissLimiter _kidMisses;
     private readonly Lock _gate = new();
     private readonly TokenVerifierMetrics? _metrics;
 
     private volatile SigningKeySet? _current;
     private Task<SigningKeySet?>? _refresh;
-    private DateTimeOffset? _lastKidMissRefresh;
     private DateTimeOffset? _lastRecoveryRefresh;
+    private DateTimeOffset? _retryNotBefore;
+    private bool _lastFetchFailed;
     private DateTimeOffset? _lastFailure;
     private string? _lastError;
     private long _fetchCount;
@@ -39,14 +38,16 @@ public sealed class SigningKeyCache
     {
         JwksUri = jwksUri;
         _metrics = metrics;
-        _httpClientFactory = httpClientFactory;
         _time = time;
         _logger = logger ?? NullLogger.Instance;
         _kidMissInterval = settings.KidMissRefreshInterval;
         _refreshInterval = settings.KeyRefreshInterval;
         _maxStaleness = settings.MaxStaleness;
-        _timeout = settings.JwksTimeout;
-        _maxBytes = settings.JwksMaxResponseBytes;
+        Settings = KeyCacheSettings.From(settings);
+        SettingsOwner = settings.AuthenticationType;
+        _maxWait = settings.MaxKeyFetchWait;
+        _kidMisses = new KidMissLimiter(_kidMissInterval);
+        _client = new JwksClient(jwksUri, httpClientFactory, time, settings.JwksTimeout, settings.JwksMaxResponseBytes);
     }
 
     /// <summary>Raised after a refresh replaced a key set that had these kids with one that does not.</summary>
@@ -57,6 +58,27 @@ public sealed class SigningKeyCache
 
     /// <summary>Age after which the set counts as stale and is refreshed; the background refresher works ahead of it.</summary>
     internal TimeSpan RefreshInterval => _refreshInterval;
+
+    /// <summary>The settings this cache was created with; every user of the cache must have the same.</summary>
+    internal KeyCacheSettings Settings { get; }
+
+    /// <summary>Who created the cache (the scheme, as its authentication type), to name it when another user disagrees.</summary>
+    internal string SettingsOwner { get; }
+
+    /// <summary>Longest a request (or the start-up warm-up) waits for a fetch.</summary>
+    internal TimeSpan MaxFetchWait => _maxWait;
+
+    /// <summary>True while the endpoint's <c>Retry-After</c> holds scheduled refreshes back.</summary>
+    internal bool IsRefreshDeferred
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _retryNotBefore > _time.GetUtcNow();
+            }
+        }
+    }
 
     /// <summary>The cache's state now.</summary>
     public SigningKeyCacheStatus GetStatus()
@@ -101,82 +123,20 @@ public sealed class SigningKeyCache
         return after is not null && !ReferenceEquals(after, before);
     }
 
-    internal bool TryGetKey(string keyId, out RsaSigningKey? key)
-    {
-        var current = _current;
-        if (current is null)
-        {
-            key = null;
-            return false;
-        }
-
-        var age = _time.GetUtcNow() - current.FetchedAt;
-        if (age > _refreshInterval)
-        {
-            RefreshInBackground();
-            if (age > _maxStaleness)
-            {
-                key = null;
-                return false;
-            }
-        }
-
-        return current.Keys.TryGetValue(keyId, out key);
-    }
-
-    internal async ValueTask<(RsaSigningKey? Key, TokenFailure Failure)> ResolveAsync(string keyId, CancellationToken cancellationToken)
-    {
-        if (TryGetKey(keyId, out var key))
-        {
-            return (key, TokenFailure.None);
-        }
-
-        Task<SigningKeySet?>? refresh = null;
-        lock (_gate)
-        {
-            var now = _time.GetUtcNow();
-
-            // Two budgets: one for kids missing from a usable set (forged kids must not hammer the endpoint), one for
-            // fetching a set when there is none (a cold or failed cache), so the first fetch never uses up the first.
-            ref var last = ref IsUsable(_current) ? ref _lastKidMissRefresh : ref _lastRecoveryRefresh;
-            if (_refresh is { IsCompleted: false })
-            {
-                refresh = _refresh;
-            }
-            else if (last is null || now - last >= _kidMissInterval)
-            {
-                last = now;
-                KeyCacheLog.RefreshOnUnknownKid(_logger, JwksUri);
-                refresh = JoinOrStartRefresh();
-            }
-            else
-            {
-                KeyCacheLog.RefreshRateLimited(_logger, JwksUri, _kidMissInterval);
-            }
-        }
-
-        if (refresh is not null)
-        {
-            await refresh.WaitAsync(cancellationToken);
-        }
-
-        if (TryGetKey(keyId, out key))
-        {
-            return (key, TokenFailure.None);
-        }
-
-        return (null, IsUsable(_current) ? TokenFailure.KeyNotFound : TokenFailure.KeysUnavailable);
-    }
-
-    private bool IsUsable(SigningKeySet? set) => set is not null && _time.GetUtcNow() - set.FetchedAt <= _maxStaleness;
-
     private void RefreshInBackground()
     {
         lock (_gate)
         {
             // After a failed fetch, wait as long as for an unknown kid before trying again: during an outage, traffic must
             // not turn into one fetch per request.
-            if (_lastFailure is { } failed && _time.GetUtcNow() - failed < _kidMissInterval)
+            var now = _time.GetUtcNow();
+            if (_lastFailure is { } failed && now - failed < _kidMissInterval)
+            {
+                return;
+            }
+
+            // The endpoint said when to come back (429/503 with Retry-After).
+            if (_retryNotBefore > now)
             {
                 return;
             }
@@ -206,12 +166,17 @@ public sealed class SigningKeyCache
         Interlocked.Increment(ref _fetchCount);
         using var activity = TokenVerifierActivitySource.Source.StartActivity(TokenVerifierActivitySource.FetchKeys, ActivityKind.Client);
         activity?.SetTag("url.full", JwksUri.ToString());
+        var download = await _client.DownloadAsync();
+        if (download.Json is not { } json)
+        {
+            return Failed(download.Error!, activity, download.RetryAfter);
+        }
+
         try
         {
-            using var timeout = new CancellationTokenSource(_timeout, _time);
-            var json = await DownloadAsync(timeout.Token);
             var rejected = new List<string>();
-            var keys = JwksKeyReader.Read(json, rejected);
+            var refused = new Dictionary<string, string>(StringComparer.Ordinal);
+            var keys = JwksKeyReader.Read(json, rejected, refused);
             foreach (var reason in rejected)
             {
                 KeyCacheLog.KeyRejected(_logger, JwksUri, reason);
@@ -222,8 +187,14 @@ public sealed class SigningKeyCache
                 throw new FormatException("the key set has no usable RS256 signing key");
             }
 
+            lock (_gate)
+            {
+                _retryNotBefore = null;
+                _lastFetchFailed = false;
+            }
+
             var previous = _current;
-            var set = SigningKeySet.Following(previous, keys, _time.GetUtcNow());
+            var set = SigningKeySet.Following(previous, keys, _time.GetUtcNow(), refused);
             _current = set;
             KeyCacheLog.KeysFetched(_logger, JwksUri, keys.Count);
             _metrics?.RecordJwksFetch(JwksUri, succeeded: true);
@@ -233,27 +204,34 @@ public sealed class SigningKeyCache
         }
         catch (Exception e)
         {
-            // Whatever the HTTP pipeline throws (resilience strategies throw types of their own) is a failed fetch: it must
-            // neither escape into a request being validated nor fault a background refresh.
-            var reason = e switch
-            {
-                OperationCanceledException => $"no complete response within {_timeout.TotalSeconds:0.###} s",
-                FormatException f => f.Message,
-                HttpRequestException h when h.StatusCode is not null => $"HTTP {(int)h.StatusCode}",
-                HttpRequestException or IOException or InvalidOperationException => e.Message,
-                _ => $"{e.GetType().Name}: {e.Message}",
-            };
-            lock (_gate)
-            {
-                _lastFailure = _time.GetUtcNow();
-                _lastError = reason;
-            }
-
-            KeyCacheLog.FetchFailed(_logger, JwksUri, reason);
-            _metrics?.RecordJwksFetch(JwksUri, succeeded: false);
-            activity?.SetStatus(ActivityStatusCode.Error, reason);
-            return _current;
+            // A document that cannot be read is a failed fetch, like a failed request: the last good set keeps serving.
+            return Failed(e is FormatException or InvalidOperationException ? e.Message : $"{e.GetType().Name}: {e.Message}", activity);
         }
+    }
+
+    private SigningKeySet? Failed(string reason, Activity? activity, TimeSpan? retryAfter = null)
+    {
+        var now = _time.GetUtcNow();
+        DateTimeOffset? retryNotBefore;
+        lock (_gate)
+        {
+            _lastFailure = now;
+            _lastError = reason;
+            _lastFetchFailed = true;
+
+            // Never later than the set would be refreshed anyway; never sooner than after any failure (RefreshInBackground).
+            _retryNotBefore = retryNotBefore = retryAfter > TimeSpan.Zero ? now + (retryAfter.Value < _refreshInterval ? retryAfter.Value : _refreshInterval) : null;
+        }
+
+        if (retryNotBefore is { } notBefore)
+        {
+            KeyCacheLog.RetryDeferred(_logger, JwksUri, retryAfter!.Value, notBefore);
+        }
+
+        KeyCacheLog.FetchFailed(_logger, JwksUri, reason);
+        _metrics?.RecordJwksFetch(JwksUri, succeeded: false);
+        activity?.SetStatus(ActivityStatusCode.Error, reason);
+        return _current;
     }
 
     // After the swap, so that whatever a listener drops cannot be re-validated against the old set. New material under a
@@ -276,44 +254,6 @@ public sealed class SigningKeyCache
         if (changes.Retired.Count > 0)
         {
             KeysRemoved?.Invoke(changes.Retired);
-        }
-    }
-
-    private async Task<string> DownloadAsync(CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, JwksUri);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        using var response = await _httpClientFactory().SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new HttpRequestException($"HTTP {(int)response.StatusCode}", null, response.StatusCode);
-        }
-
-        if (response.Content.Headers.ContentLength > _maxBytes)
-        {
-            throw new FormatException($"the response is larger than {_maxBytes} bytes");
-        }
-
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        var buffer = new byte[_maxBytes + 1];
-        var total = 0;
-        int read;
-        while ((read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken)) > 0)
-        {
-            total += read;
-            if (total > _maxBytes)
-            {
-                throw new FormatException($"the response is larger than {_maxBytes} bytes");
-            }
-        }
-
-        try
-        {
-            return new UTF8Encoding(false, true).GetString(buffer, 0, total);
-        }
-        catch (DecoderFallbackException e)
-        {
-            throw new FormatException("the response is not UTF-8 text", e);
         }
     }
 }

@@ -59,12 +59,25 @@ public sealed class SigningKeyCacheRegistry : IDisposable
     /// <param name="jwksUri">The JWKS address.</param>
     /// <param name="settings">Refresh, staleness, timeout and size settings for a new cache.</param>
     /// <exception cref="ObjectDisposedException">The registry has been disposed.</exception>
+    /// <exception cref="InvalidOperationException">The cache exists with other settings (a scheme sharing the address disagrees).</exception>
     public SigningKeyCache GetOrAdd(Uri jwksUri, UserPoolValidationOptions settings)
     {
         ArgumentNullException.ThrowIfNull(jwksUri);
         ArgumentNullException.ThrowIfNull(settings);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        return _caches.GetOrAdd(jwksUri, uri => new SigningKeyCache(uri, settings, _httpClientFactory, _time, _logger, Metrics));
+        var cache = _caches.GetOrAdd(jwksUri, uri => new SigningKeyCache(uri, settings, _httpClientFactory, _time, _logger, Metrics));
+
+        // One cache serves every scheme of the address: silently running it with the first scheme's settings would give
+        // the others a staleness, timeout or refresh rate they did not ask for.
+        var differences = cache.Settings.Differences(KeyCacheSettings.From(settings));
+        if (differences.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"The schemes '{cache.SettingsOwner}' and '{settings.AuthenticationType}' share the signing keys of {jwksUri} but disagree on "
+                + string.Join(", ", differences) + "; a key cache has one set of settings, so set the same values in both.");
+        }
+
+        return cache;
     }
 
     /// <summary>

@@ -9,12 +9,15 @@ internal sealed class SigningKeySet(FrozenDictionary<string, RsaSigningKey> keys
 
     public DateTimeOffset FetchedAt { get; } = fetchedAt;
 
+    /// <summary>The kids of published keys the vetting refused, with the reason: a token naming one is refused without a refresh.</summary>
+    public FrozenDictionary<string, string> Refused { get; init; } = FrozenDictionary<string, string>.Empty;
+
     /// <summary>
     /// The set made of <paramref name="fetched"/>, following <paramref name="previous"/>: a key published again with the
     /// same kid and material stays the same instance, so results it verified stay bound to it across refreshes; a kid whose
     /// material changed gets the new instance, which is what unbinds them.
     /// </summary>
-    public static SigningKeySet Following(SigningKeySet? previous, Dictionary<string, RsaSigningKey> fetched, DateTimeOffset fetchedAt)
+    public static SigningKeySet Following(SigningKeySet? previous, Dictionary<string, RsaSigningKey> fetched, DateTimeOffset fetchedAt, Dictionary<string, string>? refused = null)
     {
         if (previous is not null)
         {
@@ -27,7 +30,10 @@ internal sealed class SigningKeySet(FrozenDictionary<string, RsaSigningKey> keys
             }
         }
 
-        return new(fetched.ToFrozenDictionary(StringComparer.Ordinal), fetchedAt);
+        return new(fetched.ToFrozenDictionary(StringComparer.Ordinal), fetchedAt)
+        {
+            Refused = refused is null ? FrozenDictionary<string, string>.Empty : refused.ToFrozenDictionary(StringComparer.Ordinal),
+        };
     }
 
     /// <summary>How this set differs from <paramref name="previous"/>, kid by kid; for a set made by <see cref="Following"/>.</summary>

@@ -56,4 +56,7 @@ public enum TokenFailure
 
     /// <summary>The revocation store could not answer in time and <see cref="Revocation.RevocationOptions.FailureMode"/> is <c>FailClosed</c>.</summary>
     RevocationUnavailable,
+
+    /// <summary>The <c>kid</c> names a key the pool publishes but the vetting refused (too short, unsafe exponent, not an RS256 signing key).</summary>
+    InvalidKey,
 }

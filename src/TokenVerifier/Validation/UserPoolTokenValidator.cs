@@ -243,12 +243,15 @@ public sealed class UserPoolTokenValidator : IDisposable
 
     private async ValueTask<UserPoolValidationResult> ResolveKeyThenFinishAsync(string token, ParsedJwt jwt, TrustedPool pool, CancellationToken cancellationToken)
     {
-        var (key, failure) = await pool.Keys.ResolveAsync(jwt.KeyId!, cancellationToken);
+        var (key, failure, refusedBecause) = await pool.Keys.ResolveAsync(jwt.KeyId!, cancellationToken);
         if (key is null)
         {
-            return failure == TokenFailure.KeyNotFound
-                ? Reject(failure, "The token's signing key (kid) is not in the user pool's key set.")
-                : Reject(failure, "The user pool's signing keys are unavailable.");
+            return failure switch
+            {
+                TokenFailure.KeyNotFound => Reject(failure, "The token's signing key (kid) is not in the user pool's key set."),
+                TokenFailure.InvalidKey => Reject(failure, $"The token's signing key was refused: {refusedBecause}."),
+                _ => Reject(failure, "The user pool's signing keys are unavailable."),
+            };
         }
 
         return await Finish(token, jwt, pool, key, cancellationToken);
@@ -461,7 +464,7 @@ public sealed class UserPoolTokenValidator : IDisposable
             return failure;
         }
 
-        var (key, keyFailure) = await KeyCaches[0].ResolveAsync(jwt!.KeyId!, cancellationToken);
+        var (key, keyFailure, _) = await KeyCaches[0].ResolveAsync(jwt!.KeyId!, cancellationToken);
         return key is null ? keyFailure
             : VerifySignature(jws, jwt.SignedLength, key) ? TokenFailure.None
             : TokenFailure.InvalidSignature;

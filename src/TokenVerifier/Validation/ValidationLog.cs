@@ -31,6 +31,7 @@ internal static partial class ValidationLog
             case TokenFailure.InvalidClient: InvalidClient(logger, description); break;
             case TokenFailure.Revoked: Revoked(logger, description); break;
             case TokenFailure.RevocationUnavailable: RevocationUnavailable(logger, description); break;
+            case TokenFailure.InvalidKey: InvalidKey(logger, description); break;
 
             // A reason added later without its own event is still logged, under the generic id.
             default: OtherReason(logger, failure, description); break;
@@ -93,4 +94,7 @@ internal static partial class ValidationLog
 
     [LoggerMessage(EventId = 1117, Level = LogLevel.Debug, Message = "Rejected a token whose revocation status could not be checked. {Description}")]
     private static partial void RevocationUnavailable(ILogger logger, string description);
+
+    [LoggerMessage(EventId = 1118, Level = LogLevel.Debug, Message = "Rejected a token whose signing key the vetting refused. {Description}")]
+    private static partial void InvalidKey(ILogger logger, string description);
 }

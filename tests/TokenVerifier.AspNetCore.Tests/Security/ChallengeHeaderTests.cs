@@ -21,12 +21,12 @@ public sealed class ChallengeHeaderTests(SampleFactory factory, OpaqueErrorsFact
 {
     public static TheoryData<TokenFailure> Reasons() => [.. ChallengeTokens.Expected.Select(e => e.Failure)];
 
-    // RevocationUnavailable is the one reason that is not the token's fault: it answers 503 with Retry-After, not a
-    // challenge (pinned in the revocation tests), so clients retry instead of signing in again.
+    // RevocationUnavailable and KeysUnavailable are not the token's fault: they answer 503 with Retry-After, not a
+    // challenge (pinned in StoreUnavailableResponseTests and KeysOutageTests), so clients retry instead of signing in again.
     [Fact]
     public void Every_reason_has_a_pinned_challenge() =>
         Assert.Equal(
-            Enum.GetValues<TokenFailure>().Where(f => f is not (TokenFailure.None or TokenFailure.RevocationUnavailable)),
+            Enum.GetValues<TokenFailure>().Where(f => f is not (TokenFailure.None or TokenFailure.RevocationUnavailable or TokenFailure.KeysUnavailable)),
             ChallengeTokens.Expected.Select(e => e.Failure));
 
     [Theory]
@@ -34,7 +34,7 @@ public sealed class ChallengeHeaderTests(SampleFactory factory, OpaqueErrorsFact
     public async Task Each_reason_has_its_exact_WWW_Authenticate_header(TokenFailure failure)
     {
         var description = ChallengeTokens.Expected.Single(e => e.Failure == failure).Description;
-        await using var app = failure == TokenFailure.KeysUnavailable ? WithoutKeys(factory) : null;
+        await using var app = failure == TokenFailure.InvalidKey ? WithWeakKey(factory) : null;
         var pool = (app ?? (WebApplicationFactory<Program>)factory).Services.GetRequiredService<LocalUserPool>();
         var token = ChallengeTokens.For(failure, pool);
 
@@ -53,8 +53,8 @@ public sealed class ChallengeHeaderTests(SampleFactory factory, OpaqueErrorsFact
     [MemberData(nameof(Reasons))]
     public async Task With_IncludeErrorDetails_off_the_challenge_names_the_error_only(TokenFailure failure)
     {
-        await using var withoutKeys = failure == TokenFailure.KeysUnavailable ? WithoutKeys(opaque) : null;
-        var app = withoutKeys ?? (WebApplicationFactory<Program>)opaque;
+        await using var withWeakKey = failure == TokenFailure.InvalidKey ? WithWeakKey(opaque) : null;
+        var app = withWeakKey ?? (WebApplicationFactory<Program>)opaque;
         var token = ChallengeTokens.For(failure, app.Services.GetRequiredService<LocalUserPool>());
 
         var response = await SendAsync(app, token);
@@ -79,4 +79,12 @@ public sealed class ChallengeHeaderTests(SampleFactory factory, OpaqueErrorsFact
             .AddHttpClient(SigningKeyCacheRegistry.HttpClientName)
             .ConfigureAdditionalHttpMessageHandlers((handlers, _) => handlers.Clear())
             .ConfigurePrimaryHttpMessageHandler(() => new StatusHandler(HttpStatusCode.ServiceUnavailable))));
+
+    // The sample with a 1024-bit key published beside its own: the vetting refuses it. The embedded pool's key handler
+    // sits in front and would answer with the pool's own set, so it goes.
+    private static WebApplicationFactory<Program> WithWeakKey(WebApplicationFactory<Program> app) =>
+        app.WithWebHostBuilder(b => b.ConfigureTestServices(services => services
+            .AddHttpClient(SigningKeyCacheRegistry.HttpClientName)
+            .ConfigureAdditionalHttpMessageHandlers((handlers, _) => handlers.Clear())
+            .ConfigurePrimaryHttpMessageHandler(sp => new WeakKeyHandler(sp.GetRequiredService<LocalUserPool>().CreateJwksHandler()))));
 }

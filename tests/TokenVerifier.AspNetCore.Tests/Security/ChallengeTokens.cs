@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using TokenVerifier.Testing;
 using TokenVerifier.Validation;
@@ -20,7 +21,6 @@ internal static class ChallengeTokens
         (TokenFailure.UnsupportedHeader, "The token header has a 'crit' parameter, which is not supported."),
         (TokenFailure.UnknownIssuer, "The token's issuer is not a configured user pool."),
         (TokenFailure.KeyNotFound, "The token's signing key (kid) is not in the user pool's key set."),
-        (TokenFailure.KeysUnavailable, "The user pool's signing keys are unavailable."),
         (TokenFailure.InvalidSignature, "The token's signature is invalid."),
         (TokenFailure.MissingClaim, "The token has no 'exp' claim."),
         (TokenFailure.InvalidClaim, "The token's 'exp' claim has the wrong type or an out-of-range value."),
@@ -29,7 +29,14 @@ internal static class ChallengeTokens
         (TokenFailure.InvalidTokenUse, "The token is an ID token, but only access tokens are accepted."),
         (TokenFailure.InvalidClient, "The token was issued to an app client that is not allowed."),
         (TokenFailure.Revoked, "The token has been revoked."),
+        (TokenFailure.InvalidKey, "The token's signing key was refused: modulus shorter than 2048 bits."),
     ];
+
+    /// <summary>The kid of the 1024-bit key that <see cref="WeakKeyHandler"/> adds to the sample's key set.</summary>
+    public const string WeakKeyId = "weak-1024";
+
+    /// <summary>A key the vetting refuses (1024 bits); the token built for <see cref="TokenFailure.InvalidKey"/> is signed with it.</summary>
+    public static readonly RSA WeakKey = RSA.Create(1024);
 
     public static string For(TokenFailure failure, LocalUserPool pool) => failure switch
     {
@@ -40,7 +47,7 @@ internal static class ChallengeTokens
         TokenFailure.UnsupportedHeader => pool.SignRaw($"{{\"alg\":\"RS256\",\"kid\":\"{pool.CurrentKeyId}\",\"crit\":[\"exp\"]}}", Payload(pool)),
         TokenFailure.UnknownIssuer => Other(pool),
         TokenFailure.KeyNotFound => pool.SignRaw("{\"alg\":\"RS256\",\"kid\":\"not-a-published-kid\"}", Payload(pool)),
-        TokenFailure.KeysUnavailable => pool.MintAccessToken(),
+        TokenFailure.InvalidKey => SignWithWeakKey(Payload(pool)),
         TokenFailure.InvalidSignature => LocalUserPool.TamperSignature(pool.MintAccessToken()),
         TokenFailure.MissingClaim => pool.MintAccessToken(With(o => o.OmitClaims.Add("exp"))),
         TokenFailure.InvalidClaim => pool.MintAccessToken(With(o => o.AdditionalClaims["exp"] = "9999999999")),
@@ -61,6 +68,12 @@ internal static class ChallengeTokens
 
     private static string Other(LocalUserPool pool) =>
         pool.SignRaw($"{{\"alg\":\"RS256\",\"kid\":\"{pool.CurrentKeyId}\"}}", Payload(pool).Replace(pool.Issuer, "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Elsewhere1", StringComparison.Ordinal));
+
+    private static string SignWithWeakKey(string payload)
+    {
+        var input = Encode($"{{\"alg\":\"RS256\",\"kid\":\"{WeakKeyId}\"}}") + "." + Encode(payload);
+        return input + "." + LocalUserPool.Base64UrlEncode(WeakKey.SignData(Encoding.ASCII.GetBytes(input), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+    }
 
     private static string Encode(string json) => LocalUserPool.Base64UrlEncode(Encoding.UTF8.GetBytes(json));
 

@@ -1,9 +1,11 @@
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
+using TokenVerifier.Keys;
 using TokenVerifier.Revocation;
 using TokenVerifier.Testing;
 using TokenVerifier.Validation;
@@ -22,11 +24,16 @@ public sealed class TokenLoggingTests
     public async Task No_log_line_of_the_application_contains_a_token_and_each_rejection_has_its_event(bool logRejectedClaimValues)
     {
         using var provider = new FakeLoggerProvider();
+        // The sample's key set also carries a refused (1024-bit) key, so the InvalidKey token gets its own event.
         await using var app = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
             .UseSetting("UserPool:LogRejectedClaimValues", logRejectedClaimValues ? "true" : "false")
             .ConfigureLogging(logging => logging
                 .AddProvider(provider)
-                .AddFilter<FakeLoggerProvider>(null, LogLevel.Trace)));
+                .AddFilter<FakeLoggerProvider>(null, LogLevel.Trace))
+            .ConfigureTestServices(services => services
+                .AddHttpClient(SigningKeyCacheRegistry.HttpClientName)
+                .ConfigureAdditionalHttpMessageHandlers((handlers, _) => handlers.Clear())
+                .ConfigurePrimaryHttpMessageHandler(sp => new WeakKeyHandler(sp.GetRequiredService<LocalUserPool>().CreateJwksHandler()))));
         var pool = app.Services.GetRequiredService<LocalUserPool>();
         await app.Services.GetRequiredService<IRevocationStore>().RevokeTokenAsync(ChallengeTokens.RevokedTokenId, DateTimeOffset.UtcNow.AddHours(1));
 

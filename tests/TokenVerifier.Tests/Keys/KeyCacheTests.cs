@@ -1,6 +1,10 @@
 using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using TokenVerifier.Keys;
 using TokenVerifier.Testing;
+using TokenVerifier.Tests.Network;
+using TokenVerifier.Tests.Security;
 using TokenVerifier.Tests.Validation;
 using TokenVerifier.Validation;
 
@@ -59,23 +63,236 @@ public sealed class KeyCacheTests : IDisposable
     }
 
     [Fact]
-    public async Task Unknown_kid_refreshes_are_rate_limited_per_interval()
+    public async Task Unknown_kid_refreshes_are_limited_to_four_per_interval_with_a_growing_gap()
     {
         await _t.Keys.RefreshAsync();
         var forged = RawTokens.Signed(_t, "{\"kid\":\"forged-1\",\"alg\":\"RS256\"}", RawTokens.AccessPayload(_t));
         Assert.Equal(TokenFailure.KeyNotFound, await _t.FailureOfAsync(forged));
         Assert.Equal(2, _t.Network.Count);
 
-        for (var i = 0; i < 50; i++)
+        // A miss every 0.5 s for 29.5 s: refreshes at 0, 1, 3 and 7 s (gaps of 1, 2, 4 s), then none until 30 s.
+        var fetchedAt = new List<double>();
+        for (var i = 1; i < 60; i++)
         {
             _t.Time.Advance(TimeSpan.FromMilliseconds(500));
+            var before = _t.Network.Count;
             Assert.Equal(TokenFailure.KeyNotFound, await _t.FailureOfAsync(forged));
+            if (_t.Network.Count > before)
+            {
+                fetchedAt.Add(i * 0.5);
+            }
         }
 
-        Assert.Equal(2, _t.Network.Count);
-        _t.Time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal([1.0, 3.0, 7.0], fetchedAt);
+        Assert.Equal(5, _t.Network.Count);
+        _t.Time.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(TokenFailure.KeyNotFound, await _t.FailureOfAsync(forged));
-        Assert.Equal(3, _t.Network.Count);
+        Assert.Equal(6, _t.Network.Count);
+    }
+
+    [Fact]
+    public async Task One_forged_kid_does_not_hold_off_a_genuine_rotation_for_more_than_five_seconds()
+    {
+        await _t.Keys.RefreshAsync();
+        var forged = RawTokens.Signed(_t, "{\"kid\":\"forged-1\",\"alg\":\"RS256\"}", RawTokens.AccessPayload(_t));
+        Assert.Equal(TokenFailure.KeyNotFound, await _t.FailureOfAsync(forged));
+
+        // The pool publishes a new key 0.3 s later; its tokens are retried every 0.25 s by the client.
+        _t.Time.Advance(TimeSpan.FromMilliseconds(300));
+        _t.Pool.RotateKey();
+        var rotated = _t.Pool.MintAccessToken(new LocalTokenOptions { Lifetime = TimeSpan.FromHours(1) });
+        var published = _t.Time.GetUtcNow();
+        while ((await _t.ValidateAsync(rotated)) is { IsValid: false } result)
+        {
+            Assert.Equal(TokenFailure.KeyNotFound, result.Failure);
+            Assert.True(_t.Time.GetUtcNow() - published < TimeSpan.FromSeconds(5), "The rotated key was not accepted within 5 s.");
+            _t.Time.Advance(TimeSpan.FromMilliseconds(250));
+        }
+
+        Assert.InRange(_t.Time.GetUtcNow() - published, TimeSpan.Zero, TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public async Task A_hung_kid_miss_fetch_answers_KeysUnavailable_after_MaxKeyFetchWait_and_goes_on_in_the_background()
+    {
+        await _t.Keys.RefreshAsync();
+        _t.Pool.RotateKey();
+        var rotated = _t.Pool.MintAccessToken();
+        _t.Network.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var pending = _t.ValidateAsync(rotated);
+        while (_t.Network.Count < 2)
+        {
+            await Task.Delay(1);
+        }
+
+        await Task.Delay(50);
+        Assert.False(pending.IsCompleted);
+        _t.Time.Advance(_t.Options.MaxKeyFetchWait);
+        var result = await pending.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(TokenFailure.KeysUnavailable, result.Failure);
+
+        // The fetch was not abandoned: once it completes, the same token passes without another fetch.
+        _t.Network.Gate.SetResult();
+        await Until(() => _t.Keys.GetStatus().KeyCount == 2);
+        Assert.Equal(TokenFailure.None, await _t.FailureOfAsync(rotated));
+        Assert.Equal(2, _t.Network.Count);
+    }
+
+    [Fact]
+    public async Task A_kid_missing_while_its_refresh_fails_is_KeysUnavailable_not_KeyNotFound()
+    {
+        await _t.Keys.RefreshAsync();
+        _t.Pool.RotateKey();
+        _t.Network.FailWith = HttpStatusCode.BadGateway;
+        var result = await _t.ValidateAsync(_t.Pool.MintAccessToken());
+        Assert.Equal(TokenFailure.KeysUnavailable, result.Failure);
+        Assert.Equal(2, _t.Network.Count);
+    }
+
+    [Fact]
+    public async Task A_token_naming_a_refused_key_is_InvalidKey_with_the_reason_and_causes_no_refresh()
+    {
+        using var small = System.Security.Cryptography.RSA.Create(1024);
+        using var t = new TestPool(network: (inner, time) => new FaultHandler(inner, time)
+        {
+            RewriteKeySet = jwks => Forge.EditKeySet(jwks, null, Forge.Jwk(small, "weak-1024")),
+        });
+        var token = Forge.Rs256(small, "{\"alg\":\"RS256\",\"kid\":\"weak-1024\"}", RawTokens.AccessPayload(t));
+        for (var i = 0; i < 3; i++)
+        {
+            var result = await t.ValidateAsync(token);
+            Assert.Equal(TokenFailure.InvalidKey, result.Failure);
+            Assert.Equal("The token's signing key was refused: modulus shorter than 2048 bits.", result.FailureMessage);
+            t.Time.Advance(TimeSpan.FromSeconds(31));
+        }
+
+        Assert.Equal(1, t.Network.Count);
+    }
+
+    [Fact]
+    public async Task Retry_After_of_a_429_holds_the_background_refresh_back_past_the_usual_spacing()
+    {
+        FaultHandler faults = null!;
+        using var t = new TestPool(network: (inner, time) => faults = new FaultHandler(inner, time));
+        var token = t.Pool.MintAccessToken(new LocalTokenOptions { Lifetime = TimeSpan.FromHours(24) });
+        Assert.Equal(TokenFailure.None, await t.FailureOfAsync(token));
+
+        // Old enough to be refreshed in the background; the endpoint answers 429 with Retry-After: 60.
+        faults.Fault = JwksFault.TooManyRequests;
+        t.Time.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
+        Assert.Equal(TokenFailure.None, await t.FailureOfAsync(token));
+        await Until(() => t.Keys.GetStatus().LastError is not null);
+        Assert.Equal(2, t.Network.Count);
+
+        // Without Retry-After a retry would follow 30 s (KidMissRefreshInterval) after the failure; with it, after 60 s.
+        t.Time.Advance(TimeSpan.FromSeconds(45));
+        Assert.Equal(TokenFailure.None, await t.FailureOfAsync(token));
+        await Task.Delay(50);
+        Assert.Equal(2, t.Network.Count);
+        Assert.True(t.Keys.IsRefreshDeferred);
+
+        faults.Fault = JwksFault.None;
+        t.Time.Advance(TimeSpan.FromSeconds(16));
+        Assert.Equal(TokenFailure.None, await t.FailureOfAsync(token));
+        await Until(() => t.Keys.GetStatus().State == KeySetState.Fresh);
+        Assert.Equal(3, t.Network.Count);
+    }
+
+    [Fact]
+    public async Task Retry_After_never_holds_the_refresh_back_longer_than_KeyRefreshInterval()
+    {
+        FaultHandler faults = null!;
+        using var t = new TestPool(
+            o =>
+            {
+                o.KeyRefreshInterval = TimeSpan.FromSeconds(40);
+                o.KidMissRefreshInterval = TimeSpan.FromSeconds(10);
+            },
+            network: (inner, time) => faults = new FaultHandler(inner, time));
+        var token = t.Pool.MintAccessToken(new LocalTokenOptions { Lifetime = TimeSpan.FromHours(24) });
+        Assert.Equal(TokenFailure.None, await t.FailureOfAsync(token));
+        faults.Fault = JwksFault.TooManyRequests;
+        t.Time.Advance(TimeSpan.FromSeconds(41));
+        Assert.Equal(TokenFailure.None, await t.FailureOfAsync(token));
+        await Until(() => t.Keys.GetStatus().LastError is not null);
+
+        // Retry-After says 60 s; the refresh interval (40 s) caps it.
+        faults.Fault = JwksFault.None;
+        t.Time.Advance(TimeSpan.FromSeconds(39));
+        Assert.Equal(TokenFailure.None, await t.FailureOfAsync(token));
+        await Task.Delay(50);
+        Assert.Equal(2, t.Network.Count);
+        t.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(TokenFailure.None, await t.FailureOfAsync(token));
+        await Until(() => t.Network.Count == 3);
+    }
+
+    [Fact]
+    public void Validators_that_share_a_JWKS_address_but_disagree_on_its_settings_are_refused_naming_both()
+    {
+        UserPoolValidationOptions Scheme(string name, Action<UserPoolValidationOptions> change)
+        {
+            var options = new UserPoolValidationOptions { UserPoolId = _t.Pool.UserPoolId, ClientIds = [_t.Pool.DefaultClientId], AuthenticationType = name };
+            change(options);
+            return options;
+        }
+
+        var registry = new SigningKeyCacheRegistry(() => new HttpClient(_t.Network, disposeHandler: false), _t.Time);
+        _ = new UserPoolTokenValidator(Scheme("Api", _ => { }), registry, _t.Time);
+        _ = new UserPoolTokenValidator(Scheme("Admin", o => o.ClockSkew = TimeSpan.FromSeconds(30)), registry, _t.Time);
+        var e = Assert.Throws<InvalidOperationException>(() => new UserPoolTokenValidator(Scheme("Admin", o => o.MaxStaleness = TimeSpan.FromHours(2)), registry, _t.Time));
+        Assert.Contains("'Api' and 'Admin'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("MaxStaleness (1.00:00:00 and 02:00:00)", e.Message, StringComparison.Ordinal);
+        Assert.Contains(_t.Pool.JwksUri.ToString(), e.Message, StringComparison.Ordinal);
+
+        foreach (var (setting, change) in new (string, Action<UserPoolValidationOptions>)[]
+        {
+            ("JwksTimeout", o => o.JwksTimeout = TimeSpan.FromSeconds(2)),
+            ("JwksMaxResponseBytes", o => o.JwksMaxResponseBytes = 4096),
+            ("KidMissRefreshInterval", o => o.KidMissRefreshInterval = TimeSpan.FromSeconds(10)),
+            ("KeyRefreshInterval", o => o.KeyRefreshInterval = TimeSpan.FromMinutes(10)),
+            ("MaxKeyFetchWait", o => o.MaxKeyFetchWait = TimeSpan.FromSeconds(1)),
+        })
+        {
+            var error = Assert.Throws<InvalidOperationException>(() => new UserPoolTokenValidator(Scheme("Other", change), registry, _t.Time));
+            Assert.Contains(setting + " (", error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_known_kid_of_an_expired_key_set_is_logged_as_an_unusable_set_not_as_an_unknown_kid()
+    {
+        using var provider = new FakeLoggerProvider();
+        using var factory = new LoggerFactory([provider]);
+        using var t = new TestPool(o => o.MaxStaleness = TimeSpan.FromHours(3), loggerFactory: factory);
+        var token = t.Pool.MintAccessToken(new LocalTokenOptions { Lifetime = TimeSpan.FromHours(24) });
+        Assert.Equal(TokenFailure.None, await t.FailureOfAsync(token));
+        t.Network.FailWith = HttpStatusCode.ServiceUnavailable;
+
+        // Past MaxStaleness the background refresh fails; a second later the request fetches the set itself.
+        t.Time.Advance(TimeSpan.FromHours(3) + TimeSpan.FromSeconds(1));
+        Assert.Equal(TokenFailure.KeysUnavailable, await t.FailureOfAsync(token));
+        t.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(TokenFailure.KeysUnavailable, await t.FailureOfAsync(token));
+
+        var records = provider.Collector.GetSnapshot();
+        Assert.DoesNotContain(records, r => r.Id.Id == 2004);
+        Assert.Equal(
+            [$"No usable key set for {t.Pool.JwksUri} (Missing): fetching it.", $"No usable key set for {t.Pool.JwksUri} (Expired): fetching it."],
+            records.Where(r => r.Id.Id == 2006).Select(r => r.Message));
+    }
+
+    // Background fetches finish on other threads; wait for their effect, bounded in real time.
+    private static async Task Until(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(2);
+        }
+
+        Assert.True(condition());
     }
 
     [Fact]

@@ -23,6 +23,13 @@ public sealed class AdversarialCorpusTests(CorpusFixture fixture) : IClassFixtur
         {
             Assert.Empty(network.Requested);
         }
+
+        // A refused key is published: the first fetch saw it, and no kid-miss refresh follows (it would see it again).
+        if (c.Expected is TokenFailure.InvalidKey)
+        {
+            Assert.Single(network.Requested);
+            Assert.StartsWith("The token's signing key was refused: ", result.FailureMessage, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

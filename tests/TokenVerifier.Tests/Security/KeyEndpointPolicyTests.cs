@@ -50,7 +50,14 @@ public sealed class KeyEndpointPolicyTests
     [Fact]
     public async Task The_time_limit_is_configurable()
     {
-        using var t = new TestPool(o => o.JwksTimeout = TimeSpan.FromMilliseconds(1500), network: (inner, time) => new FaultHandler(inner, time) { Fault = JwksFault.Timeout });
+        // The request waits for the whole fetch here (MaxKeyFetchWait above the time limit), so it sees where the limit cuts.
+        using var t = new TestPool(
+            o =>
+            {
+                o.JwksTimeout = TimeSpan.FromMilliseconds(1500);
+                o.MaxKeyFetchWait = TimeSpan.FromSeconds(10);
+            },
+            network: (inner, time) => new FaultHandler(inner, time) { Fault = JwksFault.Timeout });
         var pending = t.Validator.ValidateAsync(t.Pool.MintAccessToken()).AsTask();
         while (t.Network.Count == 0)
         {

@@ -32,6 +32,7 @@ public sealed class RejectionLogTests(CorpusFixture fixture) : IClassFixture<Cor
         { TokenFailure.InvalidClient, 1115, LogLevel.Debug },
         { TokenFailure.Revoked, 1116, LogLevel.Debug },
         { TokenFailure.RevocationUnavailable, 1117, LogLevel.Debug },
+        { TokenFailure.InvalidKey, 1118, LogLevel.Debug },
     };
 
     [Theory]
