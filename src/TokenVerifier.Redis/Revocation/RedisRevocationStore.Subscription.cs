@@ -8,15 +8,16 @@ public sealed partial class RedisRevocationStore
     private readonly ISubscriber _subscriber;
     private Task<bool> _subscription;
 
-    // 1 while the channel is subscribed; StackExchange.Redis subscribes again by itself after a reconnection.
+    // 1 between a loss and a return, so each is logged and counted once; StackExchange.Redis subscribes again by itself
+    // after a reconnection. The events may arrive out of order, so the state reported is read from the client instead.
     private int _subscribed;
 
-    string? ISharedRevocationStore.DegradedReason => Volatile.Read(ref _subscribed) == 1
+    string? ISharedRevocationStore.DegradedReason => IsSubscribed
         ? null
         : $"its invalidation channel is not subscribed: revocations made on other instances take effect here within the local cache lifetime ({_options.LocalCacheDuration.TotalMilliseconds} ms) instead of at once.";
 
     /// <summary>Whether the invalidation channel is subscribed (for tests).</summary>
-    internal bool IsSubscribed => Volatile.Read(ref _subscribed) == 1;
+    internal bool IsSubscribed => _subscription is { IsCompletedSuccessfully: true, Result: true } && _subscriber.IsConnected(_keys.Channel);
 
     private Task<bool> StartSubscription()
     {

@@ -63,7 +63,7 @@ public sealed partial class RedisRevocationStore : IRevocationStore, ISharedRevo
         _time = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _local = new LocalRevocationCache(_options.LocalCacheDuration, _options.MaxEntries);
-        _metrics = new RedisRevocationMetrics(meterFactory, () => Volatile.Read(ref _subscribed));
+        _metrics = new RedisRevocationMetrics(meterFactory, () => IsSubscribed ? 1 : 0);
         _subscriber = redis.GetSubscriber();
         _subscription = StartSubscription();
     }
@@ -201,7 +201,14 @@ public sealed partial class RedisRevocationStore : IRevocationStore, ISharedRevo
         var value = Decode(await read);
         if (Volatile.Read(ref _epoch) == epoch)
         {
-            _local.Remember(new RevocationKey(kind, id!), value, _time.GetUtcNow().ToUnixTimeMilliseconds());
+            var key = new RevocationKey(kind, id!);
+            _local.Remember(key, value, _time.GetUtcNow().ToUnixTimeMilliseconds());
+
+            // An invalidation that arrived between the check and the write above: its Forget may have run first.
+            if (Volatile.Read(ref _epoch) != epoch)
+            {
+                _local.Forget(key);
+            }
         }
 
         return value;
