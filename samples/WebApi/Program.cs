@@ -19,6 +19,16 @@ var localPool = builder.Services.AddLocalUserPool(builder.Configuration, builder
 var authentication = builder.Services.AddUserPoolAuth(builder.Configuration);
 var idTokens = authentication.TryAddUserPool(builder.Configuration, OptionalSchemes.IdTokens, "UserPoolIdTokens");
 var allPools = authentication.TryAddUserPool(builder.Configuration, OptionalSchemes.AllPools, "UserPoolAll");
+
+// With a Redis server configured, every instance shares the revocations (TokenVerifier.Redis package); the native store
+// publishes each one to every instance, the IDistributedCache one relies on the local cache's lifetime.
+if (builder.Configuration["UserPool:Revocation:Redis"] is { Length: > 0 } redis)
+{
+    _ = builder.Configuration.GetValue<bool>("UserPool:Revocation:RedisNative")
+        ? authentication.AddRedisNativeRevocation(redis)
+        : authentication.AddRedisRevocation(redis);
+}
+
 builder.Services.AddControllers();
 // Opt-in: Telemetry__Console=true prints the TokenVerifier meter and spans to the console (off by default).
 if (builder.Configuration.GetValue<bool>("Telemetry:Console"))

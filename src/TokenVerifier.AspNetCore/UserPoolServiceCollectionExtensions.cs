@@ -14,7 +14,8 @@ public static class UserPoolServiceCollectionExtensions
     /// <summary>
     /// Adds user-pool authentication as the default scheme, bound from the <c>UserPool</c> configuration section
     /// (pools, clients, token uses, named policies under <c>Policies</c>, the revocation store under <c>Revocation</c>), plus authorization.
-    /// <c>Revocation:Redis</c> (a StackExchange.Redis connection string) keeps revocations in Redis; without it they are held in memory.
+    /// Revocations are held in memory unless a shared store is added on the returned builder; with <c>Revocation:Redis</c> set,
+    /// the start fails unless a Redis store (TokenVerifier.Redis package) is registered.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The application configuration (or the section itself).</param>
@@ -38,10 +39,9 @@ public static class UserPoolServiceCollectionExtensions
     private static void AddRevocation(AuthenticationBuilder builder, IConfigurationSection revocation)
     {
         builder.Services.AddOptions<RevocationStoreOptions>().Bind(revocation);
-        var redis = revocation["Redis"];
-        if (!string.IsNullOrWhiteSpace(redis))
+        if (!string.IsNullOrWhiteSpace(revocation["Redis"]))
         {
-            builder.AddRedisRevocation(redis);
+            SharedStoreRequirement.Register(builder.Services.AddOptions<SharedStoreRequirement>());
         }
     }
 

@@ -7,7 +7,8 @@ namespace TokenVerifier.AspNetCore.Health;
 /// <summary>
 /// Reports whether the revocation store answers within the time limit: Healthy when it does (an in-memory store always
 /// does), the registration's failure status (Degraded by default) when it fails or is too slow. A distributed store is
-/// asked directly, past its local cache, so an outage shows here as soon as it starts.
+/// asked directly, past its local cache, so an outage shows here as soon as it starts; a shared store that answers but has
+/// lost a guarantee (the Redis store's invalidation channel) is Degraded.
 /// </summary>
 internal sealed class RevocationHealthCheck(IRevocationStore store, TimeProvider time, TimeSpan timeout) : IHealthCheck
 {
@@ -18,13 +19,21 @@ internal sealed class RevocationHealthCheck(IRevocationStore store, TimeProvider
     {
         var kind = store.GetType().Name;
         var data = new Dictionary<string, object> { ["store"] = kind };
-        var probe = store is DistributedCacheRevocationStore shared
-            ? shared.ProbeAsync(cancellationToken)
-            : store.IsRevokedAsync(Probe, cancellationToken).AsTask();
+        var probe = store switch
+        {
+            DistributedCacheRevocationStore distributed => distributed.ProbeAsync(cancellationToken),
+            ISharedRevocationStore shared => shared.ProbeAsync(cancellationToken),
+            _ => store.IsRevokedAsync(Probe, cancellationToken).AsTask(),
+        };
         try
         {
             // Bounded even if the client ignores cancellation, so a hung store cannot hang the health endpoint.
             await probe.WaitAsync(timeout, time, cancellationToken);
+            if (store is ISharedRevocationStore { DegradedReason: { } degraded })
+            {
+                return HealthCheckResult.Degraded($"The revocation store ({kind}) answers, but {degraded}", data: data);
+            }
+
             return HealthCheckResult.Healthy($"The revocation store ({kind}) answers.", data);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Caching.Distributed;
-using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -13,32 +12,11 @@ namespace TokenVerifier.AspNetCore.Revocation;
 
 /// <summary>
 /// Chooses where user-pool schemes look up revoked tokens. Without a call, revocations are held in memory
-/// (<see cref="InMemoryRevocationStore"/>), which is right for one instance; several instances need a shared store.
+/// (<see cref="InMemoryRevocationStore"/>), which is right for one instance; several instances need a shared store
+/// (the TokenVerifier.Redis package adds the Redis ones).
 /// </summary>
 public static class RevocationAuthenticationBuilderExtensions
 {
-    /// <summary>The service key of the Redis cache that <see cref="AddRedisRevocation"/> creates for revocations only.</summary>
-    public const string RedisCacheServiceKey = "TokenVerifier.Revocation";
-
-    /// <summary>
-    /// Keeps revocations in Redis, shared by every instance: <c>services.AddUserPoolAuth(...).AddRedisRevocation("redis:6379")</c>.
-    /// The Redis client is the revocation store's own; the application's <see cref="IDistributedCache"/>, if any, is untouched.
-    /// </summary>
-    /// <param name="builder">The authentication builder returned by <c>AddUserPoolAuth</c>.</param>
-    /// <param name="connectionString">A StackExchange.Redis configuration string, such as <c>redis:6379,password=...,ssl=true</c>.</param>
-    /// <param name="configure">Changes entry lifetimes, the local cache window or the key prefix.</param>
-    public static AuthenticationBuilder AddRedisRevocation(this AuthenticationBuilder builder, string connectionString, Action<RevocationStoreOptions>? configure = null)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-
-        // Keyed and created by the container, so it is disposed with it and never replaces the application's cache.
-        builder.Services.AddKeyedSingleton<IDistributedCache>(
-            RedisCacheServiceKey,
-            (_, _) => new RedisCache(Options.Create(new RedisCacheOptions { Configuration = connectionString })));
-        return builder.UseDistributedRevocation(sp => sp.GetRequiredKeyedService<IDistributedCache>(RedisCacheServiceKey), configure);
-    }
-
     /// <summary>Keeps revocations in the application's registered <see cref="IDistributedCache"/> (Redis, SQL Server, ...).</summary>
     /// <param name="builder">The authentication builder returned by <c>AddUserPoolAuth</c>.</param>
     /// <param name="configure">Changes entry lifetimes, the local cache window or the key prefix.</param>
@@ -48,7 +26,8 @@ public static class RevocationAuthenticationBuilderExtensions
         return builder.UseDistributedRevocation(sp => sp.GetRequiredService<IDistributedCache>(), configure);
     }
 
-    private static AuthenticationBuilder UseDistributedRevocation(this AuthenticationBuilder builder, Func<IServiceProvider, IDistributedCache> cache, Action<RevocationStoreOptions>? configure)
+    /// <summary>Replaces the store with a <see cref="DistributedCacheRevocationStore"/> over <paramref name="cache"/>; also used by the Redis package.</summary>
+    internal static AuthenticationBuilder UseDistributedRevocation(this AuthenticationBuilder builder, Func<IServiceProvider, IDistributedCache> cache, Action<RevocationStoreOptions>? configure)
     {
         var services = builder.Services;
         AddRevocationOptions(services);
@@ -76,7 +55,7 @@ public static class RevocationAuthenticationBuilderExtensions
             sp.GetService<TokenVerifierMetrics>()));
     }
 
-    private static void AddRevocationOptions(IServiceCollection services)
+    internal static void AddRevocationOptions(IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RevocationStoreOptions>, RevocationStoreOptionsValidator>());

@@ -14,12 +14,17 @@ internal sealed partial class RevocationStoreWarmup(IRevocationStore store, Time
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (store is not DistributedCacheRevocationStore shared)
+        var probe = store switch
+        {
+            DistributedCacheRevocationStore distributed => distributed.ProbeAsync(cancellationToken),
+            ISharedRevocationStore shared => shared.ProbeAsync(cancellationToken),
+            _ => null,
+        };
+        if (probe is null)
         {
             return;
         }
 
-        var probe = shared.ProbeAsync(cancellationToken);
         try
         {
             await probe.WaitAsync(Limit, time, cancellationToken);

@@ -70,5 +70,21 @@ internal sealed class LocalRevocationCache
             (Fresh: fresh, NowMs: nowMs));
     }
 
+    /// <summary>Drops one answer, so the next check reads the shared store: how a store with invalidation messages applies one.</summary>
+    public void Forget(RevocationKey key)
+    {
+        if (_answers.TryRemove(key, out _))
+        {
+            Interlocked.Decrement(ref _count);
+        }
+    }
+
+    /// <summary>Drops every answer: after invalidation messages may have been missed.</summary>
+    public void Clear()
+    {
+        _answers.Clear();
+        Volatile.Write(ref _count, 0);
+    }
+
     private readonly record struct Answer(long Value, long UntilMs);
 }

@@ -70,6 +70,7 @@ public sealed class KeysOutageTests : IDisposable
         using var sample = new SampleFactory();
         using var app = sample.WithWebHostBuilder(b => b.ConfigureTestServices(services => services
             .AddHttpClient(SigningKeyCacheRegistry.HttpClientName)
+            .ConfigureAdditionalHttpMessageHandlers((handlers, _) => handlers.Clear())    // the embedded pool's key handler would answer
             .ConfigurePrimaryHttpMessageHandler(() => new StatusHandler(HttpStatusCode.ServiceUnavailable))));
         using var client = app.CreateClient();
         client.DefaultRequestHeaders.Authorization = new("Bearer", app.Services.GetRequiredService<LocalUserPool>().MintAccessToken());

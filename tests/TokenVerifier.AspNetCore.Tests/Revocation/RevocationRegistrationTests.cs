@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Configuration;
@@ -13,14 +14,16 @@ namespace TokenVerifier.AspNetCore.Tests.Revocation;
 /// <summary>What <c>AddUserPoolAuth</c> registers for revocation, from configuration and from code. No store is contacted here.</summary>
 public sealed class RevocationRegistrationTests
 {
-    private static ServiceProvider Build(Dictionary<string, string?> settings, Action<IServiceCollection>? more = null)
+    private static ServiceProvider Build(Dictionary<string, string?> settings, Action<IServiceCollection>? more = null, Action<AuthenticationBuilder, IConfiguration>? store = null)
     {
         settings["UserPool:UserPoolId"] = "us-east-1_RealPool9";
         settings["UserPool:ClientIds:0"] = "realclient000000000000000a";
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddUserPoolAuth(configuration);
+        services.AddSingleton<IConfiguration>(configuration);
+        var authentication = services.AddUserPoolAuth(configuration);
+        store?.Invoke(authentication, configuration);
         more?.Invoke(services);
         return services.BuildServiceProvider();
     }
@@ -53,10 +56,10 @@ public sealed class RevocationRegistrationTests
             ["UserPool:Revocation:ClockSkew"] = "00:00:10",
             ["UserPool:Revocation:MaxEntries"] = "5000",
             ["UserPool:Revocation:KeyPrefix"] = "myapi:revoked:",
-        });
+        }, store: (auth, configuration) => auth.AddRedisRevocation(configuration["UserPool:Revocation:Redis"]!));
 
         Assert.IsType<DistributedCacheRevocationStore>(provider.GetRequiredService<IRevocationStore>());
-        var redis = Assert.IsType<RedisCache>(provider.GetRequiredKeyedService<IDistributedCache>(RevocationAuthenticationBuilderExtensions.RedisCacheServiceKey));
+        var redis = Assert.IsType<RedisCache>(provider.GetRequiredKeyedService<IDistributedCache>(RedisRevocationAuthenticationBuilderExtensions.RedisCacheServiceKey));
         Assert.NotNull(redis);
         var store = provider.GetRequiredService<IOptions<RevocationStoreOptions>>().Value;
         Assert.Equal(
@@ -70,9 +73,45 @@ public sealed class RevocationRegistrationTests
     [Fact]
     public void The_Redis_store_leaves_the_applications_own_distributed_cache_alone()
     {
-        using var provider = Build(new() { ["UserPool:Revocation:Redis"] = "127.0.0.1:1" }, services => services.AddDistributedMemoryCache());
+        using var provider = Build(new() { ["UserPool:Revocation:Redis"] = "127.0.0.1:1" }, services => services.AddDistributedMemoryCache(), (auth, _) => auth.AddRedisRevocation("127.0.0.1:1"));
         Assert.IsType<MemoryDistributedCache>(provider.GetRequiredService<IDistributedCache>());
         Assert.IsType<DistributedCacheRevocationStore>(provider.GetRequiredService<IRevocationStore>());
+        provider.GetRequiredService<IStartupValidator>().Validate();
+    }
+
+    [Fact]
+    public void A_Redis_setting_without_a_Redis_store_stops_the_start_instead_of_keeping_revocations_in_memory()
+    {
+        using var provider = Build(new() { ["UserPool:Revocation:Redis"] = "127.0.0.1:1" });
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+        Assert.Contains("UserPool:Revocation:Redis is set, but revocations are held in memory: add the TokenVerifier.Redis package", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddRedisNativeRevocation_registers_the_Redis_store_with_the_replica_settings_from_the_UserPool_section()
+    {
+        using var provider = Build(
+            new()
+            {
+                ["UserPool:Revocation:Redis"] = "127.0.0.1:1,connectTimeout=200",
+                ["UserPool:Revocation:MinReplicas"] = "2",
+                ["UserPool:Revocation:ReplicaTimeout"] = "00:00:00.75",
+                ["UserPool:Revocation:KeyPrefix"] = "native:",
+            },
+            store: (auth, configuration) => auth.AddRedisNativeRevocation(configuration["UserPool:Revocation:Redis"]!));
+        provider.GetRequiredService<IStartupValidator>().Validate();
+        var redis = provider.GetRequiredService<IOptions<RedisRevocationOptions>>().Value;
+        Assert.Equal((2, TimeSpan.FromMilliseconds(750)), (redis.MinReplicas, redis.ReplicaTimeout));
+        Assert.IsType<RedisRevocationStore>(provider.GetRequiredService<IRevocationStore>());
+        Assert.Contains(provider.GetServices<IHostedService>(), s => s is RevocationStoreWarmup);
+    }
+
+    [Fact]
+    public void Invalid_Redis_store_settings_stop_the_start()
+    {
+        using var provider = Build(new() { ["UserPool:Revocation:MinReplicas"] = "-1" }, store: (auth, _) => auth.AddRedisNativeRevocation("127.0.0.1:1"));
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+        Assert.Contains("Revocation:MinReplicas must not be negative", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -114,6 +153,7 @@ public sealed class RevocationRegistrationTests
     {
         var builder = new ServiceCollection().AddUserPoolAuth(o => o.Validation.AllowAnyClient = true);
         Assert.Throws<ArgumentException>(() => builder.AddRedisRevocation(" "));
+        Assert.Throws<ArgumentException>(() => builder.AddRedisNativeRevocation(""));
         Assert.Throws<ArgumentNullException>(() => RevocationAuthenticationBuilderExtensions.AddDistributedRevocation(null!));
     }
 }

@@ -14,12 +14,14 @@ public sealed class RedisServer : IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
 
     private readonly DirectoryInfo _directory;
+    private readonly string[] _arguments;
     private Process? _process;
 
-    private RedisServer(int port, DirectoryInfo directory)
+    private RedisServer(int port, DirectoryInfo directory, string[] arguments)
     {
         Port = port;
         _directory = directory;
+        _arguments = arguments;
     }
 
     public int Port { get; }
@@ -29,12 +31,13 @@ public sealed class RedisServer : IAsyncDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
-    public static async Task<RedisServer> StartAsync()
+    /// <summary>Starts a server; <paramref name="arguments"/> are added to its command line (<c>--replicaof</c>, <c>--cluster-enabled</c>, ...).</summary>
+    public static async Task<RedisServer> StartAsync(params string[] arguments)
     {
         var directory = Directory.CreateTempSubdirectory("tokenverifier-redis-");
         for (var attempt = 1; ; attempt++)
         {
-            var server = new RedisServer(FreeLoopbackPort(), directory);
+            var server = new RedisServer(FreeLoopbackPort(), directory, arguments);
             try
             {
                 await server.RestartAsync();
@@ -62,7 +65,7 @@ public sealed class RedisServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", _directory.FullName })
+        foreach (var argument in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", _directory.FullName }.Concat(_arguments))
         {
             start.ArgumentList.Add(argument);
         }

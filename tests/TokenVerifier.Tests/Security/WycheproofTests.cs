@@ -87,8 +87,8 @@ public sealed class WycheproofTests : IDisposable
         Assert.Equal((227, 227), (tally.InvalidRejected, tally.Invalid));
 
         // Signatures that are mathematically right, refused only because the key is for encryption (use, key_ops).
-        Assert.Equal(TokenFailure.KeyNotFound, failures[353]);
-        Assert.Equal(TokenFailure.KeyNotFound, failures[355]);
+        Assert.Equal(TokenFailure.InvalidKey, failures[353]);
+        Assert.Equal(TokenFailure.InvalidKey, failures[355]);
     }
 
     [Fact]
@@ -160,7 +160,7 @@ public sealed class WycheproofTests : IDisposable
 
         // The RSA cases: every signature verifies mathematically; only key vetting can refuse 6 to 9.
         Assert.Equal(TokenFailure.None, failures[5]);
-        Assert.All(new[] { 6, 7, 8, 9 }, id => Assert.Equal(TokenFailure.KeyNotFound, failures[id]));
+        Assert.All(new[] { 6, 7, 8, 9 }, id => Assert.Equal(TokenFailure.InvalidKey, failures[id]));
 
         // The other valid cases are HMAC: refused for their algorithm.
         Assert.All(new[] { 2, 13, 14, 15 }, id => Assert.Equal(TokenFailure.UnsupportedAlgorithm, failures[id]));
