@@ -38,8 +38,17 @@ internal static class PaddedBase64Url
             }
         }
 
-        // A body of 4n+1 characters cannot occur here (padding is at most two), so decoding cannot throw on length.
-        var decoded = Base64Url.DecodeFromChars(body);
+        // Base64Url refuses some non-canonical text itself (non-zero padding bits) and tolerates other (whitespace,
+        // '='); the alphabet check above and the comparison below make the rule one, whatever its version does.
+        byte[] decoded;
+        try
+        {
+            decoded = Base64Url.DecodeFromChars(body);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
 
         // Re-encoding catches both non-zero padding bits and a padding count the length does not need.
         var canonical = Base64Url.EncodeToString(decoded);
