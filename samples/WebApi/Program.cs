@@ -21,6 +21,7 @@ var localPool = LocalPoolSetup.ShouldUse(builder) ? LocalPoolSetup.Add(builder) 
 var authentication = builder.Services.AddUserPoolAuth(builder.Configuration);
 var idTokens = authentication.TryAddUserPool(builder.Configuration, OptionalSchemes.IdTokens, "UserPoolIdTokens");
 var allPools = authentication.TryAddUserPool(builder.Configuration, OptionalSchemes.AllPools, "UserPoolAll");
+var behindAlb = authentication.TryAddUserPoolAlb(builder.Configuration);
 builder.Services.AddControllers();
 // Telemetry__Console=true (set by the launch profile) prints the TokenVerifier meter and spans to the console.
 if (builder.Configuration.GetValue<bool>("Telemetry:Console"))
@@ -58,6 +59,11 @@ if (idTokens)
 if (allPools)
 {
     app.MapGet("/any-pool/me", DescribeUser).RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = OptionalSchemes.AllPools });
+}
+
+if (behindAlb)
+{
+    app.MapAlbEndpoints(DescribeUser);
 }
 
 // A policy declared in appsettings.json ("Policies": { "orders.read": { "Scopes": ["orders/read"] } }).
