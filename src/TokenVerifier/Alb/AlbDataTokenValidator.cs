@@ -57,8 +57,8 @@ internal sealed class AlbDataTokenValidator(AlbDataTokenSettings settings, AlbKe
         }
 
         // IEEE P1363 is R||S, what JOSE writes: a DER signature never reaches here (its length is not 64). High-S values
-        // are accepted, as ES256 defines them: the ALB does not normalise S, so refusing them would refuse about half of
-        // its real tokens, and nothing here keys on the signature's bytes.
+        // are accepted, as ES256 defines them: AWS does not document that the ALB normalises S (refusing them could refuse
+        // about half of its real tokens), and nothing here keys on the signature's bytes.
         if (!key.VerifyData(token.SigningInput, token.Signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation))
         {
             return AlbDataTokenResult.Fail(AlbFailure.InvalidSignature, "The ALB data token's signature does not verify with the load balancer's key.");

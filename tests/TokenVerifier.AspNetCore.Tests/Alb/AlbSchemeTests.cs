@@ -153,4 +153,15 @@ public sealed class AlbSchemeTests : AlbSchemeTestBase
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal(0, body.RootElement.GetProperty("groups").GetArrayLength());
     }
+
+    [Fact]
+    public async Task Both_issuer_forms_of_the_pool_are_accepted_in_the_header()
+    {
+        await using var host = await AlbHost.StartAsync(Pool, Alb, o => o.ValidateAccessToken = false);
+        var data = Alb.MintData(new LocalAlbTokenOptions { Issuer = $"https://issuer-cognito-idp.us-east-1.amazonaws.com/{Pool.UserPoolId}" });
+
+        using var response = await host.GetAsync("/alb/me", data, identity: "alb-user");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
 }
