@@ -19,6 +19,7 @@ var localPool = builder.Services.AddLocalUserPool(builder.Configuration, builder
 var authentication = builder.Services.AddUserPoolAuth(builder.Configuration);
 var idTokens = authentication.TryAddUserPool(builder.Configuration, OptionalSchemes.IdTokens, "UserPoolIdTokens");
 var allPools = authentication.TryAddUserPool(builder.Configuration, OptionalSchemes.AllPools, "UserPoolAll");
+var behindAlb = authentication.TryAddUserPoolAlb(builder.Configuration);
 
 // With a Redis server configured, every instance shares the revocations (TokenVerifier.Redis package); the native store
 // publishes each one to every instance, the IDistributedCache one relies on the local cache's lifetime.
@@ -67,6 +68,11 @@ if (idTokens)
 if (allPools)
 {
     app.MapGet("/any-pool/me", DescribeUser).RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = OptionalSchemes.AllPools });
+}
+
+if (behindAlb)
+{
+    app.MapAlbEndpoints(DescribeUser);
 }
 
 // A policy declared in appsettings.json ("Policies": { "orders.read": { "Scopes": ["orders/read"] } }).
