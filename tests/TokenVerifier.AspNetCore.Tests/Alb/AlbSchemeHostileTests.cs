@@ -158,8 +158,8 @@ public sealed class AlbSchemeHostileTests : AlbSchemeTestBase
         }
 
         var records = host.Logs.Collector.GetSnapshot();
-        Assert.Contains(records, r => r.Id.Id == 7001);
-        Assert.Contains(records, r => r.Id.Id == 7002);
+        Assert.Contains(records, r => r.Id.Id == 7201);
+        Assert.Contains(records, r => r.Id.Id == 7202);
         var fragments = tokens.SelectMany(t => t.Split('.')).Where(s => s.Length >= 8).Distinct().ToArray();
         foreach (var record in records)
         {
