@@ -25,7 +25,7 @@ var behindAlb = authentication.TryAddUserPoolAlb(builder.Configuration);
 // publishes each one to every instance, the IDistributedCache one relies on the local cache's lifetime.
 if (builder.Configuration["UserPool:Revocation:Redis"] is { Length: > 0 } redis)
 {
-    _ = builder.Configuration.GetValue<bool>("UserPool:Revocation:RedisNative")
+    _ = builder.Configuration.GetValue<bool>("Sample:RedisNativeRevocation")
         ? authentication.AddRedisNativeRevocation(redis)
         : authentication.AddRedisRevocation(redis);
 }

@@ -21,9 +21,13 @@ internal static class UserPoolSectionKeys
 
     private static readonly FrozenSet<string> Pool = Names(typeof(UserPoolOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance));
 
+    // MinReplicas and ReplicaTimeout are the Redis-native store's (TokenVerifier.Redis binds them from this section); this
+    // package cannot see that type, and an app that does not use the store gets them ignored rather than refused.
     private static readonly FrozenSet<string> Revocation = Names(
         [.. typeof(RevocationOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance), .. typeof(RevocationStoreOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance)],
-        "Redis");
+        "Redis",
+        "MinReplicas",
+        "ReplicaTimeout");
 
     public static void Report(IConfigurationSection section, List<string> unknown)
     {

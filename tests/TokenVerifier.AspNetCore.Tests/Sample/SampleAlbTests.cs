@@ -9,11 +9,13 @@ using TokenVerifier.Testing;
 
 namespace TokenVerifier.AspNetCore.Tests.Sample;
 
-/// <summary>The sample's <c>/alb/me</c>: absent as shipped, and behind a local ALB in front of its embedded pool when the <c>Alb</c> section exists.</summary>
+/// <summary>
+/// The sample's <c>/alb/me</c>: absent as shipped, and behind a local ALB when the <c>Alb</c> section exists. That section
+/// names a pool, so the embedded Development pool steps aside (a pool configured anywhere turns it off); the test kit
+/// points the app at a local pool instead.
+/// </summary>
 public sealed class SampleAlbTests(SampleFactory factory) : IClassFixture<SampleFactory>
 {
-    // The sample's embedded Development pool (WebApi.Development.LocalPoolSetup.PoolId).
-    private const string PoolId = "us-east-1_LocalDev1";
     private const string AlbClientId = "albsampleclient";
 
     [Fact]
@@ -29,13 +31,13 @@ public sealed class SampleAlbTests(SampleFactory factory) : IClassFixture<Sample
     [Fact]
     public async Task Behind_the_load_balancer_the_user_it_signed_in_is_described_with_groups_and_scopes()
     {
-        using var alb = new LocalAlb($"https://cognito-idp.us-east-1.amazonaws.com/{PoolId}", AlbClientId);
-        await using var app = factory.WithWebHostBuilder(host => host
+        using var pool = new LocalUserPool("us-east-1_AlbSample1");
+        using var alb = new LocalAlb(pool.Issuer, AlbClientId);
+        await using var app = new WebApplicationFactory<Program>().WithLocalUserPool(pool).WithWebHostBuilder(host => host
             .UseSetting("Alb:AllowedSigners:0", alb.SignerArn)
-            .UseSetting("Alb:UserPoolId", PoolId)
+            .UseSetting("Alb:UserPoolId", pool.UserPoolId)
             .UseSetting("Alb:ClientId", AlbClientId)
             .ConfigureTestServices(services => services.AddHttpClient(UserPoolAlbDefaults.HttpClientName).ConfigurePrimaryHttpMessageHandler(alb.CreateKeyEndpointHandler)));
-        var pool = app.Services.GetRequiredService<LocalUserPool>();
         var options = new LocalTokenOptions { ClientId = AlbClientId, Groups = { "admins" }, Scopes = { "orders/read" } };
         var signIn = pool.SignIn(options);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/alb/me");

@@ -47,7 +47,11 @@ public sealed class SampleInstance(LocalUserPool pool, RedisServer redis, params
         builder.ConfigureLogging(logging => logging.ClearProviders());
         builder.ConfigureTestServices(services =>
         {
-            services.AddHttpClient(SigningKeyCacheRegistry.HttpClientName).ConfigurePrimaryHttpMessageHandler(pool.CreateJwksHandler);
+            // The sample's embedded pool has the same id, and its key handler, in front of the network, would answer with
+            // its own keys: this pool's handler replaces both.
+            services.AddHttpClient(SigningKeyCacheRegistry.HttpClientName)
+                .ConfigureAdditionalHttpMessageHandlers((handlers, _) => handlers.Clear())
+                .ConfigurePrimaryHttpMessageHandler(pool.CreateJwksHandler);
             services.PostConfigure<UserPoolAuthenticationOptions>(UserPoolAuthenticationDefaults.AuthenticationScheme, o => o.Validation.ClientIds = [pool.DefaultClientId]);
             // The sample registers the revocation check with the default probe timeout; these tests want a shorter one.
             services.Configure<HealthCheckServiceOptions>(o => o.Registrations.Remove(o.Registrations.Single(r => r.Name == RevocationHealthCheckBuilderExtensions.DefaultName)));

@@ -51,7 +51,7 @@ public sealed class FleetPropagationTests(RedisFixture fixture, ITestOutputHelpe
     {
         (string, string)[] settings =
         [
-            ("UserPool:Revocation:RedisNative", native ? "true" : "false"),
+            ("Sample:RedisNativeRevocation", native ? "true" : "false"),
             ("UserPool:Revocation:LocalCacheDuration", "00:00:01"),
             ("UserPool:Revocation:KeyPrefix", $"tv-fleet-{Guid.NewGuid():N}:"),
         ];

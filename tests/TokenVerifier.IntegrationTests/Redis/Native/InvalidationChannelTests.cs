@@ -78,7 +78,7 @@ public sealed class InvalidationChannelTests(RedisFixture fixture) : IAsyncLifet
                 pool,
                 fixture.Server,
                 ("UserPool:Revocation:Redis", $"{fixture.Server.ConnectionString},user={User},password=secret"),
-                ("UserPool:Revocation:RedisNative", "true"),
+                ("Sample:RedisNativeRevocation", "true"),
                 ("UserPool:Revocation:LocalCacheDuration", "00:00:00.5"),
                 ("UserPool:Revocation:KeyPrefix", _stores.Prefix));
             var report = await instance.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();

@@ -19,7 +19,7 @@ public sealed class NativeSignOutTests(RedisFixture fixture) : IDisposable
     public async Task A_sign_out_that_fewer_than_MinReplicas_replicas_confirm_answers_503_and_one_without_MinReplicas_204()
     {
         var prefix = $"tv-signout-{Guid.NewGuid():N}:";
-        using var strict = new SampleInstance(_pool, fixture.Server, ("UserPool:Revocation:RedisNative", "true"), ("UserPool:Revocation:KeyPrefix", prefix), ("UserPool:Revocation:MinReplicas", "1"), ("UserPool:Revocation:ReplicaTimeout", "00:00:00.2"));
+        using var strict = new SampleInstance(_pool, fixture.Server, ("Sample:RedisNativeRevocation", "true"), ("UserPool:Revocation:KeyPrefix", prefix), ("UserPool:Revocation:MinReplicas", "1"), ("UserPool:Revocation:ReplicaTimeout", "00:00:00.2"));
         Assert.IsType<RedisRevocationStore>(strict.Services.GetRequiredService<IRevocationStore>());
         var signIn = _pool.SignIn(new LocalTokenOptions { Username = "strict" });
         using (var client = strict.ClientWith(signIn.AccessToken))
@@ -33,7 +33,7 @@ public sealed class NativeSignOutTests(RedisFixture fixture) : IDisposable
 
         signIn = _pool.SignIn(new LocalTokenOptions { Username = "single" });
 
-        using var single = new SampleInstance(_pool, fixture.Server, ("UserPool:Revocation:RedisNative", "true"), ("UserPool:Revocation:KeyPrefix", prefix));
+        using var single = new SampleInstance(_pool, fixture.Server, ("Sample:RedisNativeRevocation", "true"), ("UserPool:Revocation:KeyPrefix", prefix));
         using (var client = single.ClientWith(signIn.AccessToken))
         {
             Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsync(SignOut, null)).StatusCode);
