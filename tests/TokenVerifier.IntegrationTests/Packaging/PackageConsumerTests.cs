@@ -7,48 +7,29 @@ namespace TokenVerifier.IntegrationTests.Packaging;
 /// Packs the libraries, then publishes an app that knows them only as NuGet packages from a local feed as Native AOT
 /// (trim and AOT warnings are errors) and runs the native binary end to end.
 /// </summary>
-public sealed class PackageConsumerTests : IDisposable
+public sealed class PackageConsumerTests(PackedFeed feed) : IClassFixture<PackedFeed>
 {
-    private readonly string _work = Directory.CreateTempSubdirectory("tv-packages-").FullName;
-
-    public void Dispose() => Directory.Delete(_work, recursive: true);
-
     [Fact]
     public async Task An_app_consuming_the_packed_packages_publishes_as_native_AOT_and_authenticates()
     {
-        var feed = Path.Combine(_work, "feed");
-        // A unique version keeps the machine's package cache from serving an older build of the same version.
-        var version = "0.1.0-ci." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture);
-        var root = DotnetCli.RepositoryRoot();
-        var (packExit, packOutput) = await DotnetCli.RunAsync(root, TimeSpan.FromMinutes(4),
-            "pack", "TokenVerifier.sln", "-c", DotnetCli.BuildConfiguration(), "--no-build", "-o", feed, "-p:PackageVersion=" + version);
-        Assert.True(packExit == 0, packOutput);
-
-        foreach (var id in new[] { "TokenVerifier", "TokenVerifier.AspNetCore", "TokenVerifier.Testing" })
+        Assert.True(feed.PackExitCode == 0, feed.PackOutput);
+        var version = feed.Version;
+        foreach (var id in feed.PackageIds)
         {
-            using var package = ZipFile.OpenRead(Path.Combine(feed, $"{id}.{version}.nupkg"));
+            using var package = ZipFile.OpenRead(Path.Combine(feed.Directory, $"{id}.{version}.nupkg"));
             var entries = package.Entries.Select(e => e.FullName).ToList();
             Assert.Contains("README.md", entries);
             Assert.Contains("LICENSE", entries);
             Assert.Contains($"lib/net10.0/{id}.dll", entries);
             Assert.Contains($"lib/net10.0/{id}.xml", entries);
 
-            using var symbols = ZipFile.OpenRead(Path.Combine(feed, $"{id}.{version}.snupkg"));
+            using var symbols = ZipFile.OpenRead(Path.Combine(feed.Directory, $"{id}.{version}.snupkg"));
             Assert.Contains($"lib/net10.0/{id}.pdb", symbols.Entries.Select(e => e.FullName));
         }
 
-        var app = Path.Combine(_work, "consumer");
+        var app = Path.Combine(feed.Work, "consumer");
         Directory.CreateDirectory(app);
-        await File.WriteAllTextAsync(Path.Combine(app, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="local" value="{feed}" />
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-              </packageSources>
-            </configuration>
-            """);
+        await File.WriteAllTextAsync(Path.Combine(app, "nuget.config"), feed.NuGetConfig());
         await File.WriteAllTextAsync(Path.Combine(app, "Consumer.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk.Web">
               <PropertyGroup>

@@ -1,12 +1,13 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using TokenVerifier;
+using TokenVerifier.AspNetCore;
 using TokenVerifier.AspNetCore.Authentication;
 using TokenVerifier.AspNetCore.Authorization;
 using TokenVerifier.AspNetCore.JwtBearer;
 
-namespace TokenVerifier.AspNetCore;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Adds a JwtBearer scheme that validates user-pool tokens with TokenVerifier, set up at registration.</summary>
 public static class UserPoolJwtBearerBuilderExtensions

@@ -1,9 +1,10 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
+using TokenVerifier;
 using TokenVerifier.AspNetCore.JwtBearer;
 using TokenVerifier.Claims;
 
-namespace TokenVerifier.AspNetCore;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>For teams that keep <c>AddJwtBearer</c>: the same Cognito rules, key cache and claims as the user-pool scheme.</summary>
 public static class UserPoolJwtBearerExtensions
