@@ -35,8 +35,16 @@ internal sealed class ConfiguredJwksSource : IJwksSource
         : new Uri("urn:tokenverifier:jwks:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(pool.Jwks!)))[..16]);
 
     /// <summary>The source of a pool whose keys are configured; null for a pool whose keys are fetched.</summary>
-    public static ConfiguredJwksSource? For(UserPoolOptions pool, TimeProvider time, int maxBytes) => !IsConfigured(pool) ? null
-        : new ConfiguredJwksSource(AddressOf(pool), string.IsNullOrWhiteSpace(pool.JwksFile) ? pool.Jwks : null, string.IsNullOrWhiteSpace(pool.JwksFile) ? null : Path.GetFullPath(pool.JwksFile), time.GetUtcNow(), maxBytes);
+    public static ConfiguredJwksSource? For(UserPoolOptions pool, TimeProvider time, int maxBytes)
+    {
+        if (!IsConfigured(pool))
+        {
+            return null;
+        }
+
+        var inline = string.IsNullOrWhiteSpace(pool.JwksFile);
+        return new ConfiguredJwksSource(AddressOf(pool), inline ? pool.Jwks : null, inline ? null : Path.GetFullPath(pool.JwksFile!), time.GetUtcNow(), maxBytes);
+    }
 
     /// <summary>What is wrong with a configured set, for start-up validation; null when it has a usable key.</summary>
     public static string? Check(string json)

@@ -7,7 +7,7 @@ namespace TokenVerifier.Keys;
 /// <param name="LastRefreshed">When the current set was fetched.</param>
 /// <param name="LastFailure">When the last fetch failed, if it did after the last success.</param>
 /// <param name="LastError">Why the last fetch failed.</param>
-/// <param name="FetchCount">JWKS requests made so far.</param>
+/// <param name="FetchCount">JWKS requests made so far (reads of the set, for a set given in configuration).</param>
 public sealed record SigningKeyCacheStatus(
     Uri JwksUri,
     KeySetState State,
