@@ -17,6 +17,8 @@ internal sealed class LocalUserPoolSetup(LocalUserPool pool) : IPostConfigureOpt
         if (!string.IsNullOrWhiteSpace(validation.UserPoolId)
             || !string.IsNullOrWhiteSpace(validation.Issuer)
             || !string.IsNullOrWhiteSpace(validation.JwksUri)
+            || !string.IsNullOrWhiteSpace(validation.Jwks)
+            || !string.IsNullOrWhiteSpace(validation.JwksFile)
             || validation.Pools.Count > 0)
         {
             return;
@@ -34,7 +36,8 @@ internal sealed class LocalUserPoolSetup(LocalUserPool pool) : IPostConfigureOpt
     {
         foreach (var trusted in options.Validation.GetAllPools())
         {
-            if (trusted.UserPoolId != pool.UserPoolId || !string.IsNullOrWhiteSpace(trusted.Issuer) || !string.IsNullOrWhiteSpace(trusted.JwksUri))
+            if (trusted.UserPoolId != pool.UserPoolId || !string.IsNullOrWhiteSpace(trusted.Issuer) || !string.IsNullOrWhiteSpace(trusted.JwksUri)
+                || !string.IsNullOrWhiteSpace(trusted.Jwks) || !string.IsNullOrWhiteSpace(trusted.JwksFile))
             {
                 return false;
             }

@@ -23,6 +23,21 @@ public sealed partial class UserPoolOptions
     /// <summary>Overrides the JWKS address. Default: <c>{issuer}/.well-known/jwks.json</c>.</summary>
     public string? JwksUri { get; set; }
 
+    /// <summary>
+    /// The pool's key set (a JWKS document, <c>{"keys": [...]}</c>) given as a JSON string instead of fetched: the pool then
+    /// never makes a network request. Keys are vetted as fetched ones are. The set must be replaced when the pool rotates
+    /// its keys; the keys health check reports its age. Not with <see cref="JwksFile"/> or <see cref="JwksUri"/>.
+    /// </summary>
+    public string? Jwks { get; set; }
+
+    /// <summary>
+    /// A file holding the pool's key set, read instead of fetching (relative paths from the working directory). It is read
+    /// again on every refresh (<see cref="UserPoolValidationOptions.KeyRefreshInterval"/>, and at once for a token whose
+    /// <c>kid</c> the set lacks, within the kid-miss limit), so a replaced file is picked up without a restart; the keys
+    /// health check reports the file's last write time. Not with <see cref="Jwks"/> or <see cref="JwksUri"/>.
+    /// </summary>
+    public string? JwksFile { get; set; }
+
     /// <summary>The region: <see cref="Region"/> if set, otherwise the prefix of <see cref="UserPoolId"/>.</summary>
     public string? EffectiveRegion
     {
@@ -58,8 +73,11 @@ public sealed partial class UserPoolOptions
         ];
     }
 
-    /// <summary>The JWKS address: the override, or the first issuer's <c>/.well-known/jwks.json</c>. Both issuer forms publish the same keys.</summary>
-    public Uri GetJwksUri() =>
+    /// <summary>
+    /// The JWKS address: the override, or the first issuer's <c>/.well-known/jwks.json</c>. Both issuer forms publish the same
+    /// keys. For a configured set, the name its key cache goes by: the file's URL, or a <c>urn:tokenverifier:jwks:</c> name.
+    /// </summary>
+    public Uri GetJwksUri() => Keys.ConfiguredJwksSource.IsConfigured(this) ? Keys.ConfiguredJwksSource.AddressOf(this) :
         new(!string.IsNullOrWhiteSpace(JwksUri) ? JwksUri : GetIssuers()[0].TrimEnd('/') + "/.well-known/jwks.json", UriKind.Absolute);
 
     internal void Validate(string label, List<string> errors)
@@ -103,6 +121,52 @@ public sealed partial class UserPoolOptions
 
         CheckAddress(label, "Issuer", Issuer, errors);
         CheckAddress(label, "JwksUri", JwksUri, errors);
+        CheckConfiguredKeys(label, errors);
+    }
+
+    private void CheckConfiguredKeys(string label, List<string> errors)
+    {
+        var inline = !string.IsNullOrWhiteSpace(Jwks);
+        var file = !string.IsNullOrWhiteSpace(JwksFile);
+        if (inline && file)
+        {
+            errors.Add($"{label}: Jwks and JwksFile are both set; give the key set one way.");
+            return;
+        }
+
+        if (!inline && !file)
+        {
+            return;
+        }
+
+        var name = inline ? "Jwks" : "JwksFile";
+        if (!string.IsNullOrWhiteSpace(JwksUri))
+        {
+            errors.Add($"{label}: {name} and JwksUri are both set; a pool whose keys are configured never fetches them, so remove one.");
+        }
+
+        string json;
+        if (inline)
+        {
+            json = Jwks!;
+        }
+        else
+        {
+            try
+            {
+                json = File.ReadAllText(JwksFile!);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            {
+                errors.Add($"{label}: JwksFile '{JwksFile}' cannot be read ({e.Message}).");
+                return;
+            }
+        }
+
+        if (Keys.ConfiguredJwksSource.Check(json) is { } problem)
+        {
+            errors.Add(inline ? $"{label}: Jwks {problem}." : $"{label}: JwksFile '{JwksFile}' {problem}.");
+        }
     }
 
     private static void CheckAddress(string label, string name, string? value, List<string> errors)

@@ -32,6 +32,12 @@ public sealed class UserPoolValidationOptions
     /// <summary>Single-pool shorthand: JWKS address override (see <see cref="UserPoolOptions.JwksUri"/>).</summary>
     public string? JwksUri { get; set; }
 
+    /// <summary>Single-pool shorthand: the key set given inline instead of fetched (see <see cref="UserPoolOptions.Jwks"/>).</summary>
+    public string? Jwks { get; set; }
+
+    /// <summary>Single-pool shorthand: a file holding the key set, read instead of fetching (see <see cref="UserPoolOptions.JwksFile"/>).</summary>
+    public string? JwksFile { get; set; }
+
     /// <summary>Further pools whose tokens are accepted.</summary>
     public IList<UserPoolOptions> Pools { get; set; } = new List<UserPoolOptions>();
 
@@ -110,6 +116,8 @@ public sealed class UserPoolValidationOptions
                 AllowAnyClient = AllowAnyClient,
                 Issuer = Issuer,
                 JwksUri = JwksUri,
+                Jwks = Jwks,
+                JwksFile = JwksFile,
             });
         }
 

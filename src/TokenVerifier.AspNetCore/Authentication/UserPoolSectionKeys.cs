@@ -31,6 +31,7 @@ internal static class UserPoolSectionKeys
 
     public static void Report(IConfigurationSection section, List<string> unknown)
     {
+        ReportJwksObject(section, unknown);
         foreach (var child in section.GetChildren())
         {
             if (!TopLevel.Contains(child.Key))
@@ -41,13 +42,24 @@ internal static class UserPoolSectionKeys
             {
                 foreach (var pool in child.GetChildren())
                 {
-                    ReportChildren(pool, Pool, "a setting of a pool (UserPoolId, Region, ClientIds, AllowAnyClient, Issuer, JwksUri)", unknown);
+                    ReportChildren(pool, Pool, "a setting of a pool (UserPoolId, Region, ClientIds, AllowAnyClient, Issuer, JwksUri, Jwks, JwksFile)", unknown);
+                    ReportJwksObject(pool, unknown);
                 }
             }
             else if (string.Equals(child.Key, nameof(UserPoolValidationOptions.Revocation), StringComparison.OrdinalIgnoreCase))
             {
                 ReportChildren(child, Revocation, "a revocation setting", unknown);
             }
+        }
+    }
+
+    // Pasted into appsettings.json as an object, a key set binds to nothing and the pool would quietly fetch from Cognito.
+    private static void ReportJwksObject(IConfigurationSection section, List<string> unknown)
+    {
+        var jwks = section.GetSection(nameof(UserPoolOptions.Jwks));
+        if (jwks.GetChildren().Any())
+        {
+            unknown.Add($"'{jwks.Path}' must be the key set as one JSON string, not a JSON object; or put the set in a file and name it in JwksFile.");
         }
     }
 

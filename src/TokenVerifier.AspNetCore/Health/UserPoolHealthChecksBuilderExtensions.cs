@@ -26,7 +26,7 @@ public static class UserPoolHealthChecksBuilderExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         return builder.Add(new HealthCheckRegistration(
             name,
-            services => new UserPoolKeysHealthCheck(services.GetService<UserPoolValidators>(), services.GetService<UserPoolSchemes>()),
+            services => new UserPoolKeysHealthCheck(services.GetService<UserPoolValidators>(), services.GetService<UserPoolSchemes>(), services.GetService<TimeProvider>()),
             failureStatus,
             tags));
     }

@@ -123,6 +123,7 @@ public static class UserPoolHealthResponseWriter
                 WriteTime(json, "lastFailure", keys.LastFailure);
                 json.WriteString("lastError", keys.LastError);
                 json.WriteNumber("fetchCount", keys.FetchCount);
+                WriteTime(json, "keySetDate", keys.KeySetDate);
                 json.WriteEndObject();
                 break;
             case Enum choice:

@@ -10,8 +10,10 @@ namespace TokenVerifier.AspNetCore.Health;
 /// (refreshes failing or overdue; the last good keys still serve), Unhealthy when one was never fetched or is past
 /// MaxStaleness (tokens of that pool are being rejected). The data holds one <see cref="SigningKeyCacheStatus"/> per JWKS address.
 /// </summary>
-internal sealed class UserPoolKeysHealthCheck(UserPoolValidators? validators, UserPoolSchemes? schemes) : IHealthCheck
+internal sealed class UserPoolKeysHealthCheck(UserPoolValidators? validators, UserPoolSchemes? schemes, TimeProvider? timeProvider = null) : IHealthCheck
 {
+    private readonly TimeProvider time = timeProvider ?? TimeProvider.System;
+
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var failureStatus = context.Registration?.FailureStatus ?? HealthStatus.Unhealthy;
@@ -22,11 +24,19 @@ internal sealed class UserPoolKeysHealthCheck(UserPoolValidators? validators, Us
 
         var data = new Dictionary<string, object>(StringComparer.Ordinal);
         var problems = new List<string>();
+        var notes = new List<string>();
         var status = HealthStatus.Healthy;
         foreach (var cache in schemes.KeyCaches(validators))
         {
             var keys = cache.GetStatus();
             data[keys.JwksUri.ToString()] = keys;
+            if (keys.KeySetDate is { } dated)
+            {
+                // A configured set does not follow the pool's rotations: its age is what tells an operator it was not replaced.
+                var age = time.GetUtcNow() - dated;
+                notes.Add($"the configured keys of {keys.JwksUri} date from {When(dated)} ({Age(age)} old)");
+            }
+
             var (health, problem) = keys.State switch
             {
                 KeySetState.Fresh => (HealthStatus.Healthy, null),
@@ -46,8 +56,18 @@ internal sealed class UserPoolKeysHealthCheck(UserPoolValidators? validators, Us
         var description = problems.Count == 0
             ? $"{data.Count} signing key set(s) fresh."
             : string.Join("; ", problems) + ".";
+        if (notes.Count > 0)
+        {
+            description += " " + char.ToUpperInvariant(notes[0][0]) + string.Join("; ", notes)[1..] + ".";
+        }
+
         return Task.FromResult(new HealthCheckResult(status, char.ToUpperInvariant(description[0]) + description[1..], data: data));
     }
+
+    private static string Age(TimeSpan age) => age < TimeSpan.Zero ? "0 s"
+        : age.TotalDays >= 1 ? string.Create(CultureInfo.InvariantCulture, $"{age.TotalDays:0.#} days")
+        : age.TotalHours >= 1 ? string.Create(CultureInfo.InvariantCulture, $"{age.TotalHours:0.#} h")
+        : string.Create(CultureInfo.InvariantCulture, $"{age.TotalMinutes:0} min");
 
     private static string When(DateTimeOffset? at) => at?.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "never";
 }

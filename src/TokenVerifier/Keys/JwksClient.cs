@@ -7,7 +7,7 @@ namespace TokenVerifier.Keys;
 /// The transport under <see cref="SigningKeyCache"/>: one GET of the JWKS address within a time limit and a size cap.
 /// Whatever goes wrong on the way comes back as a short reason, never as an exception.
 /// </summary>
-internal sealed class JwksClient(Uri address, Func<HttpClient> httpClientFactory, TimeProvider time, TimeSpan timeout, int maxBytes)
+internal sealed class JwksClient(Uri address, Func<HttpClient> httpClientFactory, TimeProvider time, TimeSpan timeout, int maxBytes) : IJwksSource
 {
     public Uri Address { get; } = address;
 

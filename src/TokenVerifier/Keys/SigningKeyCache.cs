@@ -14,7 +14,7 @@ namespace TokenVerifier.Keys;
 /// </summary>
 public sealed partial class SigningKeyCache
 {
-    private readonly JwksClient _client;
+    private readonly IJwksSource _client;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly TimeSpan _kidMissInterval;
@@ -35,8 +35,13 @@ public sealed partial class SigningKeyCache
     private long _fetchCount;
 
     internal SigningKeyCache(Uri jwksUri, UserPoolValidationOptions settings, Func<HttpClient> httpClientFactory, TimeProvider time, ILogger? logger, TokenVerifierMetrics? metrics = null)
+        : this(new JwksClient(jwksUri, httpClientFactory, time, settings.JwksTimeout, settings.JwksMaxResponseBytes), settings, time, logger, metrics)
     {
-        JwksUri = jwksUri;
+    }
+
+    internal SigningKeyCache(IJwksSource source, UserPoolValidationOptions settings, TimeProvider time, ILogger? logger, TokenVerifierMetrics? metrics = null)
+    {
+        JwksUri = source.Address;
         _metrics = metrics;
         _time = time;
         _logger = logger ?? NullLogger.Instance;
@@ -47,7 +52,7 @@ public sealed partial class SigningKeyCache
         SettingsOwner = settings.AuthenticationType;
         _maxWait = settings.MaxKeyFetchWait;
         _kidMisses = new KidMissLimiter(_kidMissInterval);
-        _client = new JwksClient(jwksUri, httpClientFactory, time, settings.JwksTimeout, settings.JwksMaxResponseBytes);
+        _client = source;
     }
 
     /// <summary>Raised after a refresh replaced a key set that had these kids with one that does not.</summary>
@@ -104,7 +109,10 @@ public sealed partial class SigningKeyCache
             current?.FetchedAt,
             lastFailure > current?.FetchedAt || current is null ? lastFailure : null,
             lastFailure > current?.FetchedAt || current is null ? lastError : null,
-            Interlocked.Read(ref _fetchCount));
+            Interlocked.Read(ref _fetchCount))
+        {
+            KeySetDate = current?.PublishedAt,
+        };
     }
 
     /// <summary>Fetches the key set now (or joins a fetch under way). Returns false when it failed; the last good set is kept.</summary>
@@ -194,7 +202,7 @@ public sealed partial class SigningKeyCache
             }
 
             var previous = _current;
-            var set = SigningKeySet.Following(previous, keys, _time.GetUtcNow(), refused);
+            var set = SigningKeySet.Following(previous, keys, _time.GetUtcNow(), refused, download.PublishedAt);
             _current = set;
             KeyCacheLog.KeysFetched(_logger, JwksUri, keys.Count);
             _metrics?.RecordJwksFetch(JwksUri, succeeded: true);

@@ -64,8 +64,22 @@ public sealed class SigningKeyCacheRegistry : IDisposable
     {
         ArgumentNullException.ThrowIfNull(jwksUri);
         ArgumentNullException.ThrowIfNull(settings);
+        return GetOrAdd(jwksUri, settings, uri => new SigningKeyCache(uri, settings, _httpClientFactory, _time, _logger, Metrics));
+    }
+
+    /// <summary>The cache of <paramref name="pool"/>'s keys: fetched from its JWKS address, or read from its configured set.</summary>
+    internal SigningKeyCache GetOrAdd(UserPoolOptions pool, UserPoolValidationOptions settings)
+    {
+        var source = ConfiguredJwksSource.For(pool, _time, settings.JwksMaxResponseBytes);
+        return source is null
+            ? GetOrAdd(pool.GetJwksUri(), settings)
+            : GetOrAdd(source.Address, settings, _ => new SigningKeyCache(source, settings, _time, _logger, Metrics));
+    }
+
+    private SigningKeyCache GetOrAdd(Uri jwksUri, UserPoolValidationOptions settings, Func<Uri, SigningKeyCache> create)
+    {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        var cache = _caches.GetOrAdd(jwksUri, uri => new SigningKeyCache(uri, settings, _httpClientFactory, _time, _logger, Metrics));
+        var cache = _caches.GetOrAdd(jwksUri, create);
 
         // One cache serves every scheme of the address: silently running it with the first scheme's settings would give
         // the others a staleness, timeout or refresh rate they did not ask for.

@@ -9,6 +9,9 @@ internal sealed class SigningKeySet(FrozenDictionary<string, RsaSigningKey> keys
 
     public DateTimeOffset FetchedAt { get; } = fetchedAt;
 
+    /// <summary>For a key set given in configuration: when it last changed (see <see cref="JwksDownload.PublishedAt"/>).</summary>
+    public DateTimeOffset? PublishedAt { get; init; }
+
     /// <summary>The kids of published keys the vetting refused, with the reason: a token naming one is refused without a refresh.</summary>
     public FrozenDictionary<string, string> Refused { get; init; } = FrozenDictionary<string, string>.Empty;
 
@@ -17,7 +20,7 @@ internal sealed class SigningKeySet(FrozenDictionary<string, RsaSigningKey> keys
     /// same kid and material stays the same instance, so results it verified stay bound to it across refreshes; a kid whose
     /// material changed gets the new instance, which is what unbinds them.
     /// </summary>
-    public static SigningKeySet Following(SigningKeySet? previous, Dictionary<string, RsaSigningKey> fetched, DateTimeOffset fetchedAt, Dictionary<string, string>? refused = null)
+    public static SigningKeySet Following(SigningKeySet? previous, Dictionary<string, RsaSigningKey> fetched, DateTimeOffset fetchedAt, Dictionary<string, string>? refused = null, DateTimeOffset? publishedAt = null)
     {
         if (previous is not null)
         {
@@ -33,6 +36,7 @@ internal sealed class SigningKeySet(FrozenDictionary<string, RsaSigningKey> keys
         return new(fetched.ToFrozenDictionary(StringComparer.Ordinal), fetchedAt)
         {
             Refused = refused is null ? FrozenDictionary<string, string>.Empty : refused.ToFrozenDictionary(StringComparer.Ordinal),
+            PublishedAt = publishedAt,
         };
     }
 

@@ -65,7 +65,7 @@ public sealed class UserPoolTokenValidator : IDisposable
         var caches = new List<SigningKeyCache>();
         foreach (var pool in options.GetAllPools())
         {
-            var cache = keyCaches.GetOrAdd(pool.GetJwksUri(), options);
+            var cache = keyCaches.GetOrAdd(pool, options);
             if (!caches.Contains(cache))
             {
                 caches.Add(cache);
