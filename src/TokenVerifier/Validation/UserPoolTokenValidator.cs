@@ -19,13 +19,9 @@ namespace TokenVerifier.Validation;
 /// Thread-safe; create one per configuration and reuse it, and dispose it when done: the key caches and metrics it
 /// reports to are shared and outlive it, and until then they hold on to it (dependency injection disposes the ones it makes).
 /// </summary>
-public sealed class UserPoolTokenValidator : IDisposable
+public sealed partial class UserPoolTokenValidator : IDisposable
 {
     private const string RequiredAlgorithm = "RS256";
-
-    // Covers RSA moduli up to 8192 bits without touching the heap.
-    private const int MaxSignatureBytes = 1024;
-    private const int StackSigningInput = 2048;
 
     private readonly FrozenDictionary<string, TrustedPool> _poolsByIssuer;
     private readonly bool _acceptAccess;
@@ -310,126 +306,6 @@ public sealed class UserPoolTokenValidator : IDisposable
     private ValueTask<UserPoolValidationResult> CompleteAsync(UserPoolToken validated, CancellationToken cancellationToken) =>
         _revocation.ApplyAsync(UserPoolValidationResult.Success(validated, _authenticationType), cancellationToken);
 
-    private TokenFailure? CheckTime(ParsedJwt jwt, out string? error)
-    {
-        error = null;
-        if (jwt.Expiration.State != NumericDateState.Present)
-        {
-            error = "The token has no 'exp' claim.";
-            return TokenFailure.MissingClaim;
-        }
-
-        if (jwt.IssuedAt.State != NumericDateState.Present)
-        {
-            error = "The token has no 'iat' claim.";
-            return TokenFailure.MissingClaim;
-        }
-
-        // Revocation entries live TokenValidity: a token outliving them would come back once they are gone.
-        if (jwt.Expiration.Seconds - jwt.IssuedAt.Seconds > _maxLifetimeSeconds)
-        {
-            error = "The token lives longer (exp - iat) than the configured TokenValidity.";
-            return TokenFailure.InvalidClaim;
-        }
-
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
-        if (now >= jwt.Expiration.Seconds + _skewSeconds)
-        {
-            error = string.Create(CultureInfo.InvariantCulture, $"The token expired at {jwt.Expiration.ToDateTimeOffset():yyyy-MM-dd'T'HH:mm:ss'Z'}.");
-            return TokenFailure.Expired;
-        }
-
-        if (jwt.NotBefore.State == NumericDateState.Present && jwt.NotBefore.Seconds > now + _skewSeconds)
-        {
-            error = string.Create(CultureInfo.InvariantCulture, $"The token is not valid before {jwt.NotBefore.ToDateTimeOffset():yyyy-MM-dd'T'HH:mm:ss'Z'}.");
-            return TokenFailure.NotYetValid;
-        }
-
-        return null;
-    }
-
-    private TokenFailure? CheckTokenUseAndClient(ParsedJwt jwt, TrustedPool pool, out string? error)
-    {
-        error = null;
-        switch (jwt.TokenUse)
-        {
-            case null:
-                error = "The token has no 'token_use' claim.";
-                return TokenFailure.MissingClaim;
-            case TokenUses.Access when _acceptAccess:
-                if (jwt.ClientId is null)
-                {
-                    error = "The access token has no 'client_id' claim.";
-                    return TokenFailure.MissingClaim;
-                }
-
-                if (!pool.AllowsClient(jwt.ClientId))
-                {
-                    error = "The token was issued to an app client that is not allowed.";
-                    return TokenFailure.InvalidClient;
-                }
-
-                jwt.Token.ClientId = jwt.ClientId;
-                return null;
-            case TokenUses.Id when _acceptId:
-                if (jwt.Audiences is null || jwt.Audiences.Count == 0)
-                {
-                    error = "The ID token has no 'aud' claim.";
-                    return TokenFailure.MissingClaim;
-                }
-
-                foreach (var audience in jwt.Audiences)
-                {
-                    if (pool.AllowsClient(audience))
-                    {
-                        jwt.Token.ClientId = audience;
-                        return null;
-                    }
-                }
-
-                error = "The token was issued to an app client that is not allowed.";
-                return TokenFailure.InvalidClient;
-            case TokenUses.Access:
-                error = "The token is an access token, but only ID tokens are accepted.";
-                return TokenFailure.InvalidTokenUse;
-            case TokenUses.Id:
-                error = "The token is an ID token, but only access tokens are accepted.";
-                return TokenFailure.InvalidTokenUse;
-            default:
-                error = "The token's 'token_use' is neither 'access' nor 'id'.";
-                return TokenFailure.InvalidTokenUse;
-        }
-    }
-
-    private static bool VerifySignature(string token, int signedLength, RsaSigningKey key)
-    {
-        // Sized to what this token needs: stackalloc zeroes what it reserves, and the bounds stay the same.
-        var segment = token.AsSpan(signedLength + 1);
-        Span<byte> signature = stackalloc byte[Math.Min(MaxSignatureBytes, Base64Url.GetMaxDecodedLength(segment.Length))];
-        if (!JwtReader.TryDecodeSignature(segment, signature, out var signatureLength))
-        {
-            return false;
-        }
-
-        byte[]? rented = null;
-        var signedData = signedLength <= StackSigningInput
-            ? stackalloc byte[signedLength]
-            : (rented = ArrayPool<byte>.Shared.Rent(signedLength));
-        try
-        {
-            // The reader admitted only base64url characters and dots, so ASCII encoding is exact.
-            var written = Encoding.ASCII.GetBytes(token.AsSpan(0, signedLength), signedData);
-            return key.Verify(signedData[..written], signature[..signatureLength]);
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
-    }
-
     // With the token and its parsed form, the events that can name the rejected issuer, client and token use do so
     // when LogRejectedClaimValues is on.
     private UserPoolValidationResult Reject(TokenFailure failure, string message, DateTimeOffset? time = null, string? token = null, ParsedJwt? jwt = null)
@@ -444,29 +320,5 @@ public sealed class UserPoolTokenValidator : IDisposable
         }
 
         return UserPoolValidationResult.Fail(failure, message, time);
-    }
-
-    /// <summary>
-    /// For JWS test vectors (Wycheproof, RFC 7520), which sign arbitrary payloads rather than claims sets: the steps of
-    /// <see cref="ValidateAsync(string, CancellationToken)"/> up to and including the signature (reader, <c>alg</c>, <c>kid</c>, <c>crit</c>, key
-    /// cache, RS256), with the first pool's keys standing in for the issuer lookup and no claim checks.
-    /// </summary>
-    internal async ValueTask<TokenFailure> VerifyJwsAsync(string jws, CancellationToken cancellationToken = default)
-    {
-        var failure = JwtReader.TryReadJws(jws, _maxTokenLength, out var jwt);
-        failure = failure != TokenFailure.None ? failure
-            : !string.Equals(jwt!.Algorithm, RequiredAlgorithm, StringComparison.Ordinal) ? TokenFailure.UnsupportedAlgorithm
-            : string.IsNullOrEmpty(jwt.KeyId) ? TokenFailure.MissingKeyId
-            : jwt.HasCritical ? TokenFailure.UnsupportedHeader
-            : TokenFailure.None;
-        if (failure != TokenFailure.None)
-        {
-            return failure;
-        }
-
-        var (key, keyFailure, _) = await KeyCaches[0].ResolveAsync(jwt!.KeyId!, cancellationToken);
-        return key is null ? keyFailure
-            : VerifySignature(jws, jwt.SignedLength, key) ? TokenFailure.None
-            : TokenFailure.InvalidSignature;
     }
 }
