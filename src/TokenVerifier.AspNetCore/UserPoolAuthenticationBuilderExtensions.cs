@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -33,6 +34,21 @@ public static class UserPoolAuthenticationBuilderExtensions
 
         AddSchemeServices(builder.Services, scheme);
         return builder.AddScheme<UserPoolAuthenticationOptions, UserPoolAuthenticationHandler>(scheme, displayName: null, configure);
+    }
+
+    /// <summary>
+    /// Adds a user-pool scheme bound from <paramref name="section"/> (pools, clients, token uses, skew, key settings,
+    /// <c>IncludeErrorDetails</c>, <c>Realm</c>), with its keys checked at start as the <c>UserPool</c> section's are:
+    /// <c>.AddUserPool("IdTokens", builder.Configuration.GetSection("UserPoolIdTokens"))</c>. Policies and the revocation
+    /// store are the application's, not a scheme's: declare them with <c>AddUserPoolAuth</c> or <c>AddUserPoolPolicies</c>.
+    /// </summary>
+    /// <param name="builder">The authentication builder.</param>
+    /// <param name="scheme">The scheme name.</param>
+    /// <param name="section">The configuration section of this scheme.</param>
+    public static AuthenticationBuilder AddUserPool(this AuthenticationBuilder builder, string scheme, IConfigurationSection section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        return builder.AddUserPool(scheme, options => UserPoolServiceCollectionExtensions.Bind(section, options));
     }
 
     /// <summary>

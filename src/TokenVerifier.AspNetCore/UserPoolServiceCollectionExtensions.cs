@@ -20,15 +20,27 @@ public static class UserPoolServiceCollectionExtensions
     /// <param name="services">The services.</param>
     /// <param name="configuration">The application configuration (or the section itself).</param>
     /// <param name="sectionName">The section to bind. Default <c>UserPool</c>.</param>
-    public static AuthenticationBuilder AddUserPoolAuth(this IServiceCollection services, IConfiguration configuration, string sectionName = UserPoolAuthenticationDefaults.ConfigurationSection)
+    public static AuthenticationBuilder AddUserPoolAuth(this IServiceCollection services, IConfiguration configuration, string sectionName = UserPoolAuthenticationDefaults.ConfigurationSection) =>
+        services.AddUserPoolAuth(configuration, static _ => { }, sectionName);
+
+    /// <summary>
+    /// Adds user-pool authentication as the default scheme bound from the <c>UserPool</c> section, as
+    /// <see cref="AddUserPoolAuth(IServiceCollection, IConfiguration, string)"/> does, then lets code adjust the bound
+    /// options (events, a client id known only at run time): <paramref name="configure"/> runs after the binding.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The application configuration (or the section itself).</param>
+    /// <param name="configure">Runs after the section is bound; what it sets wins.</param>
+    /// <param name="sectionName">The section to bind. Default <c>UserPool</c>.</param>
+    public static AuthenticationBuilder AddUserPoolAuth(this IServiceCollection services, IConfiguration configuration, Action<UserPoolAuthenticationOptions> configure, string sectionName = UserPoolAuthenticationDefaults.ConfigurationSection)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(configure);
         var section = configuration is IConfigurationSection s && s.Key == sectionName ? s : configuration.GetSection(sectionName);
         var builder = services.AddUserPoolAuth(options =>
         {
-            section.Bind(options.Validation);
-            BindHandlerSettings(section, options);
-            UserPoolSectionKeys.Report(section, options.UnknownSettings);
+            Bind(section, options);
+            configure(options);
         });
         services.AddUserPoolPolicies(section.GetSection("Policies"));
         AddRevocation(builder, section.GetSection("Revocation"));
@@ -43,6 +55,14 @@ public static class UserPoolServiceCollectionExtensions
         {
             SharedStoreRequirement.Register(builder.Services.AddOptions<SharedStoreRequirement>());
         }
+    }
+
+    /// <summary>Binds one scheme's section: the validation options, the two handler settings, and the unknown-key report.</summary>
+    internal static void Bind(IConfigurationSection section, UserPoolAuthenticationOptions options)
+    {
+        section.Bind(options.Validation);
+        BindHandlerSettings(section, options);
+        UserPoolSectionKeys.Report(section, options.UnknownSettings);
     }
 
     // Only these two handler settings come from configuration; events and the clock are code-only, so binding the
