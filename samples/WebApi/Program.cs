@@ -80,7 +80,7 @@ app.MapGet("/orders", () => Results.Ok(new[] { new { id = 1, item = "coffee" } }
 
 // Requirements declared in code; several values mean any one of them.
 app.MapGet("/orders/{id:int}", (int id) => Results.Ok(new { id, item = "coffee" })).RequireScope("orders/read", "orders/admin");
-app.MapPost("/orders", () => Results.Created("/orders/2", new { id = 2 })).RequireScope("orders/write");
+app.MapPost("/orders", () => Results.Created("/orders/2", new { id = 2 })).Produces(StatusCodes.Status201Created).RequireScope("orders/write");
 
 var admin = app.MapGroup("/admin").RequireGroup("admins");
 admin.MapGet("/stats", () => Results.Ok(new { users = 42 }));

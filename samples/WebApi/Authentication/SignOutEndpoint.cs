@@ -48,5 +48,9 @@ internal static class SignOutEndpoint
             }
 
             return Results.NoContent();
-        }).RequireAuthorization();
+        })
+        .Produces(StatusCodes.Status204NoContent)
+        .ProducesProblem(StatusCodes.Status400BadRequest)
+        .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+        .RequireAuthorization();
 }

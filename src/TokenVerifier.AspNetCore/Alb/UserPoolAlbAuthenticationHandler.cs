@@ -135,22 +135,6 @@ internal sealed class UserPoolAlbAuthenticationHandler(
         return AuthenticateResult.Fail(new UserPoolAlbAuthenticationException(failure, message, accessTokenFailure));
     }
 
-    private async Task WriteServiceUnavailableAsync(string? detail)
-    {
-        Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        Response.Headers.RetryAfter = "1";
-        Response.ContentType = "application/problem+json";
-        await using var json = new Utf8JsonWriter(Response.Body);
-        json.WriteStartObject();
-        json.WriteString("type", "https://tools.ietf.org/html/rfc9110#section-15.6.4");
-        json.WriteString("title", "Service Unavailable");
-        json.WriteNumber("status", StatusCodes.Status503ServiceUnavailable);
-        if (detail is not null)
-        {
-            json.WriteString("detail", detail);
-        }
-
-        json.WriteEndObject();
-        await json.FlushAsync(Context.RequestAborted);
-    }
+    // The same 503 + Retry-After answer as the bearer schemes give for an outage of ours.
+    private Task WriteServiceUnavailableAsync(string? detail) => ServiceUnavailableResponse.WriteAsync(Context, detail);
 }

@@ -69,7 +69,15 @@ public sealed class TokenVerifierMetrics : IDisposable
         if (_validations.Enabled)
         {
             var outcome = result.IsValid ? "success" : "failure";
-            var use = result.Token?.TokenUse ?? "unknown";
+            // A refused token_use is the token's text: only the two known values become tags, so a flood of invented ones
+            // cannot grow the metric's cardinality.
+            var use = result.Token?.TokenUse ?? result.RejectedTokenUse switch
+            {
+                null => "unknown",
+                TokenUses.Access => TokenUses.Access,
+                TokenUses.Id => TokenUses.Id,
+                _ => "other",
+            };
             _validations.Add(1, new("tokenverifier.result", outcome), new("tokenverifier.failure", Reason(result.Failure)), new("tokenverifier.token_use", use));
         }
 

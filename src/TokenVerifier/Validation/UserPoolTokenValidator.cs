@@ -319,6 +319,6 @@ public sealed partial class UserPoolTokenValidator : IDisposable
             ValidationLog.Rejected(_logger, failure, message);
         }
 
-        return UserPoolValidationResult.Fail(failure, message, time);
+        return UserPoolValidationResult.Fail(failure, message, time, failure == TokenFailure.InvalidTokenUse ? jwt?.TokenUse : null);
     }
 }

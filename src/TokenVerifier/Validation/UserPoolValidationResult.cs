@@ -53,6 +53,9 @@ public sealed class UserPoolValidationResult
     internal static UserPoolValidationResult Success(UserPoolToken token, string authenticationType) =>
         new(token, authenticationType, TokenFailure.None, null);
 
-    internal static UserPoolValidationResult Fail(TokenFailure failure, string message, DateTimeOffset? time = null) =>
-        new(null, null, failure, message) { FailureTime = time };
+    /// <summary>For <see cref="TokenFailure.InvalidTokenUse"/>, the token's <c>token_use</c> (attacker text: for metric tags only after mapping).</summary>
+    internal string? RejectedTokenUse { get; private init; }
+
+    internal static UserPoolValidationResult Fail(TokenFailure failure, string message, DateTimeOffset? time = null, string? rejectedTokenUse = null) =>
+        new(null, null, failure, message) { FailureTime = time, RejectedTokenUse = rejectedTokenUse };
 }

@@ -65,6 +65,24 @@ public sealed class OpenApiDocumentTests(SampleFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task Operations_document_the_status_codes_they_answer()
+    {
+        var document = await DocumentAsync();
+
+        var create = Operation(document, "/orders", "post").GetProperty("responses");
+        Assert.True(create.TryGetProperty("201", out _));
+        Assert.False(create.TryGetProperty("200", out _));
+
+        var signOut = Operation(document, "/auth/signout", "post").GetProperty("responses");
+        foreach (var status in new[] { "204", "400", "401", "503" })
+        {
+            Assert.True(signOut.TryGetProperty(status, out _), status);
+        }
+
+        Assert.False(signOut.TryGetProperty("200", out _));
+    }
+
+    [Fact]
     public async Task Anonymous_endpoints_carry_no_security()
     {
         var document = await DocumentAsync();

@@ -46,15 +46,18 @@ public sealed class TelemetryTests : IDisposable
         await validator.ValidateAsync(_t.Pool.MintAccessToken());
         await validator.ValidateAsync(_t.Pool.MintIdToken());
         await validator.ValidateAsync("garbage");
+        await validator.ValidateAsync(_t.Pool.MintAccessToken(new LocalTokenOptions { AdditionalClaims = { ["token_use"] = "refresh-or-anything" } }));
 
         var all = validations.GetMeasurementSnapshot();
-        Assert.Equal(4, all.Count);
+        Assert.Equal(5, all.Count);
         Assert.Equal(2, all.Count(m => m.Tags["tokenverifier.result"] as string == "success" && m.Tags["tokenverifier.token_use"] as string == "access" && m.Tags["tokenverifier.failure"] as string == "none"));
-        Assert.Single(all, m => m.Tags["tokenverifier.failure"] as string == "invalid_token_use");
+        // A refused token use is tagged when it is one of the two known ones, and as "other" otherwise (bounded tags).
+        Assert.Single(all, m => m.Tags["tokenverifier.failure"] as string == "invalid_token_use" && m.Tags["tokenverifier.token_use"] as string == "id");
+        Assert.Single(all, m => m.Tags["tokenverifier.failure"] as string == "invalid_token_use" && m.Tags["tokenverifier.token_use"] as string == "other");
         Assert.Single(all, m => m.Tags["tokenverifier.failure"] as string == "malformed" && m.Tags["tokenverifier.token_use"] as string == "unknown");
 
         var times = duration.GetMeasurementSnapshot();
-        Assert.Equal(4, times.Count);
+        Assert.Equal(5, times.Count);
         Assert.All(times, m => Assert.InRange(m.Value, 0, 30));
     }
 
