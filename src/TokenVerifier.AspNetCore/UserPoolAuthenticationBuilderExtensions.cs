@@ -57,6 +57,23 @@ public static class UserPoolAuthenticationBuilderExtensions
     /// </summary>
     internal static void AddSchemeServices(IServiceCollection services, string scheme)
     {
+        AddValidationServices(services);
+        services.TryAddSingleton<UserPoolValidators>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UserPoolAuthenticationOptions>, UserPoolOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KeyCacheWarmup>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KeyCacheRefresher>());
+        SchemesOf(services).Add(scheme);
+
+        services.AddOptions<UserPoolAuthenticationOptions>(scheme).ValidateOnStart();
+        services.PostConfigure<UserPoolAuthenticationOptions>(scheme, o => o.Validation.AuthenticationType = scheme);
+    }
+
+    /// <summary>
+    /// What every scheme that validates user-pool tokens shares, whatever its handler (ours, JwtBearer's, the ALB's): the
+    /// key cache client and registry, the clock, the metrics and the revocation store.
+    /// </summary>
+    internal static void AddValidationServices(IServiceCollection services)
+    {
         // No redirects: keys come only from the configured address (an http loopback address that redirects would otherwise
         // defeat "https except on loopback"). The default handler is adjusted, not replaced, so its proxy settings
         // (HTTPS_PROXY, HttpClient.DefaultProxy) stay, and a handler the application sets for this client stays its own.
@@ -71,14 +88,6 @@ public static class UserPoolAuthenticationBuilderExtensions
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<TokenVerifierMetrics>()));
         RevocationAuthenticationBuilderExtensions.AddDefaultRevocationStore(services);
-        services.TryAddSingleton<UserPoolValidators>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UserPoolAuthenticationOptions>, UserPoolOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KeyCacheWarmup>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KeyCacheRefresher>());
-        SchemesOf(services).Add(scheme);
-
-        services.AddOptions<UserPoolAuthenticationOptions>(scheme).ValidateOnStart();
-        services.PostConfigure<UserPoolAuthenticationOptions>(scheme, o => o.Validation.AuthenticationType = scheme);
     }
 
     // The scheme list is filled while services are registered, before a provider exists, so it is registered as an instance.

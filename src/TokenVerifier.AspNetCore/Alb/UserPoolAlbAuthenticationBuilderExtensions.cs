@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TokenVerifier.AspNetCore;
 using TokenVerifier.AspNetCore.Authentication;
 using TokenVerifier.AspNetCore.Revocation;
 using TokenVerifier.Diagnostics;
@@ -40,17 +41,9 @@ public static class UserPoolAlbAuthenticationBuilderExtensions
         services.AddHttpClient(UserPoolAlbDefaults.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.None });
 
-        // What the access token's validator shares with the bearer schemes: key caches, metrics, revocation store.
-        services.AddHttpClient(SigningKeyCacheRegistry.HttpClientName);
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddMetrics();
-        services.TryAddSingleton(sp => new TokenVerifierMetrics(sp.GetRequiredService<IMeterFactory>(), sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton(sp => new SigningKeyCacheRegistry(
-            sp.GetRequiredService<IHttpClientFactory>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetRequiredService<TokenVerifierMetrics>()));
-        RevocationAuthenticationBuilderExtensions.AddDefaultRevocationStore(services);
+        // What the access token's validator shares with the bearer schemes: the key cache client (no redirects either),
+        // key caches, metrics, revocation store.
+        UserPoolAuthenticationBuilderExtensions.AddValidationServices(services);
         services.TryAddSingleton<AlbSchemeValidators>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UserPoolAlbAuthenticationOptions>, UserPoolAlbOptionsValidator>());
         services.AddOptions<UserPoolAlbAuthenticationOptions>(scheme).ValidateOnStart();
