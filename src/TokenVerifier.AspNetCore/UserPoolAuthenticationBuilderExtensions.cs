@@ -1,17 +1,17 @@
 using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TokenVerifier.AspNetCore;
 using TokenVerifier.AspNetCore.Authentication;
 using TokenVerifier.AspNetCore.Revocation;
 using TokenVerifier.Diagnostics;
 using TokenVerifier.Keys;
 
-namespace TokenVerifier.AspNetCore;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Adds user-pool schemes to an <see cref="AuthenticationBuilder"/>.</summary>
 public static class UserPoolAuthenticationBuilderExtensions
@@ -87,7 +87,7 @@ public static class UserPoolAuthenticationBuilderExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<TokenVerifierMetrics>()));
-        RevocationAuthenticationBuilderExtensions.AddDefaultRevocationStore(services);
+        DistributedRevocationAuthenticationBuilderExtensions.AddDefaultRevocationStore(services);
     }
 
     // The scheme list is filled while services are registered, before a provider exists, so it is registered as an instance.

@@ -1,12 +1,12 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
+using TokenVerifier.AspNetCore;
 using TokenVerifier.AspNetCore.Authentication;
 using TokenVerifier.AspNetCore.Authorization;
 using TokenVerifier.AspNetCore.Revocation;
 using TokenVerifier.Revocation;
 
-namespace TokenVerifier.AspNetCore;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>The one-line set-up: <c>builder.Services.AddUserPoolAuth(builder.Configuration)</c>.</summary>
 public static class UserPoolServiceCollectionExtensions

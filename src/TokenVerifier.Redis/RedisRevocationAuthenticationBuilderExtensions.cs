@@ -59,7 +59,7 @@ public static class RedisRevocationAuthenticationBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         var services = builder.Services;
-        RevocationAuthenticationBuilderExtensions.AddRevocationOptions(services);
+        DistributedRevocationAuthenticationBuilderExtensions.AddRevocationOptions(services);
         var options = services.AddOptions<RedisRevocationOptions>().BindConfiguration("UserPool:Revocation");
         if (configure is not null)
         {

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Authentication;
-using TokenVerifier.AspNetCore;
 
 namespace WebApi.Authentication;
 

@@ -1,11 +1,11 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using TokenVerifier.AspNetCore.Authorization;
 
-namespace TokenVerifier.AspNetCore.Authorization;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers user-pool authorization: named policies, requirement handlers and the <c>insufficient_scope</c> response.</summary>
 public static class UserPoolPolicyServiceCollectionExtensions

@@ -1,8 +1,8 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using TokenVerifier.AspNetCore.Authentication;
+using TokenVerifier.AspNetCore.Health;
 
-namespace TokenVerifier.AspNetCore.Health;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Adds the user-pool signing key health check: <c>builder.Services.AddHealthChecks().AddUserPoolHealthChecks()</c>.</summary>
 public static class UserPoolHealthChecksBuilderExtensions
@@ -13,8 +13,8 @@ public static class UserPoolHealthChecksBuilderExtensions
     /// <summary>
     /// Adds a check of every user-pool scheme's signing keys: Healthy when all key sets are fresh, Degraded when one is
     /// stale (the last good keys still serve), Unhealthy (or <paramref name="failureStatus"/>) when one was never fetched
-    /// or is past <see cref="UserPoolValidationOptions.MaxStaleness"/>. The result's data has one
-    /// <see cref="Keys.SigningKeyCacheStatus"/> per JWKS address.
+    /// or is past <see cref="TokenVerifier.UserPoolValidationOptions.MaxStaleness"/>. The result's data has one
+    /// <see cref="TokenVerifier.Keys.SigningKeyCacheStatus"/> per JWKS address.
     /// </summary>
     /// <param name="builder">The health checks builder.</param>
     /// <param name="name">The check's name. Default <see cref="DefaultName"/>.</param>

@@ -154,6 +154,6 @@ public sealed class RevocationRegistrationTests
         var builder = new ServiceCollection().AddUserPoolAuth(o => o.Validation.AllowAnyClient = true);
         Assert.Throws<ArgumentException>(() => builder.AddRedisRevocation(" "));
         Assert.Throws<ArgumentException>(() => builder.AddRedisNativeRevocation(""));
-        Assert.Throws<ArgumentNullException>(() => RevocationAuthenticationBuilderExtensions.AddDistributedRevocation(null!));
+        Assert.Throws<ArgumentNullException>(() => DistributedRevocationAuthenticationBuilderExtensions.AddDistributedRevocation(null!));
     }
 }

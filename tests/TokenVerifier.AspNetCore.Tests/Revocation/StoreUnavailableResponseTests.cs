@@ -97,7 +97,7 @@ public sealed class StoreUnavailableResponseTests : IDisposable
         client.DefaultRequestHeaders.Authorization = new("Bearer", app.Services.GetRequiredService<LocalUserPool>().MintAccessToken());
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(Me)).StatusCode);
 
-        var entry = (await app.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync()).Entries[RevocationHealthCheckBuilderExtensions.DefaultName];
+        var entry = (await app.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync()).Entries[RevocationHealthChecksBuilderExtensions.DefaultName];
         Assert.Equal(HealthStatus.Degraded, entry.Status);
         Assert.Equal("The revocation store (DistributedCacheRevocationStore) is unavailable: SocketException.", entry.Description);
         Assert.Equal("DistributedCacheRevocationStore", entry.Data["store"]);
@@ -127,7 +127,7 @@ public sealed class StoreUnavailableResponseTests : IDisposable
 
         var report = await app.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
 
-        Assert.Equal(HealthStatus.Degraded, report.Entries[RevocationHealthCheckBuilderExtensions.DefaultName].Status);
+        Assert.Equal(HealthStatus.Degraded, report.Entries[RevocationHealthChecksBuilderExtensions.DefaultName].Status);
         Assert.Equal(HealthStatus.Unhealthy, report.Entries["revocation-strict"].Status);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await app.CreateClient().GetAsync(new Uri("/health", UriKind.Relative))).StatusCode);
     }
@@ -145,6 +145,6 @@ public sealed class StoreUnavailableResponseTests : IDisposable
         // The sample registers the revocation check itself (GET /health).
         using var app = _sample.WithWebHostBuilder(_ => { });
         Assert.IsType<InMemoryRevocationStore>(app.Services.GetRequiredService<IRevocationStore>());
-        return (await app.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync()).Entries[RevocationHealthCheckBuilderExtensions.DefaultName];
+        return (await app.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync()).Entries[RevocationHealthChecksBuilderExtensions.DefaultName];
     }
 }

@@ -54,7 +54,7 @@ public sealed class SampleInstance(LocalUserPool pool, RedisServer redis, params
                 .ConfigurePrimaryHttpMessageHandler(pool.CreateJwksHandler);
             services.PostConfigure<UserPoolAuthenticationOptions>(UserPoolAuthenticationDefaults.AuthenticationScheme, o => o.Validation.ClientIds = [pool.DefaultClientId]);
             // The sample registers the revocation check with the default probe timeout; these tests want a shorter one.
-            services.Configure<HealthCheckServiceOptions>(o => o.Registrations.Remove(o.Registrations.Single(r => r.Name == RevocationHealthCheckBuilderExtensions.DefaultName)));
+            services.Configure<HealthCheckServiceOptions>(o => o.Registrations.Remove(o.Registrations.Single(r => r.Name == RevocationHealthChecksBuilderExtensions.DefaultName)));
             services.AddHealthChecks().AddUserPoolRevocation(timeout: TimeSpan.FromSeconds(1));
         });
     }

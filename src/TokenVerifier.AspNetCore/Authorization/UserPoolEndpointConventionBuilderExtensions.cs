@@ -1,13 +1,13 @@
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Builder;
+using TokenVerifier.AspNetCore.Authorization;
 
-namespace TokenVerifier.AspNetCore.Authorization;
+namespace Microsoft.AspNetCore.Builder;
 
 /// <summary>
 /// Adds user-pool scope and group requirements to endpoints: minimal API endpoints, route groups
 /// and anything else that is an <see cref="IEndpointConventionBuilder"/>.
 /// </summary>
-public static class EndpointConventionBuilderExtensions
+public static class UserPoolEndpointConventionBuilderExtensions
 {
     /// <summary>Requires an authenticated user holding at least one of <paramref name="scopes"/>.</summary>
     /// <typeparam name="TBuilder">The endpoint convention builder type.</typeparam>

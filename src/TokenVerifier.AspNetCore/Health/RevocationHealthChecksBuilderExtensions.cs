@@ -1,11 +1,11 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using TokenVerifier.AspNetCore.Health;
 using TokenVerifier.Revocation;
 
-namespace TokenVerifier.AspNetCore.Health;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Adds the revocation store's health check.</summary>
-public static class RevocationHealthCheckBuilderExtensions
+public static class RevocationHealthChecksBuilderExtensions
 {
     /// <summary>The default name of the check.</summary>
     public const string DefaultName = "userpool-revocation";

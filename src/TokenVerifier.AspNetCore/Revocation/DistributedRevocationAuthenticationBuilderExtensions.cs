@@ -1,21 +1,21 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Caching.Distributed;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TokenVerifier.AspNetCore.Revocation;
 using TokenVerifier.Diagnostics;
 using TokenVerifier.Revocation;
 
-namespace TokenVerifier.AspNetCore.Revocation;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>
 /// Chooses where user-pool schemes look up revoked tokens. Without a call, revocations are held in memory
 /// (<see cref="InMemoryRevocationStore"/>), which is right for one instance; several instances need a shared store
 /// (the TokenVerifier.Redis package adds the Redis ones).
 /// </summary>
-public static class RevocationAuthenticationBuilderExtensions
+public static class DistributedRevocationAuthenticationBuilderExtensions
 {
     /// <summary>Keeps revocations in the application's registered <see cref="IDistributedCache"/> (Redis, SQL Server, ...).</summary>
     /// <param name="builder">The authentication builder returned by <c>AddUserPoolAuth</c>.</param>

@@ -1,10 +1,10 @@
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Infrastructure;
+using TokenVerifier.AspNetCore.Authorization;
 
-namespace TokenVerifier.AspNetCore.Authorization;
+namespace Microsoft.AspNetCore.Authorization;
 
 /// <summary>Adds user-pool scope and group requirements to an <see cref="AuthorizationPolicyBuilder"/>.</summary>
-public static class AuthorizationPolicyBuilderExtensions
+public static class UserPoolAuthorizationPolicyBuilderExtensions
 {
     /// <summary>
     /// Requires an authenticated user holding at least one of <paramref name="scopes"/>
