@@ -61,6 +61,7 @@ public sealed class FailoverUnderLoadTests(ITestOutputHelper output) : IDisposab
             ("UserPool:Revocation:MinReplicas", "1"),
             ("UserPool:Revocation:KeyPrefix", $"tv-failover-{Guid.NewGuid():N}:"),
         ];
+        // The settings' UserPool:Revocation:Redis (the Sentinels) replaces the primary's address that SampleInstance sets.
         var instances = Enumerable.Range(0, 3).Select(_ => new SampleInstance(_pool, group.Primary, settings)).ToArray();
         try
         {
