@@ -29,7 +29,8 @@ public sealed class RedisStoreLoadFigures(ITestOutputHelper output) : IDisposabl
 
     public void Dispose() => _pool.Dispose();
 
-    [LoadFigureFact]
+    [Fact]
+    [Trait("Category", "LoadFigures")]
     public async Task Requests_per_second_p99_and_Redis_commands_per_request_of_the_native_and_the_IDistributedCache_store()
     {
         await using var redis = await RedisServer.StartAsync();
