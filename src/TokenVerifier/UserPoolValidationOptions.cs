@@ -1,4 +1,5 @@
 using TokenVerifier.Revocation;
+using TokenVerifier.Tenants;
 using TokenVerifier.Validation;
 
 namespace TokenVerifier;
@@ -102,6 +103,25 @@ public sealed class UserPoolValidationOptions
     /// <summary>How the revocation store is consulted: failure mode and timeout (<c>Revocation</c> in configuration).</summary>
     public RevocationOptions Revocation { get; set; } = new();
 
+    /// <summary>
+    /// Asked about pools not in the configuration (tenants added at run time), for tokens whose issuer has Cognito's exact
+    /// form; null (the default) accepts configured pools only. With a resolver, the configuration may list no pool. Set
+    /// in code or registered with <c>AddUserPoolResolver</c>; not a configuration setting.
+    /// </summary>
+    public IUserPoolResolver? PoolResolver { get; set; }
+
+    /// <summary>How many answers of <see cref="PoolResolver"/> are kept, approvals and refusals together. Default 1,000; at least 1.</summary>
+    public int ResolvedPoolCacheSize { get; set; } = 1_000;
+
+    /// <summary>How long an approval of <see cref="PoolResolver"/> is kept before it is asked again. Default 10 min.</summary>
+    public TimeSpan ResolvedPoolLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long a refusal of <see cref="PoolResolver"/> is kept; at most <see cref="ResolvedPoolLifetime"/>. Default 1 min.</summary>
+    public TimeSpan RefusedIssuerLifetime { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Longest wait for an answer of <see cref="PoolResolver"/>; past it the token is refused <c>KeysUnavailable</c>. Default 2 s.</summary>
+    public TimeSpan PoolResolverTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>All configured pools: the top-level one (if <see cref="UserPoolId"/> is set) followed by <see cref="Pools"/>.</summary>
     public IReadOnlyList<UserPoolOptions> GetAllPools()
     {
@@ -137,7 +157,7 @@ public sealed class UserPoolValidationOptions
     {
         var errors = new List<string>();
         var pools = GetAllPools();
-        if (pools.Count == 0)
+        if (pools.Count == 0 && PoolResolver is null)
         {
             errors.Add("No user pool is configured: set UserPoolId (and ClientIds), or add entries to Pools.");
         }
@@ -223,6 +243,21 @@ public sealed class UserPoolValidationOptions
         if (string.IsNullOrWhiteSpace(AuthenticationType))
         {
             errors.Add("AuthenticationType must not be empty.");
+        }
+
+        if (ResolvedPoolCacheSize < 1)
+        {
+            errors.Add("ResolvedPoolCacheSize must be at least 1.");
+        }
+
+        if (ResolvedPoolLifetime <= TimeSpan.Zero || RefusedIssuerLifetime <= TimeSpan.Zero || RefusedIssuerLifetime > ResolvedPoolLifetime)
+        {
+            errors.Add("ResolvedPoolLifetime and RefusedIssuerLifetime must be positive, RefusedIssuerLifetime no longer than ResolvedPoolLifetime.");
+        }
+
+        if (PoolResolverTimeout <= TimeSpan.Zero)
+        {
+            errors.Add("PoolResolverTimeout must be positive.");
         }
 
         Revocation.Validate(errors);
