@@ -15,6 +15,8 @@ public sealed class UserPoolValidationOptions
 
     private static readonly TimeSpan MinKidMissRefreshInterval = TimeSpan.FromSeconds(1);
 
+    private IUserPoolResolver? _poolResolver;
+
     /// <summary>Single-pool shorthand: the pool id (see <see cref="UserPoolOptions.UserPoolId"/>).</summary>
     public string? UserPoolId { get; set; }
 
@@ -104,22 +106,32 @@ public sealed class UserPoolValidationOptions
     public RevocationOptions Revocation { get; set; } = new();
 
     /// <summary>
-    /// Asked about pools not in the configuration (tenants added at run time), for tokens whose issuer has Cognito's exact
-    /// form; null (the default) accepts configured pools only. With a resolver, the configuration may list no pool. Set
-    /// in code or registered with <c>AddUserPoolResolver</c>; not a configuration setting.
+    /// Asks <paramref name="resolver"/> about pools not in the configuration (tenants added at run time), for tokens whose
+    /// issuer has Cognito's exact form; without one (the default) only configured pools are accepted. With a resolver, the
+    /// configuration may list no pool. <c>AddUserPoolResolver</c> sets it for every scheme. A method, not a property:
+    /// a resolver is a service, never a configuration setting.
     /// </summary>
-    public IUserPoolResolver? PoolResolver { get; set; }
+    /// <param name="resolver">The resolver; null removes it.</param>
+    /// <returns>These options, for chaining.</returns>
+    public UserPoolValidationOptions UsePoolResolver(IUserPoolResolver? resolver)
+    {
+        _poolResolver = resolver;
+        return this;
+    }
 
-    /// <summary>How many answers of <see cref="PoolResolver"/> are kept, approvals and refusals together. Default 1,000; at least 1.</summary>
+    // A method, not a property, even internally: the generated configuration binder of a friend assembly sees internal properties.
+    internal IUserPoolResolver? GetPoolResolver() => _poolResolver;
+
+    /// <summary>How many answers of the pool resolver are kept, approvals and refusals together. Default 1,000; at least 1.</summary>
     public int ResolvedPoolCacheSize { get; set; } = 1_000;
 
-    /// <summary>How long an approval of <see cref="PoolResolver"/> is kept before it is asked again. Default 10 min.</summary>
+    /// <summary>How long an approval of the pool resolver is kept before it is asked again. Default 10 min.</summary>
     public TimeSpan ResolvedPoolLifetime { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>How long a refusal of <see cref="PoolResolver"/> is kept; at most <see cref="ResolvedPoolLifetime"/>. Default 1 min.</summary>
+    /// <summary>How long a refusal of the pool resolver is kept; at most <see cref="ResolvedPoolLifetime"/>. Default 1 min.</summary>
     public TimeSpan RefusedIssuerLifetime { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Longest wait for an answer of <see cref="PoolResolver"/>; past it the token is refused <c>KeysUnavailable</c>. Default 2 s.</summary>
+    /// <summary>Longest wait for an answer of the pool resolver; past it the token is refused <c>KeysUnavailable</c>. Default 2 s.</summary>
     public TimeSpan PoolResolverTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>All configured pools: the top-level one (if <see cref="UserPoolId"/> is set) followed by <see cref="Pools"/>.</summary>
@@ -157,7 +169,7 @@ public sealed class UserPoolValidationOptions
     {
         var errors = new List<string>();
         var pools = GetAllPools();
-        if (pools.Count == 0 && PoolResolver is null)
+        if (pools.Count == 0 && _poolResolver is null)
         {
             errors.Add("No user pool is configured: set UserPoolId (and ClientIds), or add entries to Pools.");
         }

@@ -13,9 +13,8 @@ namespace TokenVerifier.AspNetCore.Authentication;
 internal static class UserPoolSectionKeys
 {
     // Read from the option types, so a setting added to them later is known here without a second list to keep.
-    // PoolResolver is a service, set in code: named in configuration it binds to nothing useful.
     private static readonly FrozenSet<string> TopLevel = Names(
-        typeof(UserPoolValidationOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.Name != nameof(UserPoolValidationOptions.PoolResolver)).ToArray(),
+        typeof(UserPoolValidationOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance),
         nameof(UserPoolAuthenticationOptions.IncludeErrorDetails),
         nameof(UserPoolAuthenticationOptions.Realm),
         "Policies");

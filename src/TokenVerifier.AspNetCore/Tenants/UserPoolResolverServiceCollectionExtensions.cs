@@ -12,7 +12,7 @@ public static class UserPoolResolverServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <typeparamref name="TResolver"/> as a singleton and gives it to every user-pool scheme whose options set no
-    /// <see cref="TokenVerifier.UserPoolValidationOptions.PoolResolver"/> of their own: a token whose issuer is of
+    /// resolver of their own (<see cref="TokenVerifier.UserPoolValidationOptions.UsePoolResolver"/>): a token whose issuer is of
     /// Cognito's exact form but not configured is then validated against the pool the resolver returns, or refused.
     /// </summary>
     /// <typeparam name="TResolver">The resolver (for example one reading the tenants table).</typeparam>

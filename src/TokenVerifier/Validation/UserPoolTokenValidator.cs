@@ -77,7 +77,7 @@ public sealed partial class UserPoolTokenValidator : IDisposable
         }
 
         _poolsByIssuer = pools.ToFrozenDictionary(StringComparer.Ordinal);
-        _resolvedPools = options.PoolResolver is { } resolver
+        _resolvedPools = options.GetPoolResolver() is { } resolver
             ? new ResolvedPools(resolver, options, pool => keyCaches.GetOrAdd(pool, options), timeProvider ?? TimeProvider.System, logger ?? (ILogger)NullLogger.Instance)
             : null;
         KeyCaches = caches;

@@ -30,7 +30,7 @@ public sealed class PoolResolverTests : IDisposable
         _network = new CountingHandler(new PathRouter([(_configured.JwksUri, _configured.CreateJwksHandler()), (_tenant.JwksUri, _tenant.CreateJwksHandler())]));
         _client = new HttpClient(_network);
         _registry = new SigningKeyCacheRegistry(() => _client, _time);
-        _options = new UserPoolValidationOptions { UserPoolId = _configured.UserPoolId, PoolResolver = _resolver };
+        _options = new UserPoolValidationOptions { UserPoolId = _configured.UserPoolId }.UsePoolResolver(_resolver);
         _options.ClientIds.Add(_configured.DefaultClientId);
     }
 
@@ -159,6 +159,8 @@ public sealed class PoolResolverTests : IDisposable
     {
         _resolver.Approve(TenantSettings);
 
+        var payload = System.Buffers.Text.Base64Url.DecodeFromChars(_tenant.MintAccessToken().Split('.')[1]);
+        var unknownKid = await Validator.ValidateAsync(_tenant.SignRaw("{\"kid\":\"unknown-kid\",\"alg\":\"RS256\"}"u8, payload));
         var unpublished = await Validator.ValidateAsync(_tenant.SignWithUnpublishedKey());
         var wrongClient = await Validator.ValidateAsync(_tenant.MintAccessToken(new LocalTokenOptions { ClientId = "someotherclient" }));
         var idToken = await Validator.ValidateAsync(_tenant.MintIdToken());
@@ -168,7 +170,8 @@ public sealed class PoolResolverTests : IDisposable
         Assert.Equal(TokenFailure.InvalidClient, wrongClient.Failure);
         Assert.Equal(TokenFailure.InvalidTokenUse, idToken.Failure);
         Assert.Equal(TokenFailure.Expired, expired.Failure);
-        Assert.True(unpublished.Failure == TokenFailure.KeyNotFound, unpublished.FailureMessage);
+        Assert.Equal(TokenFailure.KeyNotFound, unknownKid.Failure);
+        Assert.Equal(TokenFailure.InvalidSignature, unpublished.Failure);
         Assert.Equal(TokenFailure.InvalidSignature, tampered.Failure);
     }
 
@@ -257,7 +260,7 @@ public sealed class PoolResolverTests : IDisposable
     [Fact]
     public void WithAResolverTheConfigurationMayListNoPool()
     {
-        var options = new UserPoolValidationOptions { PoolResolver = _resolver };
+        var options = new UserPoolValidationOptions().UsePoolResolver(_resolver);
         var without = new UserPoolValidationOptions();
 
         Assert.Empty(options.Validate());
@@ -273,12 +276,11 @@ public sealed class PoolResolverTests : IDisposable
     {
         var options = new UserPoolValidationOptions
         {
-            PoolResolver = _resolver,
             ResolvedPoolCacheSize = size,
             RefusedIssuerLifetime = TimeSpan.FromSeconds(refusedSeconds),
             ResolvedPoolLifetime = TimeSpan.FromSeconds(approvedSeconds),
             PoolResolverTimeout = TimeSpan.FromSeconds(timeoutSeconds),
-        };
+        }.UsePoolResolver(_resolver);
 
         Assert.Single(options.Validate());
     }
