@@ -1,4 +1,5 @@
 using TokenVerifier.Revocation;
+using TokenVerifier.Tenants;
 using TokenVerifier.Validation;
 
 namespace TokenVerifier;
@@ -13,6 +14,8 @@ public sealed class UserPoolValidationOptions
     public static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(5);
 
     private static readonly TimeSpan MinKidMissRefreshInterval = TimeSpan.FromSeconds(1);
+
+    private IUserPoolResolver? _poolResolver;
 
     /// <summary>Single-pool shorthand: the pool id (see <see cref="UserPoolOptions.UserPoolId"/>).</summary>
     public string? UserPoolId { get; set; }
@@ -102,6 +105,35 @@ public sealed class UserPoolValidationOptions
     /// <summary>How the revocation store is consulted: failure mode and timeout (<c>Revocation</c> in configuration).</summary>
     public RevocationOptions Revocation { get; set; } = new();
 
+    /// <summary>
+    /// Asks <paramref name="resolver"/> about pools not in the configuration (tenants added at run time), for tokens whose
+    /// issuer has Cognito's exact form; without one (the default) only configured pools are accepted. With a resolver, the
+    /// configuration may list no pool. <c>AddUserPoolResolver</c> sets it for every scheme. A method, not a property:
+    /// a resolver is a service, never a configuration setting.
+    /// </summary>
+    /// <param name="resolver">The resolver; null removes it.</param>
+    /// <returns>These options, for chaining.</returns>
+    public UserPoolValidationOptions UsePoolResolver(IUserPoolResolver? resolver)
+    {
+        _poolResolver = resolver;
+        return this;
+    }
+
+    // A method, not a property, even internally: the generated configuration binder of a friend assembly sees internal properties.
+    internal IUserPoolResolver? GetPoolResolver() => _poolResolver;
+
+    /// <summary>How many answers of the pool resolver are kept, approvals and refusals together. Default 1,000; at least 1.</summary>
+    public int ResolvedPoolCacheSize { get; set; } = 1_000;
+
+    /// <summary>How long an approval of the pool resolver is kept before it is asked again. Default 10 min.</summary>
+    public TimeSpan ResolvedPoolLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long a refusal of the pool resolver is kept; at most <see cref="ResolvedPoolLifetime"/>. Default 1 min.</summary>
+    public TimeSpan RefusedIssuerLifetime { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Longest wait for an answer of the pool resolver; past it the token is refused <c>KeysUnavailable</c>. Default 2 s.</summary>
+    public TimeSpan PoolResolverTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>All configured pools: the top-level one (if <see cref="UserPoolId"/> is set) followed by <see cref="Pools"/>.</summary>
     public IReadOnlyList<UserPoolOptions> GetAllPools()
     {
@@ -137,7 +169,7 @@ public sealed class UserPoolValidationOptions
     {
         var errors = new List<string>();
         var pools = GetAllPools();
-        if (pools.Count == 0)
+        if (pools.Count == 0 && _poolResolver is null)
         {
             errors.Add("No user pool is configured: set UserPoolId (and ClientIds), or add entries to Pools.");
         }
@@ -223,6 +255,21 @@ public sealed class UserPoolValidationOptions
         if (string.IsNullOrWhiteSpace(AuthenticationType))
         {
             errors.Add("AuthenticationType must not be empty.");
+        }
+
+        if (ResolvedPoolCacheSize < 1)
+        {
+            errors.Add("ResolvedPoolCacheSize must be at least 1.");
+        }
+
+        if (ResolvedPoolLifetime <= TimeSpan.Zero || RefusedIssuerLifetime <= TimeSpan.Zero || RefusedIssuerLifetime > ResolvedPoolLifetime)
+        {
+            errors.Add("ResolvedPoolLifetime and RefusedIssuerLifetime must be positive, RefusedIssuerLifetime no longer than ResolvedPoolLifetime.");
+        }
+
+        if (PoolResolverTimeout <= TimeSpan.Zero)
+        {
+            errors.Add("PoolResolverTimeout must be positive.");
         }
 
         Revocation.Validate(errors);

@@ -50,4 +50,14 @@ public static class UserPoolClaimTypes
 
     /// <summary>The Cognito event id of the sign-in.</summary>
     public const string EventId = "event_id";
+
+    /// <summary>
+    /// The id of the configured (or resolved) pool whose issuer the token matched, added by TokenVerifier with
+    /// <see cref="TokenVerifierIssuer"/> as its <c>Issuer</c>: never read from the token. A token carrying a claim of this
+    /// name keeps it, with the token's own issuer, and it satisfies no user-pool requirement.
+    /// </summary>
+    public const string UserPool = "tokenverifier:pool";
+
+    /// <summary>The <c>Issuer</c> and <c>OriginalIssuer</c> of the claims TokenVerifier adds itself (not an absolute URL, so no token issuer equals it).</summary>
+    public const string TokenVerifierIssuer = "TokenVerifier";
 }

@@ -12,16 +12,20 @@ internal sealed class UserPoolClaimsIdentity : ClaimsIdentity
 {
     private readonly string _issuer;
 
+    // The pool the validator matched the issuer to: the claim of our own, whose issuer no token can claim.
+    private readonly string? _poolId;
+
     // Made by the first thread to build the claims: an identity whose claims are never built never allocates it.
     private Lock? _gate;
 
     // Null once the claims are in the base list; written only under _gate, so readers that see null see every claim.
     private ClaimData[]? _pending;
 
-    public UserPoolClaimsIdentity(ClaimData[] claims, string issuer, string authenticationType, string nameType, string roleType)
+    public UserPoolClaimsIdentity(ClaimData[] claims, string issuer, string? poolId, string authenticationType, string nameType, string roleType)
         : base(authenticationType, nameType, roleType)
     {
-        _pending = claims.Length > 0 ? claims : null;
+        _poolId = string.IsNullOrEmpty(poolId) ? null : poolId;
+        _pending = claims.Length > 0 || _poolId is not null ? claims : null;
         _issuer = issuer;
     }
 
@@ -49,7 +53,7 @@ internal sealed class UserPoolClaimsIdentity : ClaimsIdentity
     /// <summary>True once the claim objects exist (for tests of what reads them).</summary>
     internal bool ClaimsCreated => Volatile.Read(ref _pending) is null;
 
-    public override string? Name => Volatile.Read(ref _pending) is { } pending ? FindValue(pending, NameClaimType) : base.Name;
+    public override string? Name => Volatile.Read(ref _pending) is { } pending ? FindValue(pending, NameClaimType, _poolId) : base.Name;
 
     public override bool HasClaim(string type, string value)
     {
@@ -61,6 +65,11 @@ internal sealed class UserPoolClaimsIdentity : ClaimsIdentity
         }
 
         // The same comparison as ClaimsIdentity.HasClaim: the type ignoring case, the value exactly.
+        if (_poolId is not null && string.Equals(UserPoolClaimTypes.UserPool, type, StringComparison.OrdinalIgnoreCase) && string.Equals(_poolId, value, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
         foreach (var claim in pending)
         {
             if (string.Equals(claim.Type, type, StringComparison.OrdinalIgnoreCase) && string.Equals(claim.Value, value, StringComparison.Ordinal))
@@ -102,9 +111,14 @@ internal sealed class UserPoolClaimsIdentity : ClaimsIdentity
         base.WriteTo(writer, userData);
     }
 
-    private static string? FindValue(ClaimData[] claims, string type)
+    private static string? FindValue(ClaimData[] claims, string type, string? poolId)
     {
-        // As ClaimsIdentity.FindFirst compares types.
+        // As ClaimsIdentity.FindFirst compares types, in the order Materialize adds the claims.
+        if (poolId is not null && string.Equals(UserPoolClaimTypes.UserPool, type, StringComparison.OrdinalIgnoreCase))
+        {
+            return poolId;
+        }
+
         foreach (var claim in claims)
         {
             if (string.Equals(claim.Type, type, StringComparison.OrdinalIgnoreCase))
@@ -128,6 +142,12 @@ internal sealed class UserPoolClaimsIdentity : ClaimsIdentity
             if (_pending is not { } pending)
             {
                 return;
+            }
+
+            // First, so FindFirst finds ours before any claim of the same name the token carried.
+            if (_poolId is not null)
+            {
+                base.AddClaim(new Claim(UserPoolClaimTypes.UserPool, _poolId, ClaimValueTypes.String, UserPoolClaimTypes.TokenVerifierIssuer, UserPoolClaimTypes.TokenVerifierIssuer, this));
             }
 
             foreach (var claim in pending)

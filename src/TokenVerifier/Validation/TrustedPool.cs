@@ -14,5 +14,8 @@ internal sealed class TrustedPool(UserPoolOptions options, SigningKeyCache keys)
 
     public FrozenSet<string> ClientIds { get; } = options.ClientIds.ToFrozenSet(StringComparer.Ordinal);
 
+    // Approved by the pool resolver: its tokens stay out of the validated-token cache, so a later refusal is not outlived by them.
+    public bool Resolved { get; init; }
+
     public bool AllowsClient(string clientId) => AllowAnyClient || ClientIds.Contains(clientId);
 }

@@ -16,6 +16,12 @@ public sealed class UserPoolToken
     /// <summary>The <c>iss</c> claim.</summary>
     public string Issuer { get; internal set; } = "";
 
+    /// <summary>
+    /// The id of the pool whose issuer the token matched, from the configuration (or the pool resolver), never from the
+    /// token; also the <see cref="UserPoolClaimTypes.UserPool"/> claim of its identity.
+    /// </summary>
+    public string UserPoolId { get; internal set; } = "";
+
     /// <summary>The header <c>kid</c>: the key that signed the token.</summary>
     public string KeyId { get; internal set; } = "";
 
@@ -53,6 +59,6 @@ public sealed class UserPoolToken
     public ClaimsIdentity CreateIdentity(string authenticationType)
     {
         var nameType = TokenUse == TokenUses.Id ? UserPoolClaimTypes.CognitoUsername : UserPoolClaimTypes.Username;
-        return new UserPoolClaimsIdentity(Claims, Issuer, authenticationType, nameType, UserPoolClaimTypes.Groups);
+        return new UserPoolClaimsIdentity(Claims, Issuer, UserPoolId, authenticationType, nameType, UserPoolClaimTypes.Groups);
     }
 }

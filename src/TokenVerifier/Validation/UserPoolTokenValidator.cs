@@ -10,6 +10,7 @@ using TokenVerifier.Claims;
 using TokenVerifier.Diagnostics;
 using TokenVerifier.Keys;
 using TokenVerifier.Revocation;
+using TokenVerifier.Tenants;
 
 namespace TokenVerifier.Validation;
 
@@ -24,6 +25,7 @@ public sealed partial class UserPoolTokenValidator : IDisposable
     private const string RequiredAlgorithm = "RS256";
 
     private readonly FrozenDictionary<string, TrustedPool> _poolsByIssuer;
+    private readonly ResolvedPools? _resolvedPools;
     private readonly bool _acceptAccess;
     private readonly bool _acceptId;
     private readonly double _skewSeconds;
@@ -75,6 +77,9 @@ public sealed partial class UserPoolTokenValidator : IDisposable
         }
 
         _poolsByIssuer = pools.ToFrozenDictionary(StringComparer.Ordinal);
+        _resolvedPools = options.GetPoolResolver() is { } resolver
+            ? new ResolvedPools(resolver, options, pool => keyCaches.GetOrAdd(pool, options), timeProvider ?? TimeProvider.System, logger ?? (ILogger)NullLogger.Instance)
+            : null;
         KeyCaches = caches;
         var uses = options.GetTokenUses();
         _acceptAccess = uses.Contains(TokenUses.Access);
@@ -226,10 +231,20 @@ public sealed partial class UserPoolTokenValidator : IDisposable
         // The issuer decides which key set is consulted, so a forged issuer never causes a fetch.
         if (!_poolsByIssuer.TryGetValue(jwt.Issuer, out var pool))
         {
-            return new(Reject(TokenFailure.UnknownIssuer, "The token's issuer is not a configured user pool.", token: token, jwt: jwt));
+            return _resolvedPools is null
+                ? new(RejectUnknownIssuer(token, jwt))
+                : ResolvePoolThenContinueAsync(token, jwt, cancellationToken);
         }
 
-        if (pool.Keys.TryGetKey(jwt.KeyId, out var key))
+        return ContinueWithPool(token, jwt, pool, cancellationToken);
+    }
+
+    private UserPoolValidationResult RejectUnknownIssuer(string token, ParsedJwt jwt) =>
+        Reject(TokenFailure.UnknownIssuer, "The token's issuer is not a configured user pool.", token: token, jwt: jwt);
+
+    private ValueTask<UserPoolValidationResult> ContinueWithPool(string token, ParsedJwt jwt, TrustedPool pool, CancellationToken cancellationToken)
+    {
+        if (pool.Keys.TryGetKey(jwt.KeyId!, out var key))
         {
             return Finish(token, jwt, pool, key!, cancellationToken);
         }
@@ -286,18 +301,23 @@ public sealed partial class UserPoolTokenValidator : IDisposable
 
         var validated = jwt.Token;
         validated.Issuer = jwt.Issuer!;
+        validated.UserPoolId = pool.Options.UserPoolId!;
         validated.KeyId = key.KeyId;
         validated.TokenUse = jwt.TokenUse!;
         validated.Username = jwt.TokenUse == TokenUses.Id ? jwt.CognitoUsername : jwt.Username;
         validated.ExpiresAt = jwt.Expiration.ToDateTimeOffset();
         validated.IssuedAt = jwt.IssuedAt.ToDateTimeOffset();
-        _cache?.Add(
-            token,
-            validated,
-            pool.Keys,
-            key,
-            jwt.Expiration.Seconds,
-            jwt.NotBefore.State == NumericDateState.Present ? jwt.NotBefore.Seconds : double.NegativeInfinity);
+        if (!pool.Resolved)
+        {
+            _cache?.Add(
+                token,
+                validated,
+                pool.Keys,
+                key,
+                jwt.Expiration.Seconds,
+                jwt.NotBefore.State == NumericDateState.Present ? jwt.NotBefore.Seconds : double.NegativeInfinity);
+        }
+
         return CompleteAsync(validated, cancellationToken);
     }
 

@@ -22,6 +22,9 @@ public sealed class UserPoolValidationResult
     /// <summary>The validated token; null on failure. A token served from the cache is the same object for every request.</summary>
     public UserPoolToken? Token { get; }
 
+    /// <summary>The id of the pool that issued the validated token, from the configuration, never from the token; null on failure.</summary>
+    public string? UserPoolId => Token?.UserPoolId;
+
     /// <summary>
     /// A new identity built from the token's claims, created on first use and then kept by this result (every result
     /// has its own, with its own claims); null on failure.

@@ -66,12 +66,14 @@ public sealed class ClaimsMappingTests : IDisposable
         Assert.Equal(ClaimValueTypes.Integer64, identity.FindFirst("exp")!.ValueType);
         Assert.Equal("2", Value("version"));
         Assert.Equal(["admin", "sales"], identity.FindAll("cognito:groups").Select(c => c.Value));
-        Assert.All(identity.Claims, c => Assert.Equal(_t.Pool.Issuer, c.Issuer));
+        // The token's claims carry its issuer; the one claim TokenVerifier adds (the pool) carries TokenVerifier's own.
+        Assert.All(identity.Claims.Where(c => c.Type != UserPoolClaimTypes.UserPool), c => Assert.Equal(_t.Pool.Issuer, c.Issuer));
+        Assert.Equal(UserPoolClaimTypes.TokenVerifierIssuer, Assert.Single(identity.FindAll(UserPoolClaimTypes.UserPool)).Issuer);
         Assert.All(identity.Claims, c => Assert.Same(identity, c.Subject));
 
         // No inbound renaming: nothing under the long WS-* claim URIs.
         Assert.DoesNotContain(identity.Claims, c => c.Type.StartsWith("http", StringComparison.Ordinal));
-        Assert.Equal(20, identity.Claims.Count());
+        Assert.Equal(21, identity.Claims.Count());
     }
 
     [Fact]

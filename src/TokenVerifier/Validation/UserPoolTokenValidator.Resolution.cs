@@ -1,0 +1,40 @@
+using TokenVerifier.Tenants;
+
+namespace TokenVerifier.Validation;
+
+// Pools not in the configuration, approved one by one by the application's IUserPoolResolver.
+public sealed partial class UserPoolTokenValidator
+{
+    /// <summary>How many answers of the pool resolver are kept (for tests of the bound).</summary>
+    internal int ResolvedPoolCount => _resolvedPools?.Count ?? 0;
+
+    private ValueTask<UserPoolValidationResult> ResolvePoolThenContinueAsync(string token, ParsedJwt jwt, CancellationToken cancellationToken)
+    {
+        // Only an issuer of Cognito's exact form is worth a question: anything else is refused as any unknown issuer is.
+        if (CognitoIssuer.PoolIdOf(jwt.Issuer!) is not { } poolId)
+        {
+            return new(RejectUnknownIssuer(token, jwt));
+        }
+
+        var pending = _resolvedPools!.GetAsync(poolId, cancellationToken);
+        return pending.IsCompletedSuccessfully
+            ? ContinueWithResolved(token, jwt, pending.Result, cancellationToken)
+            : AwaitResolvedAsync(token, jwt, pending, cancellationToken);
+    }
+
+    private async ValueTask<UserPoolValidationResult> AwaitResolvedAsync(string token, ParsedJwt jwt, ValueTask<ResolvedPool> pending, CancellationToken cancellationToken) =>
+        await ContinueWithResolved(token, jwt, await pending.ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    private ValueTask<UserPoolValidationResult> ContinueWithResolved(string token, ParsedJwt jwt, ResolvedPool answer, CancellationToken cancellationToken)
+    {
+        if (answer.Failed)
+        {
+            // The token may be fine: an outage of the resolver is answered as one of the key source is (503), never as an accept.
+            return new(Reject(TokenFailure.KeysUnavailable, "The user pool of the token's issuer could not be resolved."));
+        }
+
+        return answer.Pool is { } pool
+            ? ContinueWithPool(token, jwt, pool, cancellationToken)
+            : new(RejectUnknownIssuer(token, jwt));
+    }
+}
