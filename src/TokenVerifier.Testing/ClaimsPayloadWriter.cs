@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace TokenVerifier.Testing;
 
@@ -15,9 +16,9 @@ internal static class ClaimsPayloadWriter
     internal static readonly object Absent = new();
 
     // Overrides replace a default in place so the claim order stays Cognito's; new claims go last.
-    internal static byte[] Serialize(List<KeyValuePair<string, object?>> claims, LocalTokenOptions options)
+    internal static byte[] Serialize(List<KeyValuePair<string, object?>> claims, IDictionary<string, object?> additionalClaims, ISet<string> omitClaims)
     {
-        foreach (KeyValuePair<string, object?> extra in options.AdditionalClaims)
+        foreach (KeyValuePair<string, object?> extra in additionalClaims)
         {
             int index = claims.FindIndex(claim => string.Equals(claim.Key, extra.Key, StringComparison.Ordinal));
             if (index >= 0)
@@ -36,10 +37,10 @@ internal static class ClaimsPayloadWriter
             writer.WriteStartObject();
             foreach ((string name, object? value) in claims)
             {
-                if (value != Absent && !options.OmitClaims.Contains(name))
+                if (value != Absent && !omitClaims.Contains(name))
                 {
                     writer.WritePropertyName(name);
-                    WriteClaimValue(writer, name, value, nameof(options));
+                    WriteClaimValue(writer, name, value, "options");
                 }
             }
 
@@ -80,6 +81,9 @@ internal static class ClaimsPayloadWriter
             case JsonElement element:
                 element.WriteTo(writer);
                 break;
+            case JsonNode node:
+                node.WriteTo(writer);
+                break;
             case IEnumerable<string?> texts:
                 writer.WriteStartArray();
                 foreach (string? text in texts)
@@ -89,9 +93,30 @@ internal static class ClaimsPayloadWriter
 
                 writer.WriteEndArray();
                 break;
+
+            // What a pre-token-generation trigger can add: objects and arrays of any of these values, at any depth.
+            case IEnumerable<KeyValuePair<string, object?>> members:
+                writer.WriteStartObject();
+                foreach ((string member, object? memberValue) in members)
+                {
+                    writer.WritePropertyName(member);
+                    WriteClaimValue(writer, name, memberValue, paramName);
+                }
+
+                writer.WriteEndObject();
+                break;
+            case System.Collections.IEnumerable items:
+                writer.WriteStartArray();
+                foreach (object? item in items)
+                {
+                    WriteClaimValue(writer, name, item, paramName);
+                }
+
+                writer.WriteEndArray();
+                break;
             default:
                 throw new ArgumentException(
-                    $"The claim '{name}' has a value of type {value.GetType()}; use a string, bool, int, long, double, decimal, DateTimeOffset, JsonElement, a sequence of strings or null.",
+                    $"The claim '{name}' has a value of type {value.GetType()}; use a string, bool, int, long, double, decimal, DateTimeOffset, JsonElement, JsonNode, a dictionary of string to such values (an object), a sequence of such values (an array) or null.",
                     paramName);
         }
     }

@@ -53,6 +53,36 @@ public sealed partial class LocalUserPool
         return Sign(ResolveKey(options.KeyId), kid: null, AccessClaims(options, session, options.Jti ?? NewUuid()), options);
     }
 
+    /// <summary>
+    /// Mints a machine client's access token, as Cognito's token endpoint issues for the client-credentials grant:
+    /// <c>sub</c> and <c>client_id</c> are the client id, no <c>username</c>, groups or <c>origin_jti</c>,
+    /// resource-server scopes, <c>version</c> 2.
+    /// </summary>
+    /// <exception cref="ArgumentException"><see cref="LocalMachineTokenOptions.KeyId"/> is not published, or a claim value has an unsupported type.</exception>
+    public string MintMachineToken(LocalMachineTokenOptions? options = null)
+    {
+        options ??= new LocalMachineTokenOptions();
+        ThrowIfDisposed();
+        string clientId = options.ClientId ?? DefaultClientId;
+        DateTimeOffset issuedAt = options.IssuedAt ?? _timeProvider.GetUtcNow();
+
+        // The member order of a token from Cognito's /oauth2/token with grant_type=client_credentials.
+        List<KeyValuePair<string, object?>> claims =
+        [
+            new("sub", clientId),
+            new("token_use", "access"),
+            new("scope", options.Scopes.Count == 0 ? ClaimsPayloadWriter.Absent : string.Join(' ', options.Scopes)),
+            new("auth_time", Seconds(issuedAt)),
+            new("iss", Issuer),
+            new("exp", Seconds(issuedAt + options.Lifetime)),
+            new("iat", Seconds(issuedAt)),
+            new("version", 2),
+            new("jti", options.Jti ?? NewUuid()),
+            new("client_id", clientId),
+        ];
+        return Sign(ResolveKey(options.KeyId), kid: null, ClaimsPayloadWriter.Serialize(claims, options.AdditionalClaims, options.OmitClaims));
+    }
+
     private SignInSession StartSession(LocalTokenOptions options, DateTimeOffset? issuedAt)
     {
         ThrowIfDisposed();
@@ -122,9 +152,11 @@ public sealed partial class LocalUserPool
 
     private static object Groups(LocalTokenOptions options) => options.Groups.Count == 0 ? ClaimsPayloadWriter.Absent : options.Groups.ToArray();
 
-    private static string Sign(SigningKey key, string? kid, List<KeyValuePair<string, object?>> claims, LocalTokenOptions options)
+    private static string Sign(SigningKey key, string? kid, List<KeyValuePair<string, object?>> claims, LocalTokenOptions options) =>
+        Sign(key, kid, ClaimsPayloadWriter.Serialize(claims, options.AdditionalClaims, options.OmitClaims));
+
+    private static string Sign(SigningKey key, string? kid, byte[] payload)
     {
-        byte[] payload = ClaimsPayloadWriter.Serialize(claims, options);
         var header = new ArrayBufferWriter<byte>(96);
         using (var writer = new Utf8JsonWriter(header, ClaimsPayloadWriter.WriterOptions))
         {
