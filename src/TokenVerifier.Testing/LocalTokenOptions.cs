@@ -61,7 +61,10 @@ public sealed class LocalTokenOptions
     /// Extra claims, or replacements for default claims of the same name (which keep their position).
     /// Values may be <see cref="string"/>, <see cref="bool"/>, <see cref="int"/>, <see cref="long"/>,
     /// <see cref="double"/>, <see cref="DateTimeOffset"/> (written as integer seconds),
-    /// <see cref="System.Text.Json.JsonElement"/> (written as is), a sequence of strings, or <see langword="null"/>.
+    /// <see cref="System.Text.Json.JsonElement"/> or <see cref="System.Text.Json.Nodes.JsonNode"/> (written as is),
+    /// a dictionary of names to such values (a JSON object), a sequence of such values (a JSON array), or <see langword="null"/>:
+    /// every shape a pre-token-generation trigger can add. The dictionary is ordinal, so <c>Email</c> beside
+    /// <c>email</c> gives a token with both, as a trigger can.
     /// </summary>
     public IDictionary<string, object?> AdditionalClaims { get; } = new Dictionary<string, object?>(StringComparer.Ordinal);
 

@@ -3,7 +3,7 @@ using TokenVerifier.AspNetCore.Authorization;
 
 namespace Microsoft.AspNetCore.Authorization;
 
-/// <summary>Adds user-pool scope and group requirements to an <see cref="AuthorizationPolicyBuilder"/>.</summary>
+/// <summary>Adds user-pool scope, group, caller and sign-in age requirements to an <see cref="AuthorizationPolicyBuilder"/>.</summary>
 public static class UserPoolAuthorizationPolicyBuilderExtensions
 {
     /// <summary>
@@ -33,6 +33,44 @@ public static class UserPoolAuthorizationPolicyBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var requirement = new GroupRequirement(groups, nameof(groups));
+        return RequireAuthenticatedUserOnce(builder).AddRequirements(requirement);
+    }
+
+    /// <summary>
+    /// Requires a signed-in user, not a machine client (a <see cref="UserRequirement"/>): a client-credentials token is refused.
+    /// </summary>
+    /// <param name="builder">The policy builder.</param>
+    /// <returns>The same builder, for chaining.</returns>
+    public static AuthorizationPolicyBuilder RequireUser(this AuthorizationPolicyBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return RequireAuthenticatedUserOnce(builder).AddRequirements(new UserRequirement());
+    }
+
+    /// <summary>
+    /// Requires a machine client's token, from the client-credentials grant (a <see cref="MachineClientRequirement"/>):
+    /// a user's token is refused.
+    /// </summary>
+    /// <param name="builder">The policy builder.</param>
+    /// <returns>The same builder, for chaining.</returns>
+    public static AuthorizationPolicyBuilder RequireMachineClient(this AuthorizationPolicyBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return RequireAuthenticatedUserOnce(builder).AddRequirements(new MachineClientRequirement());
+    }
+
+    /// <summary>
+    /// Requires a user who signed in (<c>auth_time</c>) at most <paramref name="maxAge"/> ago, for step-up flows
+    /// (a <see cref="RecentSignInRequirement"/>). Tokens without <c>auth_time</c> and machine clients are refused.
+    /// </summary>
+    /// <param name="builder">The policy builder.</param>
+    /// <param name="maxAge">The oldest sign-in accepted; positive.</param>
+    /// <returns>The same builder, for chaining.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxAge"/> is zero or negative.</exception>
+    public static AuthorizationPolicyBuilder RequireRecentSignIn(this AuthorizationPolicyBuilder builder, TimeSpan maxAge)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var requirement = new RecentSignInRequirement(maxAge);
         return RequireAuthenticatedUserOnce(builder).AddRequirements(requirement);
     }
 

@@ -24,6 +24,20 @@ internal sealed class UserPoolPolicyAuthorizationSetup(IOptions<UserPoolPolicyOp
                     policy.RequireScope([.. definition.Scopes]);
                 }
 
+                if (definition.Caller == UserPoolCaller.User)
+                {
+                    policy.RequireUser();
+                }
+                else if (definition.Caller == UserPoolCaller.MachineClient)
+                {
+                    policy.RequireMachineClient();
+                }
+
+                if (definition.RecentSignIn is { } maxAge)
+                {
+                    policy.RequireRecentSignIn(maxAge);
+                }
+
                 foreach (var scheme in definition.AuthenticationSchemes)
                 {
                     policy.AuthenticationSchemes.Add(scheme);

@@ -22,9 +22,25 @@ internal sealed class UserPoolPolicyOptionsValidator : IValidateOptions<UserPool
                 continue;
             }
 
-            if (definition.Groups.Count == 0 && definition.Scopes.Count == 0)
+            if (definition.Groups.Count == 0 && definition.Scopes.Count == 0 && definition.Caller == UserPoolCaller.Any && definition.RecentSignIn is null)
             {
-                failures.Add($"Authorization policy '{policyName}' declares neither Groups nor Scopes; give it at least one of either.");
+                failures.Add($"Authorization policy '{policyName}' declares neither Groups nor Scopes (nor Caller or RecentSignIn); give it at least one.");
+            }
+
+            if (!Enum.IsDefined(definition.Caller))
+            {
+                failures.Add($"Authorization policy '{policyName}': Caller must be Any, User or MachineClient.");
+            }
+
+            if (definition.RecentSignIn is { } maxAge && maxAge <= TimeSpan.Zero)
+            {
+                failures.Add($"Authorization policy '{policyName}': RecentSignIn must be a positive time span, such as \"00:05:00\".");
+            }
+
+            // A machine client has no sign-in, so this policy would refuse every caller.
+            if (definition.Caller == UserPoolCaller.MachineClient && definition.RecentSignIn is not null)
+            {
+                failures.Add($"Authorization policy '{policyName}' requires a machine client and a recent sign-in, which no caller can satisfy; remove one of them.");
             }
 
             CheckEntries(failures, policyName, definition.Groups, "Groups", GroupRequirement.Check);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.Extensions.Configuration;
@@ -102,17 +103,22 @@ public static class UserPoolPolicyServiceCollectionExtensions
         {
             if (policy.Value is { Length: > 0 })
             {
-                options.UnknownSettings.Add($"Authorization policy '{policy.Key}' must be an object with Groups, Scopes and/or AuthenticationSchemes, not a single value.");
+                options.UnknownSettings.Add($"Authorization policy '{policy.Key}' must be an object with Groups, Scopes, Caller, RecentSignIn and/or AuthenticationSchemes, not a single value.");
                 continue;
             }
 
             var definition = new UserPoolPolicyDefinition();
             foreach (var setting in policy.GetChildren())
             {
+                if (BindScalar(policy.Key, setting, definition, options.UnknownSettings))
+                {
+                    continue;
+                }
+
                 var target = ListFor(definition, setting.Key);
                 if (target is null)
                 {
-                    options.UnknownSettings.Add($"Authorization policy '{policy.Key}' has an unknown setting '{setting.Key}'; expected Groups, Scopes or AuthenticationSchemes.");
+                    options.UnknownSettings.Add($"Authorization policy '{policy.Key}' has an unknown setting '{setting.Key}'; expected Groups, Scopes, Caller, RecentSignIn or AuthenticationSchemes.");
                     continue;
                 }
 
@@ -121,6 +127,42 @@ public static class UserPoolPolicyServiceCollectionExtensions
 
             options.Policies[policy.Key] = definition;
         }
+    }
+
+    // Caller and RecentSignIn: one value each, whose errors are reported with the policy's name.
+    private static bool BindScalar(string policyName, IConfigurationSection setting, UserPoolPolicyDefinition definition, List<string> errors)
+    {
+        if (string.Equals(setting.Key, nameof(UserPoolPolicyDefinition.Caller), StringComparison.OrdinalIgnoreCase))
+        {
+            // Enum.TryParse would also take "1" or "User,MachineClient"; only the names are meant.
+            foreach (var caller in Enum.GetValues<UserPoolCaller>())
+            {
+                if (string.Equals(setting.Value, caller.ToString(), StringComparison.OrdinalIgnoreCase))
+                {
+                    definition.Caller = caller;
+                    return true;
+                }
+            }
+
+            errors.Add($"Authorization policy '{policyName}': Caller must be Any, User or MachineClient.");
+            return true;
+        }
+
+        if (string.Equals(setting.Key, nameof(UserPoolPolicyDefinition.RecentSignIn), StringComparison.OrdinalIgnoreCase))
+        {
+            if (TimeSpan.TryParse(setting.Value, CultureInfo.InvariantCulture, out var maxAge) && maxAge > TimeSpan.Zero)
+            {
+                definition.RecentSignIn = maxAge;
+            }
+            else
+            {
+                errors.Add($"Authorization policy '{policyName}': RecentSignIn must be a positive time span, such as \"00:05:00\".");
+            }
+
+            return true;
+        }
+
+        return false;
     }
 
     private static IList<string>? ListFor(UserPoolPolicyDefinition definition, string key)

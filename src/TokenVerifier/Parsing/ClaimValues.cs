@@ -5,11 +5,13 @@ using TokenVerifier.Claims;
 
 namespace TokenVerifier.Validation;
 
-/// <summary>Turns the JSON value of a claim the validator does not interpret into claims, as the app will read them.</summary>
+/// <summary>
+/// Turns the JSON value of a claim the validator does not interpret into claims, as the app will read them: an array
+/// gives one claim per element, an object one claim holding its signed text, a number its literal text, null nothing.
+/// The README's table of this mapping is the contract.
+/// </summary>
 internal static class ClaimValues
 {
-    private const string JsonValueType = "JSON";
-
     /// <summary>One claim per element of an array of primitives, else one claim for the value.</summary>
     public static void Add(ref Utf8JsonReader reader, string name, ReadOnlySpan<byte> json, List<ClaimData> claims)
     {
@@ -58,10 +60,12 @@ internal static class ClaimValues
                 break;
             case JsonTokenType.StartObject:
             case JsonTokenType.StartArray:
+                // Only an array inside an array gets here; IdentityModel's value types tell the two apart.
+                var valueType = reader.TokenType == JsonTokenType.StartObject ? UserPoolClaimValueTypes.Json : UserPoolClaimValueTypes.JsonArray;
                 var start = (int)reader.TokenStartIndex;
                 StrictJson.Skip(ref reader);
                 var end = (int)reader.BytesConsumed;
-                claims.Add(new ClaimData(name, Encoding.UTF8.GetString(json[start..end]), JsonValueType));
+                claims.Add(new ClaimData(name, Encoding.UTF8.GetString(json[start..end]), valueType));
                 break;
             default:
                 // null carries no claim.

@@ -34,6 +34,13 @@ public sealed class UserPoolToken
     /// <summary>The app client: <c>client_id</c> (access token) or the matching <c>aud</c> (ID token).</summary>
     public string? ClientId { get; internal set; }
 
+    /// <summary>
+    /// Whether a machine client (the client-credentials grant) holds the token rather than a user: an access token
+    /// with no <c>username</c> whose <c>sub</c> is its <c>client_id</c>. Such a token's identity is named by its
+    /// <c>client_id</c>.
+    /// </summary>
+    public bool IsMachineClient { get; internal set; }
+
     /// <summary>The <c>jti</c> claim.</summary>
     public string? TokenId { get; internal set; }
 
@@ -58,7 +65,10 @@ public sealed class UserPoolToken
     /// <param name="authenticationType">The identity's authentication type (the scheme name).</param>
     public ClaimsIdentity CreateIdentity(string authenticationType)
     {
-        var nameType = TokenUse == TokenUses.Id ? UserPoolClaimTypes.CognitoUsername : UserPoolClaimTypes.Username;
+        // A machine client has no user name; its client id is what logs and Identity.Name can show for it.
+        var nameType = TokenUse == TokenUses.Id ? UserPoolClaimTypes.CognitoUsername
+            : IsMachineClient ? UserPoolClaimTypes.ClientId
+            : UserPoolClaimTypes.Username;
         return new UserPoolClaimsIdentity(Claims, Issuer, UserPoolId, authenticationType, nameType, UserPoolClaimTypes.Groups);
     }
 }

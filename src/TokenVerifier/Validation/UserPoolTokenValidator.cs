@@ -305,6 +305,7 @@ public sealed partial class UserPoolTokenValidator : IDisposable
         validated.KeyId = key.KeyId;
         validated.TokenUse = jwt.TokenUse!;
         validated.Username = jwt.TokenUse == TokenUses.Id ? jwt.CognitoUsername : jwt.Username;
+        validated.IsMachineClient = MachineClients.IsMachineClient(jwt.TokenUse, jwt.Username, validated.Subject, jwt.ClientId);
         validated.ExpiresAt = jwt.Expiration.ToDateTimeOffset();
         validated.IssuedAt = jwt.IssuedAt.ToDateTimeOffset();
         if (!pool.Resolved)

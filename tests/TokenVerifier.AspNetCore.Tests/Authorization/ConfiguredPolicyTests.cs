@@ -132,6 +132,12 @@ public sealed class ConfiguredPolicyTests
     [InlineData("""{ "two-in-one": { "Scopes": [ "orders/read orders/write" ] } }""", "Authorization policy 'two-in-one': Scopes[0] 'orders/read orders/write' contains a character not allowed in a scope")]
     [InlineData("""{ "blank": { "Groups": [ "admins", " " ] } }""", "Authorization policy 'blank': Groups[1] is null, empty or whitespace")]
     [InlineData("""{ "scalar": "admins" }""", "Authorization policy 'scalar' must be an object")]
+    [InlineData("""{ "bad-caller": { "Caller": "Robot" } }""", "Authorization policy 'bad-caller': Caller must be Any, User or MachineClient")]
+    [InlineData("""{ "numeric-caller": { "Caller": "2" } }""", "Authorization policy 'numeric-caller': Caller must be Any, User or MachineClient")]
+    [InlineData("""{ "bad-age": { "RecentSignIn": "soon" } }""", "Authorization policy 'bad-age': RecentSignIn must be a positive time span")]
+    [InlineData("""{ "zero-age": { "RecentSignIn": "00:00:00" } }""", "Authorization policy 'zero-age': RecentSignIn must be a positive time span")]
+    [InlineData("""{ "nobody": { "Caller": "MachineClient", "RecentSignIn": "00:05:00" } }""", "Authorization policy 'nobody' requires a machine client and a recent sign-in")]
+    [InlineData("""{ "any-only": { "Caller": "Any" } }""", "Authorization policy 'any-only' declares neither Groups nor Scopes")]
     public async Task InvalidDefinitionStopsStartUpNamingThePolicy(string policiesJson, string expectedMessage)
     {
         await using var app = TestApp.Build(
@@ -153,7 +159,7 @@ public sealed class ConfiguredPolicyTests
         var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
 
         Assert.Equal(
-            "Authorization policy 'nothing' declares neither Groups nor Scopes; give it at least one of either.",
+            "Authorization policy 'nothing' declares neither Groups nor Scopes (nor Caller or RecentSignIn); give it at least one.",
             Assert.Single(exception.Failures));
     }
 

@@ -85,6 +85,17 @@ public sealed class BothHandlersTests : IDisposable
 
     [Theory]
     [MemberData(nameof(AllHandlers))]
+    public async Task Machine_client_tokens_give_the_same_principal_named_by_the_client_id(string handler)
+    {
+        await using var host = await StartAsync(handler);
+        var token = _pool.MintMachineToken(new LocalMachineTokenOptions { Scopes = { "orders/read" } });
+        var response = await host.GetAsync("/me", token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal($"{_pool.DefaultClientId}|orders/read|False|True", await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(AllHandlers))]
     public async Task Cognito_rules_reject_the_same_tokens(string handler)
     {
         await using var host = await StartAsync(handler);
