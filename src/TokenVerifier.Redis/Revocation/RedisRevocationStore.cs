@@ -119,21 +119,9 @@ public sealed partial class RedisRevocationStore : IRevocationStore, ISharedRevo
     public ValueTask<bool> IsRevokedAsync(UserPoolToken token, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(token);
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        var tokenHit = _local.TryGet(RevocationKind.Token, token.TokenId, now, out var tokenEntry);
-        var signInHit = _local.TryGet(RevocationKind.SignIn, token.OriginTokenId, now, out var signInEntry);
-        var userHit = _local.TryGet(RevocationKind.User, token.Subject, now, out var userEntry);
-        if ((tokenHit && tokenEntry != RevocationRules.Absent) || (signInHit && signInEntry != RevocationRules.Absent))
-        {
-            return new(true);
-        }
-
-        if (tokenHit && signInHit && userHit)
-        {
-            return new(RevocationRules.Revokes(token, tokenEntry, signInEntry, userEntry));
-        }
-
-        return ReadThenDecideAsync(token, tokenHit ? null : token.TokenId, signInHit ? null : token.OriginTokenId, userHit ? null : token.Subject, tokenEntry, signInEntry, userEntry);
+        return _local.TryAnswer(token, _time.GetUtcNow().ToUnixTimeMilliseconds(), out var revoked, out var lookup)
+            ? new(revoked)
+            : ReadThenDecideAsync(token, lookup);
     }
 
     Task ISharedRevocationStore.ProbeAsync(CancellationToken cancellationToken) => _db.StringGetAsync(_keys.Probe);
@@ -163,19 +151,20 @@ public sealed partial class RedisRevocationStore : IRevocationStore, ISharedRevo
         }
     }
 
-    private async ValueTask<bool> ReadThenDecideAsync(UserPoolToken token, string? tokenId, string? originTokenId, string? subject, long tokenEntry, long signInEntry, long userEntry)
+    private async ValueTask<bool> ReadThenDecideAsync(UserPoolToken token, RevocationLookup lookup)
     {
         var epoch = Volatile.Read(ref _epoch);
 
         // One GET per key, sent together: one round trip's latency, and each key may live on its own Cluster node.
-        var tokenRead = Read(RevocationKind.Token, tokenId);
-        var signInRead = Read(RevocationKind.SignIn, originTokenId);
-        var userRead = Read(RevocationKind.User, subject);
+        var tokenRead = Read(RevocationKind.Token, lookup.TokenId);
+        var signInRead = Read(RevocationKind.SignIn, lookup.OriginTokenId);
+        var userRead = Read(RevocationKind.User, lookup.Subject);
+        long tokenEntry, signInEntry, userEntry;
         try
         {
-            tokenEntry = await Answer(RevocationKind.Token, tokenId, tokenRead, tokenEntry, epoch);
-            signInEntry = await Answer(RevocationKind.SignIn, originTokenId, signInRead, signInEntry, epoch);
-            userEntry = await Answer(RevocationKind.User, subject, userRead, userEntry, epoch);
+            tokenEntry = await Answer(RevocationKind.Token, lookup.TokenId, tokenRead, lookup.TokenEntry, epoch);
+            signInEntry = await Answer(RevocationKind.SignIn, lookup.OriginTokenId, signInRead, lookup.SignInEntry, epoch);
+            userEntry = await Answer(RevocationKind.User, lookup.Subject, userRead, lookup.UserEntry, epoch);
         }
         finally
         {

@@ -128,37 +128,26 @@ public sealed class DistributedCacheRevocationStore : IRevocationStore
     public ValueTask<bool> IsRevokedAsync(UserPoolToken token, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(token);
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        var tokenHit = _local.TryGet(RevocationKind.Token, token.TokenId, now, out var tokenEntry);
-        var signInHit = _local.TryGet(RevocationKind.SignIn, token.OriginTokenId, now, out var signInEntry);
-        var userHit = _local.TryGet(RevocationKind.User, token.Subject, now, out var userEntry);
-        if ((tokenHit && tokenEntry != RevocationRules.Absent) || (signInHit && signInEntry != RevocationRules.Absent))
-        {
-            return new(true);
-        }
-
-        if (tokenHit && signInHit && userHit)
-        {
-            return new(RevocationRules.Revokes(token, tokenEntry, signInEntry, userEntry));
-        }
-
-        return ReadThenDecideAsync(token, tokenHit ? null : token.TokenId, signInHit ? null : token.OriginTokenId, userHit ? null : token.Subject, tokenEntry, signInEntry, userEntry, cancellationToken);
+        return _local.TryAnswer(token, _time.GetUtcNow().ToUnixTimeMilliseconds(), out var revoked, out var lookup)
+            ? new(revoked)
+            : ReadThenDecideAsync(token, lookup, cancellationToken);
     }
 
     /// <summary>One read of the shared cache that no local answer can satisfy: what the health check asks.</summary>
     internal Task ProbeAsync(CancellationToken cancellationToken) => _cache.GetAsync(_options.KeyPrefix + ProbeKey, cancellationToken);
 
-    private async ValueTask<bool> ReadThenDecideAsync(UserPoolToken token, string? tokenId, string? originTokenId, string? subject, long tokenEntry, long signInEntry, long userEntry, CancellationToken cancellationToken)
+    private async ValueTask<bool> ReadThenDecideAsync(UserPoolToken token, RevocationLookup lookup, CancellationToken cancellationToken)
     {
         // The missing answers are read concurrently: one round trip's latency, not three.
-        var tokenRead = Read(RevocationKind.Token, tokenId, cancellationToken);
-        var signInRead = Read(RevocationKind.SignIn, originTokenId, cancellationToken);
-        var userRead = Read(RevocationKind.User, subject, cancellationToken);
+        var tokenRead = Read(RevocationKind.Token, lookup.TokenId, cancellationToken);
+        var signInRead = Read(RevocationKind.SignIn, lookup.OriginTokenId, cancellationToken);
+        var userRead = Read(RevocationKind.User, lookup.Subject, cancellationToken);
+        long tokenEntry, signInEntry, userEntry;
         try
         {
-            tokenEntry = await Answer(RevocationKind.Token, tokenId, tokenRead, tokenEntry);
-            signInEntry = await Answer(RevocationKind.SignIn, originTokenId, signInRead, signInEntry);
-            userEntry = await Answer(RevocationKind.User, subject, userRead, userEntry);
+            tokenEntry = await Answer(RevocationKind.Token, lookup.TokenId, tokenRead, lookup.TokenEntry);
+            signInEntry = await Answer(RevocationKind.SignIn, lookup.OriginTokenId, signInRead, lookup.SignInEntry);
+            userEntry = await Answer(RevocationKind.User, lookup.Subject, userRead, lookup.UserEntry);
         }
         finally
         {
