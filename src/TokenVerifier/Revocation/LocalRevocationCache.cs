@@ -27,14 +27,15 @@ internal sealed class LocalRevocationCache
 
     /// <summary>
     /// Decides whether <paramref name="token"/> is revoked from local answers alone when they suffice: any revoking answer, or
-    /// an answer for each of its <c>jti</c>, <c>origin_jti</c> and <c>sub</c>. Otherwise false, and <paramref name="lookup"/>
-    /// names what the shared store must still be asked.
+    /// an answer for each of its <c>jti</c>, <c>origin_jti</c> and <c>sub</c> in <paramref name="pool"/> (the token's pool,
+    /// <see cref="RevocationPool.Of"/>). Otherwise false, and <paramref name="lookup"/> names what the shared store must
+    /// still be asked.
     /// </summary>
-    public bool TryAnswer(UserPoolToken token, long nowMs, out bool revoked, out RevocationLookup lookup)
+    public bool TryAnswer(string pool, UserPoolToken token, long nowMs, out bool revoked, out RevocationLookup lookup)
     {
-        var tokenHit = TryGet(RevocationKind.Token, token.TokenId, nowMs, out var tokenEntry);
-        var signInHit = TryGet(RevocationKind.SignIn, token.OriginTokenId, nowMs, out var signInEntry);
-        var userHit = TryGet(RevocationKind.User, token.Subject, nowMs, out var userEntry);
+        var tokenHit = TryGet(RevocationKind.Token, pool, token.TokenId, nowMs, out var tokenEntry);
+        var signInHit = TryGet(RevocationKind.SignIn, pool, token.OriginTokenId, nowMs, out var signInEntry);
+        var userHit = TryGet(RevocationKind.User, pool, token.Subject, nowMs, out var userEntry);
         lookup = default;
         if ((tokenHit && tokenEntry != RevocationRules.Absent) || (signInHit && signInEntry != RevocationRules.Absent))
         {
@@ -50,6 +51,7 @@ internal sealed class LocalRevocationCache
 
         revoked = false;
         lookup = new RevocationLookup(
+            pool,
             tokenHit ? null : token.TokenId,
             signInHit ? null : token.OriginTokenId,
             userHit ? null : token.Subject,
@@ -60,7 +62,7 @@ internal sealed class LocalRevocationCache
     }
 
     /// <summary>The cached value of <paramref name="id"/>; always a hit for a missing claim, which has nothing to revoke.</summary>
-    private bool TryGet(RevocationKind kind, string? id, long nowMs, out long value)
+    private bool TryGet(RevocationKind kind, string pool, string? id, long nowMs, out long value)
     {
         if (id is null)
         {
@@ -68,7 +70,7 @@ internal sealed class LocalRevocationCache
             return true;
         }
 
-        if (_durationMs > 0 && _answers.TryGetValue(new RevocationKey(kind, id), out var answer) && answer.UntilMs > nowMs)
+        if (_durationMs > 0 && _answers.TryGetValue(new RevocationKey(kind, pool, id), out var answer) && answer.UntilMs > nowMs)
         {
             value = answer.Value;
             return true;
