@@ -74,24 +74,22 @@ public sealed partial class RedisRevocationStore : IRevocationStore, ISharedRevo
     /// <inheritdoc />
     public async ValueTask RevokeTokenAsync(string issuer, string tokenId, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(issuer);
-        ArgumentException.ThrowIfNullOrEmpty(tokenId);
+        var key = RevocationKey.For(RevocationKind.Token, issuer, tokenId);
         var now = _time.GetUtcNow();
         if (RevocationRules.TokenEntryExpiry(_options, now, expiresAt) is { } expires)
         {
-            await SetPresentAsync(new RevocationKey(RevocationKind.Token, RevocationPool.Of(issuer), tokenId), expires - now.ToUnixTimeMilliseconds());
+            await SetPresentAsync(key, expires - now.ToUnixTimeMilliseconds());
         }
     }
 
     /// <inheritdoc />
     public async ValueTask RevokeSignInAsync(string issuer, string originTokenId, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(issuer);
-        ArgumentException.ThrowIfNullOrEmpty(originTokenId);
+        var key = RevocationKey.For(RevocationKind.SignIn, issuer, originTokenId);
         var now = _time.GetUtcNow();
         if (RevocationRules.SignInEntryExpiry(_options, now) is { } expires)
         {
-            await SetPresentAsync(new RevocationKey(RevocationKind.SignIn, RevocationPool.Of(issuer), originTokenId), expires - now.ToUnixTimeMilliseconds());
+            await SetPresentAsync(key, expires - now.ToUnixTimeMilliseconds());
         }
     }
 
@@ -99,11 +97,9 @@ public sealed partial class RedisRevocationStore : IRevocationStore, ISharedRevo
     /// <remarks>Atomic in Redis: of concurrent revocations of one user, the latest time always stays.</remarks>
     public async ValueTask RevokeUserAsync(string issuer, string subject, DateTimeOffset issuedBefore, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(issuer);
-        ArgumentException.ThrowIfNullOrEmpty(subject);
+        var key = RevocationKey.For(RevocationKind.User, issuer, subject);
         var now = _time.GetUtcNow();
         RevocationRules.ThrowIfTooFar(_options, now, issuedBefore);
-        var key = new RevocationKey(RevocationKind.User, RevocationPool.Of(issuer), subject);
         var lifetime = _options.MaxTokenLifetime + _options.ClockSkew;
         var writer = (await _writer.Value).GetDatabase();
         var kept = await writer.ScriptEvaluateAsync(

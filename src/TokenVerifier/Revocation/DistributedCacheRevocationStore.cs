@@ -46,19 +46,17 @@ public sealed class DistributedCacheRevocationStore : IRevocationStore
     /// <inheritdoc />
     public ValueTask RevokeTokenAsync(string issuer, string tokenId, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(issuer);
-        ArgumentException.ThrowIfNullOrEmpty(tokenId);
+        var key = RevocationKey.For(RevocationKind.Token, issuer, tokenId);
         var now = _time.GetUtcNow();
-        return WriteAsync(new RevocationKey(RevocationKind.Token, RevocationPool.Of(issuer), tokenId), RevocationRules.Present, RevocationRules.TokenEntryExpiry(_options, now, expiresAt), now, cancellationToken);
+        return WriteAsync(key, RevocationRules.Present, RevocationRules.TokenEntryExpiry(_options, now, expiresAt), now, cancellationToken);
     }
 
     /// <inheritdoc />
     public ValueTask RevokeSignInAsync(string issuer, string originTokenId, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(issuer);
-        ArgumentException.ThrowIfNullOrEmpty(originTokenId);
+        var key = RevocationKey.For(RevocationKind.SignIn, issuer, originTokenId);
         var now = _time.GetUtcNow();
-        return WriteAsync(new RevocationKey(RevocationKind.SignIn, RevocationPool.Of(issuer), originTokenId), RevocationRules.Present, RevocationRules.SignInEntryExpiry(_options, now), now, cancellationToken);
+        return WriteAsync(key, RevocationRules.Present, RevocationRules.SignInEntryExpiry(_options, now), now, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -113,11 +111,9 @@ public sealed class DistributedCacheRevocationStore : IRevocationStore
     /// </remarks>
     public async ValueTask RevokeUserAsync(string issuer, string subject, DateTimeOffset issuedBefore, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(issuer);
-        ArgumentException.ThrowIfNullOrEmpty(subject);
+        var key = RevocationKey.For(RevocationKind.User, issuer, subject);
         var now = _time.GetUtcNow();
         RevocationRules.ThrowIfTooFar(_options, now, issuedBefore);
-        var key = new RevocationKey(RevocationKind.User, RevocationPool.Of(issuer), subject);
         var existing = Decode(await _cache.GetAsync(KeyOf(key), cancellationToken));
         var value = issuedBefore.ToUnixTimeMilliseconds();
         if (existing > value && existing <= (now + _options.MaxTokenLifetime).ToUnixTimeMilliseconds())

@@ -55,10 +55,9 @@ public sealed class InMemoryRevocationStore : IRevocationStore
     /// <exception cref="InvalidOperationException">The store holds <see cref="RevocationStoreOptions.MaxEntries"/> live entries.</exception>
     public ValueTask RevokeTokenAsync(string issuer, string tokenId, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(issuer);
-        ArgumentException.ThrowIfNullOrEmpty(tokenId);
+        var key = RevocationKey.For(RevocationKind.Token, issuer, tokenId);
         var now = _time.GetUtcNow();
-        Add(new RevocationKey(RevocationKind.Token, RevocationPool.Of(issuer), tokenId), RevocationRules.Present, RevocationRules.TokenEntryExpiry(_options, now, expiresAt), now);
+        Add(key, RevocationRules.Present, RevocationRules.TokenEntryExpiry(_options, now, expiresAt), now);
         return ValueTask.CompletedTask;
     }
 
@@ -66,10 +65,9 @@ public sealed class InMemoryRevocationStore : IRevocationStore
     /// <exception cref="InvalidOperationException">The store holds <see cref="RevocationStoreOptions.MaxEntries"/> live entries.</exception>
     public ValueTask RevokeSignInAsync(string issuer, string originTokenId, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(issuer);
-        ArgumentException.ThrowIfNullOrEmpty(originTokenId);
+        var key = RevocationKey.For(RevocationKind.SignIn, issuer, originTokenId);
         var now = _time.GetUtcNow();
-        Add(new RevocationKey(RevocationKind.SignIn, RevocationPool.Of(issuer), originTokenId), RevocationRules.Present, RevocationRules.SignInEntryExpiry(_options, now), now);
+        Add(key, RevocationRules.Present, RevocationRules.SignInEntryExpiry(_options, now), now);
         return ValueTask.CompletedTask;
     }
 
@@ -130,11 +128,10 @@ public sealed class InMemoryRevocationStore : IRevocationStore
     /// <exception cref="InvalidOperationException">The store holds <see cref="RevocationStoreOptions.MaxEntries"/> live entries.</exception>
     public ValueTask RevokeUserAsync(string issuer, string subject, DateTimeOffset issuedBefore, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(issuer);
-        ArgumentException.ThrowIfNullOrEmpty(subject);
+        var key = RevocationKey.For(RevocationKind.User, issuer, subject);
         var now = _time.GetUtcNow();
         RevocationRules.ThrowIfTooFar(_options, now, issuedBefore);
-        Add(new RevocationKey(RevocationKind.User, RevocationPool.Of(issuer), subject), issuedBefore.ToUnixTimeMilliseconds(), RevocationRules.UserEntryExpiry(_options, now, issuedBefore), now);
+        Add(key, issuedBefore.ToUnixTimeMilliseconds(), RevocationRules.UserEntryExpiry(_options, now, issuedBefore), now);
         return ValueTask.CompletedTask;
     }
 

@@ -18,7 +18,8 @@ internal sealed class ValidatedTokens : IDisposable
     {
         _pool = new LocalUserPool(poolId);
         _jwks = new HttpClient(_pool.CreateJwksHandler());
-        var options = new UserPoolValidationOptions { UserPoolId = _pool.UserPoolId };
+        // A loaded machine can take longer than the default half second to hand over the in-process key set.
+        var options = new UserPoolValidationOptions { UserPoolId = _pool.UserPoolId, MaxKeyFetchWait = TimeSpan.FromSeconds(10) };
         options.ClientIds.Add(_pool.DefaultClientId);
         _validator = new UserPoolTokenValidator(options, new SigningKeyCacheRegistry(() => _jwks));
     }
