@@ -6,8 +6,8 @@ using TokenVerifier.Revocation;
 namespace WebApi.Authentication;
 
 /// <summary>
-/// <c>POST /auth/signout</c>: revokes the caller's sign-in (its <c>origin_jti</c>), so the access and ID tokens of that
-/// sign-in are refused by every instance sharing the revocation store. It calls nothing external; a real application
+/// <c>POST /auth/signout</c>: revokes the caller's sign-in (its <c>origin_jti</c>, within its pool: its <c>iss</c>), so the
+/// access and ID tokens of that sign-in are refused by every instance sharing the revocation store. It calls nothing external; a real application
 /// would also call Cognito's <c>RevokeToken</c> with the refresh token so that no new token of that sign-in is issued.
 /// </summary>
 internal static class SignOutEndpoint
@@ -15,19 +15,26 @@ internal static class SignOutEndpoint
     public static void MapSignOutEndpoint(this WebApplication app) =>
         app.MapPost("/auth/signout", async (ClaimsPrincipal user, IRevocationStore revocations, CancellationToken cancellationToken) =>
         {
+            // Entries belong to the token's pool: the same jti or sub in another pool is another token or user.
+            var issuer = user.FindFirstValue(UserPoolClaimTypes.Issuer);
             var originTokenId = user.FindFirstValue(UserPoolClaimTypes.OriginTokenId);
             var tokenId = user.FindFirstValue(UserPoolClaimTypes.TokenId);
             var subject = user.FindFirstValue(UserPoolClaimTypes.Subject);
+            if (issuer is null)
+            {
+                return Results.Problem("The token has no iss, so it cannot be revoked.", statusCode: StatusCodes.Status400BadRequest);
+            }
+
             try
             {
                 if (originTokenId is not null && subject is not null)
                 {
                     // With the sub, the store bounds one user's sign-in entries, so a sign-in/sign-out loop cannot fill it.
-                    await revocations.RevokeSignInAsync(originTokenId, subject, cancellationToken);
+                    await revocations.RevokeSignInAsync(issuer, originTokenId, subject, cancellationToken);
                 }
                 else if (originTokenId is not null)
                 {
-                    await revocations.RevokeSignInAsync(originTokenId, cancellationToken);
+                    await revocations.RevokeSignInAsync(issuer, originTokenId, cancellationToken);
                 }
                 else if (tokenId is not null)
                 {
@@ -35,7 +42,7 @@ internal static class SignOutEndpoint
                     var expires = long.TryParse(user.FindFirstValue(UserPoolClaimTypes.Expiration), NumberStyles.None, CultureInfo.InvariantCulture, out var exp)
                         ? DateTimeOffset.FromUnixTimeSeconds(exp)
                         : DateTimeOffset.MaxValue;
-                    await revocations.RevokeTokenAsync(tokenId, expires, cancellationToken);
+                    await revocations.RevokeTokenAsync(issuer, tokenId, expires, cancellationToken);
                 }
                 else
                 {

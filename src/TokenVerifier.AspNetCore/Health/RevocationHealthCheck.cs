@@ -13,7 +13,8 @@ namespace TokenVerifier.AspNetCore.Health;
 internal sealed class RevocationHealthCheck(IRevocationStore store, TimeProvider time, TimeSpan timeout) : IHealthCheck
 {
     // Names no real token: a probe that can only ever find nothing.
-    private static readonly UserPoolToken Probe = new() { TokenId = "tokenverifier-health-probe" };
+    private const string ProbeIssuer = "tokenverifier-health-probe";
+    private static readonly UserPoolToken Probe = new() { Issuer = ProbeIssuer, TokenId = ProbeIssuer };
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -23,7 +24,7 @@ internal sealed class RevocationHealthCheck(IRevocationStore store, TimeProvider
         {
             DistributedCacheRevocationStore distributed => distributed.ProbeAsync(cancellationToken),
             ISharedRevocationStore shared => shared.ProbeAsync(cancellationToken),
-            _ => store.IsRevokedAsync(Probe, cancellationToken).AsTask(),
+            _ => store.IsRevokedAsync(ProbeIssuer, Probe, cancellationToken).AsTask(),
         };
         try
         {

@@ -4,9 +4,10 @@ namespace TokenVerifier.Revocation;
 
 /// <summary>
 /// Names every key and message of <see cref="RedisRevocationStore"/>, and nothing else does. A key is
-/// <c>{prefix}{kind}:{{id}}</c>: the braces are a Cluster hash tag, so each key hashes on its own token or user part and
-/// the store never runs a command over two keys. When the keys gain the issuer (two pools' <c>jti</c>/<c>sub</c> must not
-/// collide), it goes into <see cref="Key"/> and <see cref="Message"/> here, inside the tag, and nowhere else.
+/// <c>{prefix}{kind}:{{pool}:{id}}</c>, the pool being the issuer's digest (<see cref="RevocationPool"/>): the braces are a
+/// Cluster hash tag around the pool and the token or user part, so each key hashes on its own token or user (not on the
+/// prefix or the pool, which would put every key of a pool on one node) and the store never runs a command over two keys.
+/// A message names the same entry: the kind's letter, the pool, <c>:</c>, the id.
 /// </summary>
 internal sealed class RedisRevocationKeys(string prefix)
 {
@@ -14,12 +15,12 @@ internal sealed class RedisRevocationKeys(string prefix)
 
     public RedisKey Probe { get; } = prefix + "health-probe";
 
-    public RedisKey Key(RevocationKind kind, string id) => string.Concat(prefix, Tag(kind), ":{", id, "}");
+    public RedisKey Key(RevocationKey key) => string.Concat(prefix, Tag(key.Kind), ":{", key.Pool, ":", key.Id, "}");
 
-    /// <summary>What every instance receives when <paramref name="kind"/> <paramref name="id"/> is revoked: the kind's letter, then the id.</summary>
-    public static RedisValue Message(RevocationKind kind, string id) => string.Concat(Letter(kind), id);
+    /// <summary>What every instance receives when <paramref name="key"/> is revoked.</summary>
+    public static RedisValue Message(RevocationKey key) => string.Concat(Letter(key.Kind), key.Pool, ":", key.Id);
 
-    /// <summary>The entry a message names; false for a message this version does not understand.</summary>
+    /// <summary>The entry a message names; false for a message this version does not understand (such as one without a pool).</summary>
     public static bool TryRead(string? message, out RevocationKey key)
     {
         key = default;
@@ -35,12 +36,15 @@ internal sealed class RedisRevocationKeys(string prefix)
             'u' => RevocationKind.User,
             _ => null,
         };
-        if (kind is null)
+
+        // The pool is a digest without ':', so the first ':' ends it; the id may hold anything.
+        var colon = message.IndexOf(':', 1);
+        if (kind is null || colon <= 1 || colon == message.Length - 1)
         {
             return false;
         }
 
-        key = new RevocationKey(kind.Value, message[1..]);
+        key = new RevocationKey(kind.Value, message[1..colon], message[(colon + 1)..]);
         return true;
     }
 

@@ -72,40 +72,39 @@ public sealed partial class RedisRevocationStore : IRevocationStore, ISharedRevo
     internal int LocalCount => _local.Count;
 
     /// <inheritdoc />
-    public async ValueTask RevokeTokenAsync(string tokenId, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
+    public async ValueTask RevokeTokenAsync(string issuer, string tokenId, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(tokenId);
+        var key = RevocationKey.For(RevocationKind.Token, issuer, tokenId);
         var now = _time.GetUtcNow();
         if (RevocationRules.TokenEntryExpiry(_options, now, expiresAt) is { } expires)
         {
-            await SetPresentAsync(new RevocationKey(RevocationKind.Token, tokenId), expires - now.ToUnixTimeMilliseconds());
+            await SetPresentAsync(key, expires - now.ToUnixTimeMilliseconds());
         }
     }
 
     /// <inheritdoc />
-    public async ValueTask RevokeSignInAsync(string originTokenId, CancellationToken cancellationToken = default)
+    public async ValueTask RevokeSignInAsync(string issuer, string originTokenId, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(originTokenId);
+        var key = RevocationKey.For(RevocationKind.SignIn, issuer, originTokenId);
         var now = _time.GetUtcNow();
         if (RevocationRules.SignInEntryExpiry(_options, now) is { } expires)
         {
-            await SetPresentAsync(new RevocationKey(RevocationKind.SignIn, originTokenId), expires - now.ToUnixTimeMilliseconds());
+            await SetPresentAsync(key, expires - now.ToUnixTimeMilliseconds());
         }
     }
 
     /// <inheritdoc />
     /// <remarks>Atomic in Redis: of concurrent revocations of one user, the latest time always stays.</remarks>
-    public async ValueTask RevokeUserAsync(string subject, DateTimeOffset issuedBefore, CancellationToken cancellationToken = default)
+    public async ValueTask RevokeUserAsync(string issuer, string subject, DateTimeOffset issuedBefore, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(subject);
+        var key = RevocationKey.For(RevocationKind.User, issuer, subject);
         var now = _time.GetUtcNow();
         RevocationRules.ThrowIfTooFar(_options, now, issuedBefore);
-        var key = new RevocationKey(RevocationKind.User, subject);
         var lifetime = _options.MaxTokenLifetime + _options.ClockSkew;
         var writer = (await _writer.Value).GetDatabase();
         var kept = await writer.ScriptEvaluateAsync(
             RedisRevocationScripts.RevokeUser,
-            [_keys.Key(key.Kind, key.Id)],
+            [_keys.Key(key)],
             [
                 issuedBefore.ToUnixTimeMilliseconds(),
                 now.ToUnixTimeMilliseconds(),
@@ -116,24 +115,13 @@ public sealed partial class RedisRevocationStore : IRevocationStore, ISharedRevo
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> IsRevokedAsync(UserPoolToken token, CancellationToken cancellationToken = default)
+    public ValueTask<bool> IsRevokedAsync(string issuer, UserPoolToken token, CancellationToken cancellationToken = default)
     {
+        ArgumentException.ThrowIfNullOrEmpty(issuer);
         ArgumentNullException.ThrowIfNull(token);
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        var tokenHit = _local.TryGet(RevocationKind.Token, token.TokenId, now, out var tokenEntry);
-        var signInHit = _local.TryGet(RevocationKind.SignIn, token.OriginTokenId, now, out var signInEntry);
-        var userHit = _local.TryGet(RevocationKind.User, token.Subject, now, out var userEntry);
-        if ((tokenHit && tokenEntry != RevocationRules.Absent) || (signInHit && signInEntry != RevocationRules.Absent))
-        {
-            return new(true);
-        }
-
-        if (tokenHit && signInHit && userHit)
-        {
-            return new(RevocationRules.Revokes(token, tokenEntry, signInEntry, userEntry));
-        }
-
-        return ReadThenDecideAsync(token, tokenHit ? null : token.TokenId, signInHit ? null : token.OriginTokenId, userHit ? null : token.Subject, tokenEntry, signInEntry, userEntry);
+        return _local.TryAnswer(RevocationPool.Of(issuer), token, _time.GetUtcNow().ToUnixTimeMilliseconds(), out var revoked, out var lookup)
+            ? new(revoked)
+            : ReadThenDecideAsync(token, lookup);
     }
 
     Task ISharedRevocationStore.ProbeAsync(CancellationToken cancellationToken) => _db.StringGetAsync(_keys.Probe);
@@ -163,19 +151,20 @@ public sealed partial class RedisRevocationStore : IRevocationStore, ISharedRevo
         }
     }
 
-    private async ValueTask<bool> ReadThenDecideAsync(UserPoolToken token, string? tokenId, string? originTokenId, string? subject, long tokenEntry, long signInEntry, long userEntry)
+    private async ValueTask<bool> ReadThenDecideAsync(UserPoolToken token, RevocationLookup lookup)
     {
         var epoch = Volatile.Read(ref _epoch);
 
         // One GET per key, sent together: one round trip's latency, and each key may live on its own Cluster node.
-        var tokenRead = Read(RevocationKind.Token, tokenId);
-        var signInRead = Read(RevocationKind.SignIn, originTokenId);
-        var userRead = Read(RevocationKind.User, subject);
+        var tokenRead = Read(RevocationKind.Token, lookup.Pool, lookup.TokenId);
+        var signInRead = Read(RevocationKind.SignIn, lookup.Pool, lookup.OriginTokenId);
+        var userRead = Read(RevocationKind.User, lookup.Pool, lookup.Subject);
+        long tokenEntry, signInEntry, userEntry;
         try
         {
-            tokenEntry = await Answer(RevocationKind.Token, tokenId, tokenRead, tokenEntry, epoch);
-            signInEntry = await Answer(RevocationKind.SignIn, originTokenId, signInRead, signInEntry, epoch);
-            userEntry = await Answer(RevocationKind.User, subject, userRead, userEntry, epoch);
+            tokenEntry = await Answer(RevocationKind.Token, lookup.Pool, lookup.TokenId, tokenRead, lookup.TokenEntry, epoch);
+            signInEntry = await Answer(RevocationKind.SignIn, lookup.Pool, lookup.OriginTokenId, signInRead, lookup.SignInEntry, epoch);
+            userEntry = await Answer(RevocationKind.User, lookup.Pool, lookup.Subject, userRead, lookup.UserEntry, epoch);
         }
         finally
         {
@@ -188,10 +177,10 @@ public sealed partial class RedisRevocationStore : IRevocationStore, ISharedRevo
         return RevocationRules.Revokes(token, tokenEntry, signInEntry, userEntry);
     }
 
-    private Task<RedisValue>? Read(RevocationKind kind, string? id) =>
-        id is null ? null : _db.StringGetAsync(_keys.Key(kind, id));
+    private Task<RedisValue>? Read(RevocationKind kind, string pool, string? id) =>
+        id is null ? null : _db.StringGetAsync(_keys.Key(new RevocationKey(kind, pool, id)));
 
-    private async ValueTask<long> Answer(RevocationKind kind, string? id, Task<RedisValue>? read, long cached, long epoch)
+    private async ValueTask<long> Answer(RevocationKind kind, string pool, string? id, Task<RedisValue>? read, long cached, long epoch)
     {
         if (read is null)
         {
@@ -201,7 +190,7 @@ public sealed partial class RedisRevocationStore : IRevocationStore, ISharedRevo
         var value = Decode(await read);
         if (Volatile.Read(ref _epoch) == epoch)
         {
-            var key = new RevocationKey(kind, id!);
+            var key = new RevocationKey(kind, pool, id!);
             _local.Remember(key, value, _time.GetUtcNow().ToUnixTimeMilliseconds());
 
             // An invalidation that arrived between the check and the write above: its Forget may have run first.
@@ -217,7 +206,7 @@ public sealed partial class RedisRevocationStore : IRevocationStore, ISharedRevo
     private async ValueTask SetPresentAsync(RevocationKey key, long lifetimeMs)
     {
         var writer = (await _writer.Value).GetDatabase();
-        await writer.StringSetAsync(_keys.Key(key.Kind, key.Id), RevocationRules.Present, TimeSpan.FromMilliseconds(lifetimeMs));
+        await writer.StringSetAsync(_keys.Key(key), RevocationRules.Present, TimeSpan.FromMilliseconds(lifetimeMs));
         await AfterWriteAsync(key, RevocationRules.Present);
     }
 
@@ -225,10 +214,10 @@ public sealed partial class RedisRevocationStore : IRevocationStore, ISharedRevo
     {
         // This instance sees its own revocation at once; the others when the message arrives.
         _local.Remember(key, value, _time.GetUtcNow().ToUnixTimeMilliseconds());
-        await _subscriber.PublishAsync(_keys.Channel, RedisRevocationKeys.Message(key.Kind, key.Id));
+        await _subscriber.PublishAsync(_keys.Channel, RedisRevocationKeys.Message(key));
         if (_redisOptions.MinReplicas > 0)
         {
-            await WaitForReplicasAsync(_keys.Key(key.Kind, key.Id));
+            await WaitForReplicasAsync(_keys.Key(key));
         }
     }
 

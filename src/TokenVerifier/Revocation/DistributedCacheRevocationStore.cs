@@ -44,19 +44,19 @@ public sealed class DistributedCacheRevocationStore : IRevocationStore
     internal int LocalCount => _local.Count;
 
     /// <inheritdoc />
-    public ValueTask RevokeTokenAsync(string tokenId, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
+    public ValueTask RevokeTokenAsync(string issuer, string tokenId, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(tokenId);
+        var key = RevocationKey.For(RevocationKind.Token, issuer, tokenId);
         var now = _time.GetUtcNow();
-        return WriteAsync(new RevocationKey(RevocationKind.Token, tokenId), RevocationRules.Present, RevocationRules.TokenEntryExpiry(_options, now, expiresAt), now, cancellationToken);
+        return WriteAsync(key, RevocationRules.Present, RevocationRules.TokenEntryExpiry(_options, now, expiresAt), now, cancellationToken);
     }
 
     /// <inheritdoc />
-    public ValueTask RevokeSignInAsync(string originTokenId, CancellationToken cancellationToken = default)
+    public ValueTask RevokeSignInAsync(string issuer, string originTokenId, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(originTokenId);
+        var key = RevocationKey.For(RevocationKind.SignIn, issuer, originTokenId);
         var now = _time.GetUtcNow();
-        return WriteAsync(new RevocationKey(RevocationKind.SignIn, originTokenId), RevocationRules.Present, RevocationRules.SignInEntryExpiry(_options, now), now, cancellationToken);
+        return WriteAsync(key, RevocationRules.Present, RevocationRules.SignInEntryExpiry(_options, now), now, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -66,8 +66,9 @@ public sealed class DistributedCacheRevocationStore : IRevocationStore
     /// user entry and removed. The cache offers no compare-and-set, so sign-outs of one user racing on different instances
     /// may each miss the other's entry in the list: that entry then simply lives out its lifetime.
     /// </remarks>
-    public async ValueTask RevokeSignInAsync(string originTokenId, string subject, CancellationToken cancellationToken = default)
+    public async ValueTask RevokeSignInAsync(string issuer, string originTokenId, string subject, CancellationToken cancellationToken = default)
     {
+        ArgumentException.ThrowIfNullOrEmpty(issuer);
         ArgumentException.ThrowIfNullOrEmpty(originTokenId);
         ArgumentException.ThrowIfNullOrEmpty(subject);
         var now = _time.GetUtcNow();
@@ -76,12 +77,13 @@ public sealed class DistributedCacheRevocationStore : IRevocationStore
             return;
         }
 
-        var listKey = string.Concat(_options.KeyPrefix, SignInsOfUserTag, subject);
+        var pool = RevocationPool.Of(issuer);
+        var listKey = KeyOf(SignInsOfUserTag, pool, subject);
         var held = SignInIndex.Decode(await _cache.GetAsync(listKey, cancellationToken), now.ToUnixTimeMilliseconds());
         var known = held.FindIndex(item => item.Id == originTokenId);
         if (known >= 0 || held.Count < _options.MaxSignInEntriesPerUser)
         {
-            await WriteAsync(new RevocationKey(RevocationKind.SignIn, originTokenId), RevocationRules.Present, expires, now, cancellationToken);
+            await WriteAsync(new RevocationKey(RevocationKind.SignIn, pool, originTokenId), RevocationRules.Present, expires, now, cancellationToken);
             if (known >= 0)
             {
                 held.RemoveAt(known);
@@ -93,10 +95,10 @@ public sealed class DistributedCacheRevocationStore : IRevocationStore
         }
 
         // The user entry goes in before the sign-in entries go out, so no token of theirs is accepted in between.
-        await RevokeUserAsync(subject, now, cancellationToken);
+        await RevokeUserAsync(issuer, subject, now, cancellationToken);
         foreach (var (id, _) in held)
         {
-            await _cache.RemoveAsync(KeyOf(new RevocationKey(RevocationKind.SignIn, id)), cancellationToken);
+            await _cache.RemoveAsync(KeyOf(new RevocationKey(RevocationKind.SignIn, pool, id)), cancellationToken);
         }
 
         await _cache.RemoveAsync(listKey, cancellationToken);
@@ -107,12 +109,11 @@ public sealed class DistributedCacheRevocationStore : IRevocationStore
     /// Reads the current entry and writes the later of the two times. The cache offers no compare-and-set, so two user
     /// revocations of one user racing on different instances may keep the earlier time; revoke again to be sure.
     /// </remarks>
-    public async ValueTask RevokeUserAsync(string subject, DateTimeOffset issuedBefore, CancellationToken cancellationToken = default)
+    public async ValueTask RevokeUserAsync(string issuer, string subject, DateTimeOffset issuedBefore, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(subject);
+        var key = RevocationKey.For(RevocationKind.User, issuer, subject);
         var now = _time.GetUtcNow();
         RevocationRules.ThrowIfTooFar(_options, now, issuedBefore);
-        var key = new RevocationKey(RevocationKind.User, subject);
         var existing = Decode(await _cache.GetAsync(KeyOf(key), cancellationToken));
         var value = issuedBefore.ToUnixTimeMilliseconds();
         if (existing > value && existing <= (now + _options.MaxTokenLifetime).ToUnixTimeMilliseconds())
@@ -125,40 +126,30 @@ public sealed class DistributedCacheRevocationStore : IRevocationStore
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> IsRevokedAsync(UserPoolToken token, CancellationToken cancellationToken = default)
+    public ValueTask<bool> IsRevokedAsync(string issuer, UserPoolToken token, CancellationToken cancellationToken = default)
     {
+        ArgumentException.ThrowIfNullOrEmpty(issuer);
         ArgumentNullException.ThrowIfNull(token);
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        var tokenHit = _local.TryGet(RevocationKind.Token, token.TokenId, now, out var tokenEntry);
-        var signInHit = _local.TryGet(RevocationKind.SignIn, token.OriginTokenId, now, out var signInEntry);
-        var userHit = _local.TryGet(RevocationKind.User, token.Subject, now, out var userEntry);
-        if ((tokenHit && tokenEntry != RevocationRules.Absent) || (signInHit && signInEntry != RevocationRules.Absent))
-        {
-            return new(true);
-        }
-
-        if (tokenHit && signInHit && userHit)
-        {
-            return new(RevocationRules.Revokes(token, tokenEntry, signInEntry, userEntry));
-        }
-
-        return ReadThenDecideAsync(token, tokenHit ? null : token.TokenId, signInHit ? null : token.OriginTokenId, userHit ? null : token.Subject, tokenEntry, signInEntry, userEntry, cancellationToken);
+        return _local.TryAnswer(RevocationPool.Of(issuer), token, _time.GetUtcNow().ToUnixTimeMilliseconds(), out var revoked, out var lookup)
+            ? new(revoked)
+            : ReadThenDecideAsync(token, lookup, cancellationToken);
     }
 
     /// <summary>One read of the shared cache that no local answer can satisfy: what the health check asks.</summary>
     internal Task ProbeAsync(CancellationToken cancellationToken) => _cache.GetAsync(_options.KeyPrefix + ProbeKey, cancellationToken);
 
-    private async ValueTask<bool> ReadThenDecideAsync(UserPoolToken token, string? tokenId, string? originTokenId, string? subject, long tokenEntry, long signInEntry, long userEntry, CancellationToken cancellationToken)
+    private async ValueTask<bool> ReadThenDecideAsync(UserPoolToken token, RevocationLookup lookup, CancellationToken cancellationToken)
     {
         // The missing answers are read concurrently: one round trip's latency, not three.
-        var tokenRead = Read(RevocationKind.Token, tokenId, cancellationToken);
-        var signInRead = Read(RevocationKind.SignIn, originTokenId, cancellationToken);
-        var userRead = Read(RevocationKind.User, subject, cancellationToken);
+        var tokenRead = Read(RevocationKind.Token, lookup.Pool, lookup.TokenId, cancellationToken);
+        var signInRead = Read(RevocationKind.SignIn, lookup.Pool, lookup.OriginTokenId, cancellationToken);
+        var userRead = Read(RevocationKind.User, lookup.Pool, lookup.Subject, cancellationToken);
+        long tokenEntry, signInEntry, userEntry;
         try
         {
-            tokenEntry = await Answer(RevocationKind.Token, tokenId, tokenRead, tokenEntry);
-            signInEntry = await Answer(RevocationKind.SignIn, originTokenId, signInRead, signInEntry);
-            userEntry = await Answer(RevocationKind.User, subject, userRead, userEntry);
+            tokenEntry = await Answer(RevocationKind.Token, lookup.Pool, lookup.TokenId, tokenRead, lookup.TokenEntry);
+            signInEntry = await Answer(RevocationKind.SignIn, lookup.Pool, lookup.OriginTokenId, signInRead, lookup.SignInEntry);
+            userEntry = await Answer(RevocationKind.User, lookup.Pool, lookup.Subject, userRead, lookup.UserEntry);
         }
         finally
         {
@@ -171,10 +162,10 @@ public sealed class DistributedCacheRevocationStore : IRevocationStore
         return RevocationRules.Revokes(token, tokenEntry, signInEntry, userEntry);
     }
 
-    private Task<byte[]?>? Read(RevocationKind kind, string? id, CancellationToken cancellationToken) =>
-        id is null ? null : _cache.GetAsync(KeyOf(new RevocationKey(kind, id)), cancellationToken);
+    private Task<byte[]?>? Read(RevocationKind kind, string pool, string? id, CancellationToken cancellationToken) =>
+        id is null ? null : _cache.GetAsync(KeyOf(new RevocationKey(kind, pool, id)), cancellationToken);
 
-    private async ValueTask<long> Answer(RevocationKind kind, string? id, Task<byte[]?>? read, long cached)
+    private async ValueTask<long> Answer(RevocationKind kind, string pool, string? id, Task<byte[]?>? read, long cached)
     {
         if (read is null)
         {
@@ -182,7 +173,7 @@ public sealed class DistributedCacheRevocationStore : IRevocationStore
         }
 
         var value = Decode(await read);
-        _local.Remember(new RevocationKey(kind, id!), value, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        _local.Remember(new RevocationKey(kind, pool, id!), value, _time.GetUtcNow().ToUnixTimeMilliseconds());
         return value;
     }
 
@@ -209,15 +200,18 @@ public sealed class DistributedCacheRevocationStore : IRevocationStore
         AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(Math.Ceiling((expiresAtMs - now.ToUnixTimeMilliseconds()) / 1000.0)),
     };
 
-    private string KeyOf(RevocationKey key) => string.Concat(
-        _options.KeyPrefix,
+    private string KeyOf(RevocationKey key) => KeyOf(
         key.Kind switch
         {
             RevocationKind.Token => TokenTag,
             RevocationKind.SignIn => SignInTag,
             _ => UserTag,
         },
+        key.Pool,
         key.Id);
+
+    // {prefix}{tag}{pool}:{id}: the pool is a fixed-length digest without ':', so no two (pool, id) pairs share a key.
+    private string KeyOf(string tag, string pool, string id) => string.Concat(_options.KeyPrefix, tag, pool, ":", id);
 
     // An entry this store did not write is read as revoking everything: unreadable must not mean "not revoked".
     private static long Decode(byte[]? bytes) => bytes switch

@@ -53,21 +53,21 @@ public sealed class InMemoryRevocationStore : IRevocationStore
 
     /// <inheritdoc />
     /// <exception cref="InvalidOperationException">The store holds <see cref="RevocationStoreOptions.MaxEntries"/> live entries.</exception>
-    public ValueTask RevokeTokenAsync(string tokenId, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
+    public ValueTask RevokeTokenAsync(string issuer, string tokenId, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(tokenId);
+        var key = RevocationKey.For(RevocationKind.Token, issuer, tokenId);
         var now = _time.GetUtcNow();
-        Add(new RevocationKey(RevocationKind.Token, tokenId), RevocationRules.Present, RevocationRules.TokenEntryExpiry(_options, now, expiresAt), now);
+        Add(key, RevocationRules.Present, RevocationRules.TokenEntryExpiry(_options, now, expiresAt), now);
         return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />
     /// <exception cref="InvalidOperationException">The store holds <see cref="RevocationStoreOptions.MaxEntries"/> live entries.</exception>
-    public ValueTask RevokeSignInAsync(string originTokenId, CancellationToken cancellationToken = default)
+    public ValueTask RevokeSignInAsync(string issuer, string originTokenId, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(originTokenId);
+        var key = RevocationKey.For(RevocationKind.SignIn, issuer, originTokenId);
         var now = _time.GetUtcNow();
-        Add(new RevocationKey(RevocationKind.SignIn, originTokenId), RevocationRules.Present, RevocationRules.SignInEntryExpiry(_options, now), now);
+        Add(key, RevocationRules.Present, RevocationRules.SignInEntryExpiry(_options, now), now);
         return ValueTask.CompletedTask;
     }
 
@@ -78,8 +78,9 @@ public sealed class InMemoryRevocationStore : IRevocationStore
     /// written even when the store is full, since it frees more than it takes.
     /// </remarks>
     /// <exception cref="InvalidOperationException">The store holds <see cref="RevocationStoreOptions.MaxEntries"/> live entries.</exception>
-    public ValueTask RevokeSignInAsync(string originTokenId, string subject, CancellationToken cancellationToken = default)
+    public ValueTask RevokeSignInAsync(string issuer, string originTokenId, string subject, CancellationToken cancellationToken = default)
     {
+        ArgumentException.ThrowIfNullOrEmpty(issuer);
         ArgumentException.ThrowIfNullOrEmpty(originTokenId);
         ArgumentException.ThrowIfNullOrEmpty(subject);
         var now = _time.GetUtcNow();
@@ -89,33 +90,34 @@ public sealed class InMemoryRevocationStore : IRevocationStore
         }
 
         var nowMs = now.ToUnixTimeMilliseconds();
-        var key = new RevocationKey(RevocationKind.SignIn, originTokenId);
+        var pool = RevocationPool.Of(issuer);
+        var key = new RevocationKey(RevocationKind.SignIn, pool, originTokenId);
 
         // Sign-outs are rare next to checks: one lock keeps a user's list and the entries it names consistent.
         lock (_signIns)
         {
-            var held = _signIns.Live(subject, id => Read(RevocationKind.SignIn, id, nowMs) != RevocationRules.Absent);
+            var held = _signIns.Live(pool, subject, id => Read(RevocationKind.SignIn, pool, id, nowMs) != RevocationRules.Absent);
             // A full store also coalesces a user's entries: their sign-out then frees room instead of being refused.
             var coalesce = !held.Contains(originTokenId)
                 && (held.Count >= _options.MaxSignInEntriesPerUser || (held.Count > 0 && Volatile.Read(ref _count) >= _options.MaxEntries));
             if (!coalesce)
             {
                 Add(key, RevocationRules.Present, expires, now);
-                _signIns.Remember(subject, originTokenId);
+                _signIns.Remember(pool, subject, originTokenId);
                 return ValueTask.CompletedTask;
             }
 
             // The user entry goes in before the sign-in entries go out, so no token of theirs is accepted in between.
-            Add(new RevocationKey(RevocationKind.User, subject), nowMs, RevocationRules.UserEntryExpiry(_options, now, now), now, whenFull: true);
+            Add(new RevocationKey(RevocationKind.User, pool, subject), nowMs, RevocationRules.UserEntryExpiry(_options, now, now), now, whenFull: true);
             foreach (var id in held)
             {
-                if (_entries.TryRemove(new RevocationKey(RevocationKind.SignIn, id), out _))
+                if (_entries.TryRemove(new RevocationKey(RevocationKind.SignIn, pool, id), out _))
                 {
                     Interlocked.Decrement(ref _count);
                 }
             }
 
-            _signIns.Forget(subject);
+            _signIns.Forget(pool, subject);
             RevocationLog.SignInsCoalesced(_logger, held.Count + 1);
         }
 
@@ -124,18 +126,19 @@ public sealed class InMemoryRevocationStore : IRevocationStore
 
     /// <inheritdoc />
     /// <exception cref="InvalidOperationException">The store holds <see cref="RevocationStoreOptions.MaxEntries"/> live entries.</exception>
-    public ValueTask RevokeUserAsync(string subject, DateTimeOffset issuedBefore, CancellationToken cancellationToken = default)
+    public ValueTask RevokeUserAsync(string issuer, string subject, DateTimeOffset issuedBefore, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(subject);
+        var key = RevocationKey.For(RevocationKind.User, issuer, subject);
         var now = _time.GetUtcNow();
         RevocationRules.ThrowIfTooFar(_options, now, issuedBefore);
-        Add(new RevocationKey(RevocationKind.User, subject), issuedBefore.ToUnixTimeMilliseconds(), RevocationRules.UserEntryExpiry(_options, now, issuedBefore), now);
+        Add(key, issuedBefore.ToUnixTimeMilliseconds(), RevocationRules.UserEntryExpiry(_options, now, issuedBefore), now);
         return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> IsRevokedAsync(UserPoolToken token, CancellationToken cancellationToken = default)
+    public ValueTask<bool> IsRevokedAsync(string issuer, UserPoolToken token, CancellationToken cancellationToken = default)
     {
+        ArgumentException.ThrowIfNullOrEmpty(issuer);
         ArgumentNullException.ThrowIfNull(token);
         if (Volatile.Read(ref _count) == 0)
         {
@@ -144,15 +147,16 @@ public sealed class InMemoryRevocationStore : IRevocationStore
 
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         SweepIfDue(now);
+        var pool = RevocationPool.Of(issuer);
         return new(RevocationRules.Revokes(
             token,
-            Read(RevocationKind.Token, token.TokenId, now),
-            Read(RevocationKind.SignIn, token.OriginTokenId, now),
-            Read(RevocationKind.User, token.Subject, now)));
+            Read(RevocationKind.Token, pool, token.TokenId, now),
+            Read(RevocationKind.SignIn, pool, token.OriginTokenId, now),
+            Read(RevocationKind.User, pool, token.Subject, now)));
     }
 
-    private long Read(RevocationKind kind, string? id, long now) =>
-        id is not null && _entries.TryGetValue(new RevocationKey(kind, id), out var entry) && entry.ExpiresAtMs > now
+    private long Read(RevocationKind kind, string pool, string? id, long now) =>
+        id is not null && _entries.TryGetValue(new RevocationKey(kind, pool, id), out var entry) && entry.ExpiresAtMs > now
             ? entry.Value
             : RevocationRules.Absent;
 
@@ -226,7 +230,7 @@ public sealed class InMemoryRevocationStore : IRevocationStore
 
         lock (_signIns)
         {
-            _signIns.Prune(id => _entries.ContainsKey(new RevocationKey(RevocationKind.SignIn, id)));
+            _signIns.Prune((pool, id) => _entries.ContainsKey(new RevocationKey(RevocationKind.SignIn, pool, id)));
         }
 
         // Warns again the next time the store fills up after it has drained below the mark.

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using TokenVerifier.Validation;
 
 namespace TokenVerifier.Revocation;
 
@@ -24,8 +25,44 @@ internal sealed class LocalRevocationCache
 
     public int Count => Volatile.Read(ref _count);
 
+    /// <summary>
+    /// Decides whether <paramref name="token"/> is revoked from local answers alone when they suffice: any revoking answer, or
+    /// an answer for each of its <c>jti</c>, <c>origin_jti</c> and <c>sub</c> in <paramref name="pool"/> (the token's pool,
+    /// <see cref="RevocationPool.Of"/>). Otherwise false, and <paramref name="lookup"/> names what the shared store must
+    /// still be asked.
+    /// </summary>
+    public bool TryAnswer(string pool, UserPoolToken token, long nowMs, out bool revoked, out RevocationLookup lookup)
+    {
+        var tokenHit = TryGet(RevocationKind.Token, pool, token.TokenId, nowMs, out var tokenEntry);
+        var signInHit = TryGet(RevocationKind.SignIn, pool, token.OriginTokenId, nowMs, out var signInEntry);
+        var userHit = TryGet(RevocationKind.User, pool, token.Subject, nowMs, out var userEntry);
+        lookup = default;
+        if ((tokenHit && tokenEntry != RevocationRules.Absent) || (signInHit && signInEntry != RevocationRules.Absent))
+        {
+            revoked = true;
+            return true;
+        }
+
+        if (tokenHit && signInHit && userHit)
+        {
+            revoked = RevocationRules.Revokes(token, tokenEntry, signInEntry, userEntry);
+            return true;
+        }
+
+        revoked = false;
+        lookup = new RevocationLookup(
+            pool,
+            tokenHit ? null : token.TokenId,
+            signInHit ? null : token.OriginTokenId,
+            userHit ? null : token.Subject,
+            tokenEntry,
+            signInEntry,
+            userEntry);
+        return false;
+    }
+
     /// <summary>The cached value of <paramref name="id"/>; always a hit for a missing claim, which has nothing to revoke.</summary>
-    public bool TryGet(RevocationKind kind, string? id, long nowMs, out long value)
+    private bool TryGet(RevocationKind kind, string pool, string? id, long nowMs, out long value)
     {
         if (id is null)
         {
@@ -33,7 +70,7 @@ internal sealed class LocalRevocationCache
             return true;
         }
 
-        if (_durationMs > 0 && _answers.TryGetValue(new RevocationKey(kind, id), out var answer) && answer.UntilMs > nowMs)
+        if (_durationMs > 0 && _answers.TryGetValue(new RevocationKey(kind, pool, id), out var answer) && answer.UntilMs > nowMs)
         {
             value = answer.Value;
             return true;

@@ -68,7 +68,8 @@ internal sealed class RevocationCheck
         ValueTask<bool> pending;
         try
         {
-            pending = _store.IsRevokedAsync(accepted.Token!, cancellationToken);
+            var token = accepted.Token!;
+            pending = _store.IsRevokedAsync(token.Issuer, token, cancellationToken);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {

@@ -134,7 +134,7 @@ public sealed class AlbSchemeTests : AlbSchemeTestBase
         await using var host = await AlbHost.StartAsync(Pool, Alb);
         var signIn = Pool.SignIn(new LocalTokenOptions { ClientId = Alb.ClientId });
         var data = Alb.MintData(new LocalAlbTokenOptions { Subject = signIn.Subject });
-        await host.Services.GetRequiredService<IRevocationStore>().RevokeSignInAsync(signIn.OriginJti);
+        await host.Services.GetRequiredService<IRevocationStore>().RevokeSignInAsync(Pool.Issuer, signIn.OriginJti);
 
         using var response = await host.GetAsync("/alb/me", data, signIn.AccessToken, signIn.Subject);
 

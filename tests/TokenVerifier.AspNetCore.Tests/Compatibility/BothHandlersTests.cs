@@ -167,7 +167,7 @@ public sealed class BothHandlersTests : IDisposable
         var token = _pool.MintAccessToken(new LocalTokenOptions { Jti = "revoked-jti-0001" });
         Assert.Equal(HttpStatusCode.OK, (await host.GetAsync("/me", token)).StatusCode);
 
-        await host.Services.GetRequiredService<IRevocationStore>().RevokeTokenAsync("revoked-jti-0001", DateTimeOffset.UtcNow.AddHours(1));
+        await host.Services.GetRequiredService<IRevocationStore>().RevokeTokenAsync(_pool.Issuer, "revoked-jti-0001", DateTimeOffset.UtcNow.AddHours(1));
         var response = await host.GetAsync("/me", token);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.StartsWith("Bearer error=\"invalid_token\"", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using TokenVerifier.Testing;
 using TokenVerifier.Revocation;
 
 namespace TokenVerifier.AspNetCore.Tests.Realtime;
@@ -106,7 +107,7 @@ public sealed class SampleHubTests(KestrelSample sample) : IClassFixture<Kestrel
             await before.StartAsync();
         }
 
-        await sample.Services.GetRequiredService<IRevocationStore>().RevokeTokenAsync(jti, DateTimeOffset.UtcNow.AddHours(2));
+        await sample.Services.GetRequiredService<IRevocationStore>().RevokeTokenAsync(sample.Services.GetRequiredService<LocalUserPool>().Issuer, jti, DateTimeOffset.UtcNow.AddHours(2));
         Assert.Equal("Bearer error=\"invalid_token\", error_description=\"The token has been revoked.\"", await ChallengeForAsync(revoked));
 
         await using var fromProvider = Hub(providedToken: revoked);

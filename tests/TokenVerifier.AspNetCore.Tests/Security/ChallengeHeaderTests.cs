@@ -66,7 +66,7 @@ public sealed class ChallengeHeaderTests(SampleFactory factory, OpaqueErrorsFact
     private static async Task<HttpResponseMessage> SendAsync(WebApplicationFactory<Program> app, string token)
     {
         // The revoked case's token is revoked in the app's own store, as POST /auth/signout would.
-        await app.Services.GetRequiredService<IRevocationStore>().RevokeTokenAsync(ChallengeTokens.RevokedTokenId, DateTimeOffset.UtcNow.AddHours(1));
+        await app.Services.GetRequiredService<IRevocationStore>().RevokeTokenAsync(app.Services.GetRequiredService<LocalUserPool>().Issuer, ChallengeTokens.RevokedTokenId, DateTimeOffset.UtcNow.AddHours(1));
         using var client = app.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return await client.GetAsync(new Uri("/me", UriKind.Relative));

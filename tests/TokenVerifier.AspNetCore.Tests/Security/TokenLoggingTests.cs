@@ -34,7 +34,7 @@ public sealed class TokenLoggingTests
             .ConfigureTestServices(services => services
                 .FetchEmbeddedPoolKeysThrough(sp => new WeakKeyHandler(sp.GetRequiredService<LocalUserPool>().CreateJwksHandler()))));
         var pool = app.Services.GetRequiredService<LocalUserPool>();
-        await app.Services.GetRequiredService<IRevocationStore>().RevokeTokenAsync(ChallengeTokens.RevokedTokenId, DateTimeOffset.UtcNow.AddHours(1));
+        await app.Services.GetRequiredService<IRevocationStore>().RevokeTokenAsync(pool.Issuer, ChallengeTokens.RevokedTokenId, DateTimeOffset.UtcNow.AddHours(1));
 
         var tokens = new List<string> { pool.MintAccessToken() };
         tokens.AddRange(ChallengeTokens.Expected.Where(e => e.Failure != TokenFailure.KeysUnavailable).Select(e => ChallengeTokens.For(e.Failure, pool)));

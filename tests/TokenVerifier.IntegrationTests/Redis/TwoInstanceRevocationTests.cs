@@ -18,6 +18,8 @@ public sealed class TwoInstanceRevocationTests : IAsyncLifetime, IDisposable
 
     private readonly RedisServer _redis;
     private readonly LocalUserPool _pool = new(SampleInstance.PoolId);
+
+    private string PoolKey => Native.ValidatedTokens.PoolOf(_pool.Issuer);
     private readonly SampleInstance _a;
     private readonly SampleInstance _b;
     private readonly ITestOutputHelper _output;
@@ -137,13 +139,13 @@ public sealed class TwoInstanceRevocationTests : IAsyncLifetime, IDisposable
             Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsync(SignOut, null)).StatusCode);
         }
 
-        var signInTtl = await db.KeyTimeToLiveAsync(Prefix + "origin_jti:" + signIn.OriginJti);
+        var signInTtl = await db.KeyTimeToLiveAsync(Prefix + "origin_jti:" + PoolKey + ":" + signIn.OriginJti);
         Assert.InRange(signInTtl!.Value, TimeSpan.FromHours(2) - TimeSpan.FromSeconds(10), TimeSpan.FromHours(2));
 
         // A user entry: tokens issued before the sign-out 30 minutes ago have all expired 2 h after it.
         var store = _b.Services.GetRequiredService<IRevocationStore>();
-        await store.RevokeUserAsync(signIn.Subject, DateTimeOffset.UtcNow.AddMinutes(-30));
-        var userTtl = await db.KeyTimeToLiveAsync(Prefix + "sub:" + signIn.Subject);
+        await store.RevokeUserAsync(_pool.Issuer, signIn.Subject, DateTimeOffset.UtcNow.AddMinutes(-30));
+        var userTtl = await db.KeyTimeToLiveAsync(Prefix + "sub:" + PoolKey + ":" + signIn.Subject);
         Assert.InRange(userTtl!.Value, TimeSpan.FromMinutes(90) - TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(90));
 
         // A token entry (a token without origin_jti is signed out by its jti) lives until the token's exp, then is gone.
@@ -156,7 +158,7 @@ public sealed class TwoInstanceRevocationTests : IAsyncLifetime, IDisposable
             Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsync(SignOut, null)).StatusCode);
         }
 
-        var tokenKey = Prefix + "jti:" + options.Jti;
+        var tokenKey = Prefix + "jti:" + PoolKey + ":" + options.Jti;
         var tokenTtl = await db.KeyTimeToLiveAsync(tokenKey);
         Assert.NotNull(tokenTtl);
         Assert.InRange(tokenTtl.Value, TimeSpan.FromMilliseconds(1), exp - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1));

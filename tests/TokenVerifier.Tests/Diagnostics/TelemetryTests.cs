@@ -98,7 +98,7 @@ public sealed class TelemetryTests : IDisposable
             Assert.True((await validator.ValidateAsync(token)).IsValid);
         }
 
-        await store.RevokeTokenAsync("telemetry-jti", _t.Time.GetUtcNow().AddHours(1));
+        await store.RevokeTokenAsync(_t.Pool.Issuer, "telemetry-jti", _t.Time.GetUtcNow().AddHours(1));
         Assert.Equal(TokenFailure.Revoked, (await validator.ValidateAsync(token)).Failure);
 
         cache.RecordObservableInstruments();

@@ -14,6 +14,11 @@ namespace TokenVerifier.Tests.Revocation;
 /// </summary>
 public sealed class DistributedCacheRevocationStoreTests
 {
+    private const string Issuer = RevocationTokens.Issuer;
+
+    // SHA-256 of Issuer, first 12 bytes in base64url: written out so a change of the key layout fails here.
+    private const string Pool = "HhYmwqp102nQQ3mo";
+
     private readonly FakeTimeProvider _time = new(TestPool.Start);
     private readonly MemoryDistributedCache _shared = new(Options.Create(new MemoryDistributedCacheOptions()));
     private readonly CountingDistributedCache _cache;
@@ -31,15 +36,15 @@ public sealed class DistributedCacheRevocationStoreTests
     {
         var store = Instance(TimeSpan.Zero);
         var now = _time.GetUtcNow();
-        await store.RevokeTokenAsync("jti-1", now.AddHours(1));
-        await store.RevokeSignInAsync("origin-1");
-        await store.RevokeUserAsync("sub-1", now);
+        await store.RevokeTokenAsync(Issuer, "jti-1", now.AddHours(1));
+        await store.RevokeSignInAsync(Issuer, "origin-1");
+        await store.RevokeUserAsync(Issuer, "sub-1", now);
 
-        Assert.True(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: "jti-1", originTokenId: "o", subject: "s")));
-        Assert.True(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: "j", originTokenId: "origin-1", subject: "s")));
-        Assert.True(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: "j", originTokenId: "o", subject: "sub-1", issuedAt: now.AddSeconds(-1))));
-        Assert.False(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: "j", originTokenId: "o", subject: "sub-1", issuedAt: now)));
-        Assert.False(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: "j", originTokenId: "o", subject: "s")));
+        Assert.True(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "jti-1", originTokenId: "o", subject: "s")));
+        Assert.True(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "j", originTokenId: "origin-1", subject: "s")));
+        Assert.True(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "j", originTokenId: "o", subject: "sub-1", issuedAt: now.AddSeconds(-1))));
+        Assert.False(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "j", originTokenId: "o", subject: "sub-1", issuedAt: now)));
+        Assert.False(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "j", originTokenId: "o", subject: "s")));
     }
 
     [Fact]
@@ -47,20 +52,20 @@ public sealed class DistributedCacheRevocationStoreTests
     {
         var store = Instance();
         var now = _time.GetUtcNow();
-        await store.RevokeTokenAsync("jti-1", now.AddMinutes(10));
-        await store.RevokeSignInAsync("origin-1");
-        await store.RevokeUserAsync("sub-1", now.AddMinutes(-20));
-        await store.RevokeTokenAsync("jti-gone", now.AddSeconds(-31));
-        await store.RevokeTokenAsync("jti-2", now.AddMilliseconds(10_200));
+        await store.RevokeTokenAsync(Issuer, "jti-1", now.AddMinutes(10));
+        await store.RevokeSignInAsync(Issuer, "origin-1");
+        await store.RevokeUserAsync(Issuer, "sub-1", now.AddMinutes(-20));
+        await store.RevokeTokenAsync(Issuer, "jti-gone", now.AddSeconds(-31));
+        await store.RevokeTokenAsync(Issuer, "jti-2", now.AddMilliseconds(10_200));
 
         Assert.Equal(
             [
-                ("tokenverifier:revoked:jti:jti-1", TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(30)),
-                ("tokenverifier:revoked:origin_jti:origin-1", TimeSpan.FromDays(1) + TimeSpan.FromSeconds(30)),
-                ("tokenverifier:revoked:sub:sub-1", TimeSpan.FromDays(1) - TimeSpan.FromMinutes(20) + TimeSpan.FromSeconds(30)),
+                ("tokenverifier:revoked:jti:" + Pool + ":jti-1", TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(30)),
+                ("tokenverifier:revoked:origin_jti:" + Pool + ":origin-1", TimeSpan.FromDays(1) + TimeSpan.FromSeconds(30)),
+                ("tokenverifier:revoked:sub:" + Pool + ":sub-1", TimeSpan.FromDays(1) - TimeSpan.FromMinutes(20) + TimeSpan.FromSeconds(30)),
 
                 // Rounded up to whole seconds: Redis truncates, which would end the entry before the token.
-                ("tokenverifier:revoked:jti:jti-2", TimeSpan.FromSeconds(41)),
+                ("tokenverifier:revoked:jti:" + Pool + ":jti-2", TimeSpan.FromSeconds(41)),
             ],
             _cache.Writes);
     }
@@ -71,18 +76,18 @@ public sealed class DistributedCacheRevocationStoreTests
         var store = Instance(TimeSpan.FromSeconds(1));
         var token = RevocationTokens.Make();
 
-        Assert.False(await store.IsRevokedAsync(token));
+        Assert.False(await store.IsRevokedAsync(Issuer, token));
         Assert.Equal(3, _cache.Reads);
         for (var i = 0; i < 100; i++)
         {
-            Assert.False(Synchronously.Result(store.IsRevokedAsync(token)));
+            Assert.False(Synchronously.Result(store.IsRevokedAsync(Issuer, token)));
         }
 
         Assert.Equal(3, _cache.Reads);
         _time.Advance(TimeSpan.FromMilliseconds(999));
-        Assert.False(Synchronously.Result(store.IsRevokedAsync(token)));
+        Assert.False(Synchronously.Result(store.IsRevokedAsync(Issuer, token)));
         _time.Advance(TimeSpan.FromMilliseconds(1));
-        Assert.False(await store.IsRevokedAsync(token));
+        Assert.False(await store.IsRevokedAsync(Issuer, token));
         Assert.Equal(6, _cache.Reads);
     }
 
@@ -92,7 +97,7 @@ public sealed class DistributedCacheRevocationStoreTests
         var store = Instance(TimeSpan.Zero);
         for (var i = 0; i < 10; i++)
         {
-            Assert.False(await store.IsRevokedAsync(RevocationTokens.Make()));
+            Assert.False(await store.IsRevokedAsync(Issuer, RevocationTokens.Make()));
         }
 
         Assert.Equal(30, _cache.Reads);
@@ -102,8 +107,8 @@ public sealed class DistributedCacheRevocationStoreTests
     public async Task Answers_are_shared_between_tokens_of_one_sign_in_and_one_user()
     {
         var store = Instance();
-        Assert.False(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: "access")));
-        Assert.False(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: "id")));
+        Assert.False(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "access")));
+        Assert.False(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "id")));
         Assert.Equal(4, _cache.Reads);
     }
 
@@ -112,10 +117,10 @@ public sealed class DistributedCacheRevocationStoreTests
     {
         var store = Instance(TimeSpan.FromSeconds(1));
         var token = RevocationTokens.Make(originTokenId: "origin-1");
-        Assert.False(await store.IsRevokedAsync(token));
+        Assert.False(await store.IsRevokedAsync(Issuer, token));
 
-        await store.RevokeSignInAsync("origin-1");
-        Assert.True(Synchronously.Result(store.IsRevokedAsync(token)));
+        await store.RevokeSignInAsync(Issuer, "origin-1");
+        Assert.True(Synchronously.Result(store.IsRevokedAsync(Issuer, token)));
     }
 
     [Fact]
@@ -124,14 +129,14 @@ public sealed class DistributedCacheRevocationStoreTests
         var a = Instance(TimeSpan.FromSeconds(1));
         var b = Instance(TimeSpan.FromSeconds(1));
         var token = RevocationTokens.Make(originTokenId: "origin-1");
-        Assert.False(await b.IsRevokedAsync(token));
+        Assert.False(await b.IsRevokedAsync(Issuer, token));
 
-        await a.RevokeSignInAsync("origin-1");
-        Assert.True(await a.IsRevokedAsync(token));
-        Assert.False(await b.IsRevokedAsync(token));
+        await a.RevokeSignInAsync(Issuer, "origin-1");
+        Assert.True(await a.IsRevokedAsync(Issuer, token));
+        Assert.False(await b.IsRevokedAsync(Issuer, token));
 
         _time.Advance(TimeSpan.FromSeconds(1));
-        Assert.True(await b.IsRevokedAsync(token));
+        Assert.True(await b.IsRevokedAsync(Issuer, token));
     }
 
     [Fact]
@@ -140,10 +145,10 @@ public sealed class DistributedCacheRevocationStoreTests
         var a = Instance(TimeSpan.Zero);
         var b = Instance(TimeSpan.Zero);
         var now = _time.GetUtcNow();
-        await a.RevokeUserAsync("sub-1", now);
-        await b.RevokeUserAsync("sub-1", now.AddMinutes(-30));
+        await a.RevokeUserAsync(Issuer, "sub-1", now);
+        await b.RevokeUserAsync(Issuer, "sub-1", now.AddMinutes(-30));
 
-        Assert.True(await b.IsRevokedAsync(RevocationTokens.Make(subject: "sub-1", issuedAt: now.AddMinutes(-10))));
+        Assert.True(await b.IsRevokedAsync(Issuer, RevocationTokens.Make(subject: "sub-1", issuedAt: now.AddMinutes(-10))));
         Assert.Equal(TimeSpan.FromDays(1) + TimeSpan.FromSeconds(30), _cache.Writes[^1].Lifetime);
     }
 
@@ -151,8 +156,8 @@ public sealed class DistributedCacheRevocationStoreTests
     public async Task An_entry_this_store_did_not_write_counts_as_revoked()
     {
         var store = Instance(TimeSpan.Zero);
-        await _shared.SetAsync("tokenverifier:revoked:sub:sub-1", [1, 2, 3], new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromHours(1) });
-        Assert.True(await store.IsRevokedAsync(RevocationTokens.Make(subject: "sub-1")));
+        await _shared.SetAsync("tokenverifier:revoked:sub:" + Pool + ":sub-1", [1, 2, 3], new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromHours(1) });
+        Assert.True(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(subject: "sub-1")));
     }
 
     [Fact]
@@ -161,7 +166,7 @@ public sealed class DistributedCacheRevocationStoreTests
         var store = new DistributedCacheRevocationStore(_cache, new RevocationStoreOptions { MaxEntries = 10 }, _time);
         for (var i = 0; i < 30; i++)
         {
-            Assert.False(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: $"jti-{i}", originTokenId: $"o-{i}", subject: $"s-{i}")));
+            Assert.False(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: $"jti-{i}", originTokenId: $"o-{i}", subject: $"s-{i}")));
             Assert.InRange(store.LocalCount, 0, 10);
         }
     }

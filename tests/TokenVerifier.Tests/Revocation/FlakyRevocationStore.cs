@@ -16,16 +16,16 @@ internal sealed class FlakyRevocationStore(IRevocationStore inner) : IRevocation
 
     public int Lookups => Volatile.Read(ref _lookups);
 
-    public ValueTask RevokeTokenAsync(string tokenId, DateTimeOffset expiresAt, CancellationToken cancellationToken = default) =>
-        inner.RevokeTokenAsync(tokenId, expiresAt, cancellationToken);
+    public ValueTask RevokeTokenAsync(string issuer, string tokenId, DateTimeOffset expiresAt, CancellationToken cancellationToken = default) =>
+        inner.RevokeTokenAsync(issuer, tokenId, expiresAt, cancellationToken);
 
-    public ValueTask RevokeSignInAsync(string originTokenId, CancellationToken cancellationToken = default) =>
-        inner.RevokeSignInAsync(originTokenId, cancellationToken);
+    public ValueTask RevokeSignInAsync(string issuer, string originTokenId, CancellationToken cancellationToken = default) =>
+        inner.RevokeSignInAsync(issuer, originTokenId, cancellationToken);
 
-    public ValueTask RevokeUserAsync(string subject, DateTimeOffset issuedBefore, CancellationToken cancellationToken = default) =>
-        inner.RevokeUserAsync(subject, issuedBefore, cancellationToken);
+    public ValueTask RevokeUserAsync(string issuer, string subject, DateTimeOffset issuedBefore, CancellationToken cancellationToken = default) =>
+        inner.RevokeUserAsync(issuer, subject, issuedBefore, cancellationToken);
 
-    public ValueTask<bool> IsRevokedAsync(UserPoolToken token, CancellationToken cancellationToken = default)
+    public ValueTask<bool> IsRevokedAsync(string issuer, UserPoolToken token, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _lookups);
         return Behaviour switch
@@ -33,7 +33,7 @@ internal sealed class FlakyRevocationStore(IRevocationStore inner) : IRevocation
             StoreBehaviour.RefuseAtOnce => throw new SocketException((int)SocketError.ConnectionRefused),
             StoreBehaviour.RefuseLater => RefuseLaterAsync(),
             StoreBehaviour.Hang => new(new TaskCompletionSource<bool>().Task),
-            _ => inner.IsRevokedAsync(token, cancellationToken),
+            _ => inner.IsRevokedAsync(issuer, token, cancellationToken),
         };
     }
 

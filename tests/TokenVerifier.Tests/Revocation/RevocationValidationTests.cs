@@ -45,7 +45,7 @@ public sealed class RevocationValidationTests : IDisposable
         var revoked = _t.Pool.MintAccessToken();
         var other = _t.Pool.MintAccessToken();
         var token = await TokenOf(validator, revoked);
-        await _store.RevokeTokenAsync(token.TokenId!, token.ExpiresAt);
+        await _store.RevokeTokenAsync(token.Issuer, token.TokenId!, token.ExpiresAt);
 
         var result = await validator.ValidateAsync(revoked);
         Assert.Equal(TokenFailure.Revoked, result.Failure);
@@ -59,7 +59,7 @@ public sealed class RevocationValidationTests : IDisposable
     {
         var validator = Validator();
         var signIn = _t.Pool.SignIn(new LocalTokenOptions { Username = "bob" });
-        await _store.RevokeSignInAsync(signIn.OriginJti);
+        await _store.RevokeSignInAsync(_t.Pool.Issuer, signIn.OriginJti);
 
         Assert.Equal(TokenFailure.Revoked, (await validator.ValidateAsync(signIn.AccessToken)).Failure);
         Assert.Equal(TokenFailure.Revoked, (await validator.ValidateAsync(signIn.IdToken)).Failure);
@@ -79,7 +79,7 @@ public sealed class RevocationValidationTests : IDisposable
         var subject = (await TokenOf(validator, before)).Subject!;
 
         _t.Time.Advance(TimeSpan.FromSeconds(1));
-        await _store.RevokeUserAsync(subject, _t.Time.GetUtcNow());
+        await _store.RevokeUserAsync(_t.Pool.Issuer, subject, _t.Time.GetUtcNow());
         _t.Time.Advance(TimeSpan.FromSeconds(1));
         var after = _t.Pool.MintAccessToken(new LocalTokenOptions { Username = "carol" });
 
@@ -94,7 +94,7 @@ public sealed class RevocationValidationTests : IDisposable
         var validator = Validator();
         var token = _t.Pool.MintAccessToken(new LocalTokenOptions { Lifetime = TimeSpan.FromMinutes(10) });
         var validated = await TokenOf(validator, token);
-        await _store.RevokeTokenAsync(validated.TokenId!, validated.ExpiresAt);
+        await _store.RevokeTokenAsync(validated.Issuer, validated.TokenId!, validated.ExpiresAt);
 
         _t.Time.Advance(TimeSpan.FromMinutes(10));
         Assert.Equal(TokenFailure.Expired, (await validator.ValidateAsync(token)).Failure);
@@ -110,7 +110,7 @@ public sealed class RevocationValidationTests : IDisposable
         var validator = Validator();
         Assert.True(Synchronously.Result(validator.ValidateAsync(token)).IsValid);
 
-        await _store.RevokeSignInAsync((await TokenOf(validator, token)).OriginTokenId!);
+        await _store.RevokeSignInAsync(_t.Pool.Issuer, (await TokenOf(validator, token)).OriginTokenId!);
         Assert.Equal(TokenFailure.Revoked, Synchronously.Result(validator.ValidateAsync(token)).Failure);
     }
 

@@ -19,6 +19,8 @@ namespace TokenVerifier.Tests.Revocation;
 /// </summary>
 public sealed class SignOutLoopTests : IDisposable
 {
+    private const string Issuer = RevocationTokens.Issuer;
+
     private const int PerUser = 5;
 
     private readonly FakeTimeProvider _time = new(TestPool.Start);
@@ -35,13 +37,13 @@ public sealed class SignOutLoopTests : IDisposable
 
         for (var i = 0; i < 10_000; i++)
         {
-            await store.RevokeSignInAsync($"loop-{i}", "sub-loop");
+            await store.RevokeSignInAsync(Issuer, $"loop-{i}", "sub-loop");
             _time.Advance(TimeSpan.FromSeconds(1));
         }
 
         Assert.InRange(store.Count, 1, PerUser + 1);
-        await store.RevokeSignInAsync("other-origin", "sub-other");
-        Assert.True(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: "t", originTokenId: "other-origin", subject: "sub-other")));
+        await store.RevokeSignInAsync(Issuer, "other-origin", "sub-other");
+        Assert.True(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "t", originTokenId: "other-origin", subject: "sub-other")));
     }
 
     [Fact]
@@ -52,10 +54,10 @@ public sealed class SignOutLoopTests : IDisposable
         // Forty other users sign out once each, interleaved with a loop of one user that would need thousands of entries.
         for (var i = 0; i < 4_000; i++)
         {
-            await store.RevokeSignInAsync($"loop-{i}", "sub-loop");
+            await store.RevokeSignInAsync(Issuer, $"loop-{i}", "sub-loop");
             if (i % 100 == 0)
             {
-                await store.RevokeSignInAsync($"origin-{i}", $"sub-{i}");
+                await store.RevokeSignInAsync(Issuer, $"origin-{i}", $"sub-{i}");
             }
 
             _time.Advance(TimeSpan.FromSeconds(1));
@@ -63,7 +65,7 @@ public sealed class SignOutLoopTests : IDisposable
 
         for (var i = 0; i < 4_000; i += 100)
         {
-            Assert.True(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: "t", originTokenId: $"origin-{i}", subject: $"sub-{i}", issuedAt: TestPool.Start)));
+            Assert.True(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "t", originTokenId: $"origin-{i}", subject: $"sub-{i}", issuedAt: TestPool.Start)));
         }
     }
 
@@ -77,38 +79,38 @@ public sealed class SignOutLoopTests : IDisposable
             // Each sign-in's token is issued, used for a while, then its sign-in is revoked.
             tokens.Add(new($"origin-{i}", _time.GetUtcNow()));
             _time.Advance(TimeSpan.FromMinutes(3));
-            await store.RevokeSignInAsync($"origin-{i}", "sub-1");
+            await store.RevokeSignInAsync(Issuer, $"origin-{i}", "sub-1");
         }
 
         Assert.Equal(1, store.Count);
         foreach (var token in tokens)
         {
-            Assert.True(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: "t", originTokenId: token.Origin, subject: "sub-1", issuedAt: token.IssuedAt)));
+            Assert.True(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "t", originTokenId: token.Origin, subject: "sub-1", issuedAt: token.IssuedAt)));
         }
 
         _time.Advance(TimeSpan.FromSeconds(1));
-        Assert.False(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: "t", originTokenId: "origin-new", subject: "sub-1", issuedAt: _time.GetUtcNow())));
-        Assert.False(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: "t", originTokenId: "origin-x", subject: "sub-2", issuedAt: TestPool.Start)));
+        Assert.False(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "t", originTokenId: "origin-new", subject: "sub-1", issuedAt: _time.GetUtcNow())));
+        Assert.False(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "t", originTokenId: "origin-x", subject: "sub-2", issuedAt: TestPool.Start)));
 
         // The user entry lives as long as the sign-in entries it replaced would have.
         _time.Advance(new RevocationStoreOptions().MaxTokenLifetime - TimeSpan.FromSeconds(2));
-        Assert.True(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: "t", originTokenId: tokens[^1].Origin, subject: "sub-1", issuedAt: tokens[^1].IssuedAt)));
+        Assert.True(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "t", originTokenId: tokens[^1].Origin, subject: "sub-1", issuedAt: tokens[^1].IssuedAt)));
     }
 
     [Fact]
     public async Task A_full_store_coalesces_a_users_entries_rather_than_refusing_that_users_sign_out()
     {
         var store = new InMemoryRevocationStore(Options(maxEntries: 3), _time);
-        await store.RevokeSignInAsync("a-1", "sub-a");
-        await store.RevokeSignInAsync("b-1", "sub-b");
-        await store.RevokeTokenAsync("jti-1", _time.GetUtcNow().AddHours(1));
+        await store.RevokeSignInAsync(Issuer, "a-1", "sub-a");
+        await store.RevokeSignInAsync(Issuer, "b-1", "sub-b");
+        await store.RevokeTokenAsync(Issuer, "jti-1", _time.GetUtcNow().AddHours(1));
 
-        await store.RevokeSignInAsync("a-2", "sub-a");
+        await store.RevokeSignInAsync(Issuer, "a-2", "sub-a");
 
-        Assert.True(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: "t", originTokenId: "a-1", subject: "sub-a", issuedAt: TestPool.Start.AddSeconds(-1))));
-        Assert.True(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: "t", originTokenId: "a-2", subject: "sub-a", issuedAt: TestPool.Start.AddSeconds(-1))));
+        Assert.True(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "t", originTokenId: "a-1", subject: "sub-a", issuedAt: TestPool.Start.AddSeconds(-1))));
+        Assert.True(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "t", originTokenId: "a-2", subject: "sub-a", issuedAt: TestPool.Start.AddSeconds(-1))));
         Assert.Equal(3, store.Count);
-        await Assert.ThrowsAsync<InvalidOperationException>(async () => await store.RevokeSignInAsync("c-1", "sub-c"));
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await store.RevokeSignInAsync(Issuer, "c-1", "sub-c"));
     }
 
     [Fact]
@@ -122,14 +124,14 @@ public sealed class SignOutLoopTests : IDisposable
 
         for (var i = 0; i < 7; i++)
         {
-            await store.RevokeTokenAsync($"jti-{i}", _time.GetUtcNow().AddMinutes(10));
+            await store.RevokeTokenAsync(Issuer, $"jti-{i}", _time.GetUtcNow().AddMinutes(10));
         }
 
         Assert.Empty(logs.Collector.GetSnapshot());
         Assert.Empty(warnings.GetMeasurementSnapshot());
 
-        await store.RevokeTokenAsync("jti-7", _time.GetUtcNow().AddMinutes(10));
-        await store.RevokeTokenAsync("jti-8", _time.GetUtcNow().AddMinutes(10));
+        await store.RevokeTokenAsync(Issuer, "jti-7", _time.GetUtcNow().AddMinutes(10));
+        await store.RevokeTokenAsync(Issuer, "jti-8", _time.GetUtcNow().AddMinutes(10));
 
         var warning = Assert.Single(logs.Collector.GetSnapshot());
         Assert.Equal(LogLevel.Warning, warning.Level);
@@ -139,10 +141,10 @@ public sealed class SignOutLoopTests : IDisposable
 
         // Once drained below the mark, the next fill warns again.
         _time.Advance(TimeSpan.FromMinutes(11));
-        Assert.False(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: "jti-0")));
+        Assert.False(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "jti-0")));
         for (var i = 0; i < 8; i++)
         {
-            await store.RevokeTokenAsync($"again-{i}", _time.GetUtcNow().AddMinutes(10));
+            await store.RevokeTokenAsync(Issuer, $"again-{i}", _time.GetUtcNow().AddMinutes(10));
         }
 
         Assert.Equal(2, logs.Collector.GetSnapshot().Count);
@@ -160,7 +162,7 @@ public sealed class SignOutLoopTests : IDisposable
         {
             tokens.Add(new($"loop-{i}", _time.GetUtcNow()));
             _time.Advance(TimeSpan.FromSeconds(1));
-            await store.RevokeSignInAsync($"loop-{i}", "sub-loop");
+            await store.RevokeSignInAsync(Issuer, $"loop-{i}", "sub-loop");
         }
 
         // The user's sign-in keys, the list of them and the user key.
@@ -168,23 +170,23 @@ public sealed class SignOutLoopTests : IDisposable
         var other = new DistributedCacheRevocationStore(cache, Options(), _time);
         foreach (var token in tokens)
         {
-            Assert.True(await other.IsRevokedAsync(RevocationTokens.Make(tokenId: "t", originTokenId: token.Origin, subject: "sub-loop", issuedAt: token.IssuedAt)));
+            Assert.True(await other.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "t", originTokenId: token.Origin, subject: "sub-loop", issuedAt: token.IssuedAt)));
         }
 
         _time.Advance(TimeSpan.FromSeconds(1));
-        Assert.False(await other.IsRevokedAsync(RevocationTokens.Make(tokenId: "t", originTokenId: "fresh", subject: "sub-loop", issuedAt: _time.GetUtcNow())));
+        Assert.False(await other.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "t", originTokenId: "fresh", subject: "sub-loop", issuedAt: _time.GetUtcNow())));
     }
 
     [Fact]
     public async Task An_unreadable_list_of_sign_ins_only_loses_the_bound_never_a_revocation()
     {
         var cache = new MemoryDistributedCache(Microsoft.Extensions.Options.Options.Create(new MemoryDistributedCacheOptions()));
-        await cache.SetAsync("tokenverifier:revoked:signins-of-sub:sub-1", [1, 2, 3], new DistributedCacheEntryOptions());
+        await cache.SetAsync("tokenverifier:revoked:signins-of-sub:HhYmwqp102nQQ3mo:sub-1", [1, 2, 3], new DistributedCacheEntryOptions());
         var store = new DistributedCacheRevocationStore(cache, Options(), _time);
 
-        await store.RevokeSignInAsync("origin-1", "sub-1");
+        await store.RevokeSignInAsync(Issuer, "origin-1", "sub-1");
 
-        Assert.True(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: "t", originTokenId: "origin-1", subject: "sub-1")));
+        Assert.True(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "t", originTokenId: "origin-1", subject: "sub-1")));
     }
 
     private sealed record IssuedToken(string Origin, DateTimeOffset IssuedAt);

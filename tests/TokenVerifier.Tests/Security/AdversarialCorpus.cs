@@ -204,9 +204,9 @@ internal static class AdversarialCorpus
         new("key set: no usable key at all", KeysUnavailable, f => f.Valid, KeySet: (_, jwks) => Forge.EditKeySet(jwks, k => k["use"] = "enc")),
         new("key set: key_ops verify is fine", None, f => f.Valid, KeySet: (_, jwks) => Forge.EditKeySet(jwks, k => k["key_ops"] = new JsonArray("verify"))),
         // Revocation: a valid token that the application has revoked, or whose status cannot be checked.
-        new("revoked token (jti)", Revoked, f => f.WithClaims(("jti", "\"revoked-jti-1\"")), Revocation: f => f.StoreWith(s => s.RevokeTokenAsync("revoked-jti-1", f.T.Time.GetUtcNow().AddHours(1)))),
-        new("revoked sign-in (origin_jti)", Revoked, f => f.WithClaims(("origin_jti", "\"revoked-sign-in-1\"")), Revocation: f => f.StoreWith(s => s.RevokeSignInAsync("revoked-sign-in-1"))),
-        new("user signed out everywhere after the token was issued", Revoked, f => f.WithClaims(("sub", "\"signed-out-user\"")), Revocation: f => f.StoreWith(s => s.RevokeUserAsync("signed-out-user", f.T.Time.GetUtcNow().AddSeconds(1)))),
+        new("revoked token (jti)", Revoked, f => f.WithClaims(("jti", "\"revoked-jti-1\"")), Revocation: f => f.StoreWith(s => s.RevokeTokenAsync(f.T.Pool.Issuer, "revoked-jti-1", f.T.Time.GetUtcNow().AddHours(1)))),
+        new("revoked sign-in (origin_jti)", Revoked, f => f.WithClaims(("origin_jti", "\"revoked-sign-in-1\"")), Revocation: f => f.StoreWith(s => s.RevokeSignInAsync(f.T.Pool.Issuer, "revoked-sign-in-1"))),
+        new("user signed out everywhere after the token was issued", Revoked, f => f.WithClaims(("sub", "\"signed-out-user\"")), Revocation: f => f.StoreWith(s => s.RevokeUserAsync(f.T.Pool.Issuer, "signed-out-user", f.T.Time.GetUtcNow().AddSeconds(1)))),
         new("revocation store refuses, fail-closed", RevocationUnavailable, f => f.Valid, Revocation: f => new FlakyRevocationStore(new InMemoryRevocationStore(timeProvider: f.T.Time)) { Behaviour = StoreBehaviour.RefuseAtOnce }),
         new("key set: no use and no alg is fine", None, f => f.Valid, KeySet: (_, jwks) => Forge.EditKeySet(jwks, k =>
         {

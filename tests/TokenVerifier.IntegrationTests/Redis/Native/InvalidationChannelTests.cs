@@ -38,7 +38,7 @@ public sealed class InvalidationChannelTests(RedisFixture fixture) : IAsyncLifet
         var watched = await _stores.AddAsync(logger: logger, meters: meters);
         var revoking = await _stores.AddAsync();
         var token = await _tokens.ValidAsync("channel-loss");
-        Assert.False(await watched.IsRevokedAsync(token));
+        Assert.False(await watched.IsRevokedAsync(token.Issuer, token));
 
         await using (var admin = await RedisProbe.ConnectAsync(fixture.Server))
         {
@@ -55,9 +55,9 @@ public sealed class InvalidationChannelTests(RedisFixture fixture) : IAsyncLifet
         Assert.Equal(1, losses.GetMeasurementSnapshot().EvaluateAsCounter());
         Assert.Contains(logger.Collector.GetSnapshot(), r => r.Id.Id == 6020 && r.Message.Contains("lost its invalidation channel", StringComparison.Ordinal));
 
-        await revoking.RevokeSignInAsync(token.OriginTokenId!);
+        await revoking.RevokeSignInAsync(token.Issuer, token.OriginTokenId!);
         clock.Restart();
-        while (!await watched.IsRevokedAsync(token))
+        while (!await watched.IsRevokedAsync(token.Issuer, token))
         {
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), "After resubscribing, the revocation did not arrive through the channel.");
             await Task.Delay(5);
@@ -90,7 +90,7 @@ public sealed class InvalidationChannelTests(RedisFixture fixture) : IAsyncLifet
             using var client = instance.ClientWith(signIn.AccessToken);
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(Me)).StatusCode);
             var elsewhere = await _stores.AddAsync();
-            await elsewhere.RevokeSignInAsync(OriginJtiOf(signIn.AccessToken));
+            await elsewhere.RevokeSignInAsync(pool.Issuer, OriginJtiOf(signIn.AccessToken));
             var clock = Stopwatch.StartNew();
             while ((await client.GetAsync(Me)).StatusCode == HttpStatusCode.OK)
             {

@@ -67,7 +67,7 @@ public sealed class RedisClusterTests : IAsyncLifetime, IDisposable
             users.Add(token);
             foreach (var instance in instances)
             {
-                Assert.False(await instance.IsRevokedAsync(token));
+                Assert.False(await instance.IsRevokedAsync(token.Issuer, token));
             }
         }
 
@@ -78,9 +78,9 @@ public sealed class RedisClusterTests : IAsyncLifetime, IDisposable
             var from = instances[i % 3];
             switch (i % 3)
             {
-                case 0: await from.RevokeTokenAsync(token.TokenId!, token.ExpiresAt); break;
-                case 1: await from.RevokeSignInAsync(token.OriginTokenId!); break;
-                default: await from.RevokeUserAsync(token.Subject!, DateTimeOffset.UtcNow); break;
+                case 0: await from.RevokeTokenAsync(token.Issuer, token.TokenId!, token.ExpiresAt); break;
+                case 1: await from.RevokeSignInAsync(token.Issuer, token.OriginTokenId!); break;
+                default: await from.RevokeUserAsync(token.Issuer, token.Subject!, DateTimeOffset.UtcNow); break;
             }
         }
 
@@ -89,7 +89,7 @@ public sealed class RedisClusterTests : IAsyncLifetime, IDisposable
             foreach (var instance in instances)
             {
                 var clock = Stopwatch.StartNew();
-                while (!await instance.IsRevokedAsync(token))
+                while (!await instance.IsRevokedAsync(token.Issuer, token))
                 {
                     Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), "A revocation did not reach every instance on the cluster.");
                     await Task.Delay(5);
@@ -99,9 +99,9 @@ public sealed class RedisClusterTests : IAsyncLifetime, IDisposable
 
         // Atomic user revocation on whichever master owns the key: concurrent times, the latest stays.
         var latest = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-        await Task.WhenAll(Enumerable.Range(0, 30).OrderBy(_ => Random.Shared.Next()).Select(i => Task.Run(async () => await instances[i % 3].RevokeUserAsync("cluster-racer", latest.AddSeconds(-i)))));
+        await Task.WhenAll(Enumerable.Range(0, 30).OrderBy(_ => Random.Shared.Next()).Select(i => Task.Run(async () => await instances[i % 3].RevokeUserAsync(_tokens.Issuer, "cluster-racer", latest.AddSeconds(-i)))));
         await using var redis = await ConnectionMultiplexer.ConnectAsync(ConnectionString);
-        Assert.Equal(latest.ToUnixTimeMilliseconds(), (long)await redis.GetDatabase().StringGetAsync((RedisKey)$"{_stores.Prefix}sub:{{cluster-racer}}"));
+        Assert.Equal(latest.ToUnixTimeMilliseconds(), (long)await redis.GetDatabase().StringGetAsync((RedisKey)$"{_stores.Prefix}sub:{{{ValidatedTokens.PoolOf(_tokens.Issuer)}:cluster-racer}}"));
 
         // The keys live on more than one master: the store never needed them together.
         var keysPerNode = new List<long>();
@@ -114,7 +114,7 @@ public sealed class RedisClusterTests : IAsyncLifetime, IDisposable
 
         // WAIT goes to the master that owns the key; with no replicas there, the revocation is refused.
         var strict = await _stores.AddAsync(redisOptions: new RedisRevocationOptions { MinReplicas = 1, ReplicaTimeout = TimeSpan.FromMilliseconds(100) });
-        await Assert.ThrowsAsync<RedisException>(async () => await strict.RevokeSignInAsync("cluster-no-replica"));
+        await Assert.ThrowsAsync<RedisException>(async () => await strict.RevokeSignInAsync(_tokens.Issuer, "cluster-no-replica"));
     }
 
     private async Task<bool> AllNodesReadyAsync(ConnectionMultiplexer redis)

@@ -15,6 +15,8 @@ public sealed class RedisRevocationStoreTests(RedisFixture fixture) : IAsyncLife
     private readonly ValidatedTokens _tokens = new();
     private NativeStores _stores = null!;
 
+    private string Pool => ValidatedTokens.PoolOf(_tokens.Issuer);
+
     public Task InitializeAsync()
     {
         _stores = new NativeStores(fixture.Server.ConnectionString);
@@ -37,17 +39,17 @@ public sealed class RedisRevocationStoreTests(RedisFixture fixture) : IAsyncLife
         foreach (var token in new[] { byJti, bySignIn, byUser })
         {
             // B and C now hold "not revoked" for a minute.
-            Assert.False(await b.IsRevokedAsync(token));
-            Assert.False(await c.IsRevokedAsync(token));
+            Assert.False(await b.IsRevokedAsync(token.Issuer, token));
+            Assert.False(await c.IsRevokedAsync(token.Issuer, token));
         }
 
-        await a.RevokeTokenAsync(byJti.TokenId!, byJti.ExpiresAt);
-        await a.RevokeSignInAsync(bySignIn.OriginTokenId!);
-        await a.RevokeUserAsync(byUser.Subject!, DateTimeOffset.UtcNow);
+        await a.RevokeTokenAsync(byJti.Issuer, byJti.TokenId!, byJti.ExpiresAt);
+        await a.RevokeSignInAsync(bySignIn.Issuer, bySignIn.OriginTokenId!);
+        await a.RevokeUserAsync(byUser.Issuer, byUser.Subject!, DateTimeOffset.UtcNow);
 
         foreach (var token in new[] { byJti, bySignIn, byUser })
         {
-            Assert.True(await a.IsRevokedAsync(token));
+            Assert.True(await a.IsRevokedAsync(token.Issuer, token));
             await UntilRevokedAsync(b, token);
             await UntilRevokedAsync(c, token);
         }
@@ -58,16 +60,16 @@ public sealed class RedisRevocationStoreTests(RedisFixture fixture) : IAsyncLife
     {
         var store = await _stores.AddAsync();
         var token = await _tokens.ValidAsync("tagged");
-        await store.RevokeTokenAsync(token.TokenId!, token.ExpiresAt);
-        await store.RevokeSignInAsync(token.OriginTokenId!);
-        await store.RevokeUserAsync(token.Subject!, DateTimeOffset.UtcNow);
+        await store.RevokeTokenAsync(token.Issuer, token.TokenId!, token.ExpiresAt);
+        await store.RevokeSignInAsync(token.Issuer, token.OriginTokenId!);
+        await store.RevokeUserAsync(token.Issuer, token.Subject!, DateTimeOffset.UtcNow);
 
         await using var redis = await RedisProbe.ConnectAsync(fixture.Server);
         var db = redis.GetDatabase();
-        var jti = (RedisKey)$"{_stores.Prefix}jti:{{{token.TokenId}}}";
-        var sub = (RedisKey)$"{_stores.Prefix}sub:{{{token.Subject}}}";
+        var jti = (RedisKey)$"{_stores.Prefix}jti:{{{Pool}:{token.TokenId}}}";
+        var sub = (RedisKey)$"{_stores.Prefix}sub:{{{Pool}:{token.Subject}}}";
         Assert.Equal("1", (string?)await db.StringGetAsync(jti));
-        Assert.Equal("1", (string?)await db.StringGetAsync((RedisKey)$"{_stores.Prefix}origin_jti:{{{token.OriginTokenId}}}"));
+        Assert.Equal("1", (string?)await db.StringGetAsync((RedisKey)$"{_stores.Prefix}origin_jti:{{{Pool}:{token.OriginTokenId}}}"));
         Assert.True(long.Parse((string)(await db.StringGetAsync(sub))!, System.Globalization.CultureInfo.InvariantCulture) > 0);
 
         // The token entry lives until exp + the default five-minute skew; the user entry a day (+ skew) after its time.
@@ -77,17 +79,71 @@ public sealed class RedisRevocationStoreTests(RedisFixture fixture) : IAsyncLife
     }
 
     [Fact]
+    public async Task The_same_jti_origin_jti_and_sub_revoked_in_one_pool_are_not_revoked_in_another()
+    {
+        using var otherPool = new ValidatedTokens("us-east-1_NativeRd2");
+        var a = await _stores.AddAsync();
+        var b = await _stores.AddAsync();
+        var issuedAt = DateTimeOffset.UtcNow.AddMinutes(-1);
+        var inA = await _tokens.ValidAsync("same-sub", issuedAt, jti: "same-jti", originJti: "same-origin");
+        var inB = await otherPool.ValidAsync("same-sub", issuedAt, jti: "same-jti", originJti: "same-origin");
+        Assert.Equal((inA.TokenId, inA.OriginTokenId, inA.Subject), (inB.TokenId, inB.OriginTokenId, inB.Subject));
+        Assert.NotEqual(inA.Issuer, inB.Issuer);
+
+        // B holds "not revoked" for pool B's token; pool A's revocations reach it through the channel.
+        Assert.False(await b.IsRevokedAsync(inB.Issuer, inB));
+        await a.RevokeTokenAsync(inA.Issuer, "same-jti", inA.ExpiresAt);
+        await a.RevokeSignInAsync(inA.Issuer, "same-origin");
+        await a.RevokeUserAsync(inA.Issuer, "same-sub", DateTimeOffset.UtcNow);
+        await UntilRevokedAsync(b, inA);
+
+        Assert.False(await b.IsRevokedAsync(inB.Issuer, inB));
+        Assert.False(await a.IsRevokedAsync(inB.Issuer, inB));
+        var fresh = await _stores.AddAsync();
+        Assert.True(await fresh.IsRevokedAsync(inA.Issuer, inA));
+        Assert.False(await fresh.IsRevokedAsync(inB.Issuer, inB));
+
+        // Each pool's keys are its own: pool B has none.
+        await using var redis = await RedisProbe.ConnectAsync(fixture.Server);
+        var db = redis.GetDatabase();
+        Assert.True(await db.KeyExistsAsync((RedisKey)$"{_stores.Prefix}jti:{{{Pool}:same-jti}}"));
+        Assert.False(await db.KeyExistsAsync((RedisKey)$"{_stores.Prefix}jti:{{{ValidatedTokens.PoolOf(otherPool.Issuer)}:same-jti}}"));
+    }
+
+    [Fact]
+    public async Task A_revocation_message_names_its_pool_so_another_pool_keeps_its_cached_answers()
+    {
+        using var otherPool = new ValidatedTokens("us-east-1_NativeRd2");
+        var a = await _stores.AddAsync();
+        var b = await _stores.AddAsync();
+        var inB = await otherPool.ValidAsync("message-sub", jti: "message-jti");
+        var signal = await _tokens.ValidAsync("message-signal", DateTimeOffset.UtcNow.AddMinutes(-1));
+        Assert.False(await b.IsRevokedAsync(inB.Issuer, inB));
+        Assert.False(await b.IsRevokedAsync(signal.Issuer, signal));
+
+        // Messages arrive in the order they were published: once B refuses the signal token, it has had the jti's message.
+        await a.RevokeTokenAsync(_tokens.Issuer, "message-jti", DateTimeOffset.UtcNow.AddHours(1));
+        await a.RevokeUserAsync(signal.Issuer, "message-signal", DateTimeOffset.UtcNow);
+        await UntilRevokedAsync(b, signal);
+
+        // Pool A's message for "message-jti" dropped nothing of pool B: its answer is still served locally.
+        var pending = b.IsRevokedAsync(inB.Issuer, inB);
+        Assert.True(pending.IsCompletedSuccessfully, "Pool B's answer was dropped from the local cache.");
+        Assert.False(await pending);
+    }
+
+    [Fact]
     public async Task A_user_revocation_with_an_earlier_time_does_not_shorten_a_later_one()
     {
         var a = await _stores.AddAsync();
         var b = await _stores.AddAsync();
         var now = DateTimeOffset.UtcNow;
-        await a.RevokeUserAsync("later-wins", now);
-        await b.RevokeUserAsync("later-wins", now.AddMinutes(-30));
+        await a.RevokeUserAsync(_tokens.Issuer, "later-wins", now);
+        await b.RevokeUserAsync(_tokens.Issuer, "later-wins", now.AddMinutes(-30));
 
         var between = await _tokens.ValidAsync("later-wins", now.AddMinutes(-10));
         var fresh = await _stores.AddAsync();
-        Assert.True(await fresh.IsRevokedAsync(between));
+        Assert.True(await fresh.IsRevokedAsync(between.Issuer, between));
     }
 
     [Fact]
@@ -96,7 +152,7 @@ public sealed class RedisRevocationStoreTests(RedisFixture fixture) : IAsyncLife
         RedisRevocationStore[] instances = [await _stores.AddAsync(), await _stores.AddAsync(), await _stores.AddAsync()];
         var latest = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         await using var redis = await RedisProbe.ConnectAsync(fixture.Server);
-        var key = (RedisKey)$"{_stores.Prefix}sub:{{racer}}";
+        var key = (RedisKey)$"{_stores.Prefix}sub:{{{Pool}:racer}}";
 
         for (var round = 0; round < 5; round++)
         {
@@ -108,7 +164,7 @@ public sealed class RedisRevocationStoreTests(RedisFixture fixture) : IAsyncLife
             var revocations = times.Select((time, i) => Task.Run(async () =>
             {
                 start.Wait();
-                await instances[i % instances.Length].RevokeUserAsync("racer", time);
+                await instances[i % instances.Length].RevokeUserAsync(_tokens.Issuer, "racer", time);
             })).ToArray();
             start.Set();
             await Task.WhenAll(revocations);
@@ -123,7 +179,7 @@ public sealed class RedisRevocationStoreTests(RedisFixture fixture) : IAsyncLife
         var options = new RedisRevocationOptions { MinReplicas = 1, ReplicaTimeout = TimeSpan.FromMilliseconds(200) };
         var alone = await _stores.AddAsync(redisOptions: options);
         var clock = Stopwatch.StartNew();
-        var error = await Assert.ThrowsAsync<RedisException>(async () => await alone.RevokeSignInAsync("no-replica"));
+        var error = await Assert.ThrowsAsync<RedisException>(async () => await alone.RevokeSignInAsync(_tokens.Issuer, "no-replica"));
         Assert.Equal("The revocation reached 0 of the 1 replicas required within 200 ms, so it could be lost with the primary; retry it.", error.Message);
         Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(150), TimeSpan.FromSeconds(5));
 
@@ -132,15 +188,15 @@ public sealed class RedisRevocationStoreTests(RedisFixture fixture) : IAsyncLife
         await using var replicated = new NativeStores(primary.ConnectionString);
         var store = await replicated.AddAsync(redisOptions: options);
         await UntilReplicaOnlineAsync(primary);
-        await store.RevokeSignInAsync("with-replica");
+        await store.RevokeSignInAsync(_tokens.Issuer, "with-replica");
         await using var onReplica = await RedisProbe.ConnectAsync(replica);
-        Assert.Equal("1", (string?)await onReplica.GetDatabase().StringGetAsync((RedisKey)$"{replicated.Prefix}origin_jti:{{with-replica}}", CommandFlags.DemandReplica));
+        Assert.Equal("1", (string?)await onReplica.GetDatabase().StringGetAsync((RedisKey)$"{replicated.Prefix}origin_jti:{{{Pool}:with-replica}}", CommandFlags.DemandReplica));
     }
 
     private static async Task UntilRevokedAsync(RedisRevocationStore store, TokenVerifier.Validation.UserPoolToken token)
     {
         var clock = Stopwatch.StartNew();
-        while (!await store.IsRevokedAsync(token))
+        while (!await store.IsRevokedAsync(token.Issuer, token))
         {
             Assert.True(clock.Elapsed < Propagation, "The revocation did not reach the other instance through the channel.");
             await Task.Delay(5);

@@ -32,8 +32,8 @@ public sealed class RedisSentinelFailoverTests(ITestOutputHelper output) : IDisp
         for (var i = 0; i < Acknowledged; i++)
         {
             var token = await _tokens.ValidAsync($"failover-{i}");
-            Assert.False(await b.IsRevokedAsync(token));
-            await a.RevokeSignInAsync(token.OriginTokenId!);
+            Assert.False(await b.IsRevokedAsync(token.Issuer, token));
+            await a.RevokeSignInAsync(token.Issuer, token.OriginTokenId!);
             tokens.Add(token);
         }
 
@@ -51,18 +51,18 @@ public sealed class RedisSentinelFailoverTests(ITestOutputHelper output) : IDisp
         var fresh = await stores.AddAsync();
         foreach (var token in tokens)
         {
-            Assert.True(await fresh.IsRevokedAsync(token));
-            Assert.True(await b.IsRevokedAsync(token));
+            Assert.True(await fresh.IsRevokedAsync(token.Issuer, token));
+            Assert.True(await b.IsRevokedAsync(token.Issuer, token));
         }
 
         // The new primary has no replica yet, so MinReplicas refuses revocations (503) until the old primary is back as one.
-        var refused = await Assert.ThrowsAnyAsync<RedisException>(async () => await a.RevokeSignInAsync("while-alone"));
+        var refused = await Assert.ThrowsAnyAsync<RedisException>(async () => await a.RevokeSignInAsync(_tokens.Issuer, "while-alone"));
         output.WriteLine(refused.Message);
         await primary.RestartAsync();
         var extra = await _tokens.ValidAsync("after-failover");
-        await UntilAsync(async () => await RevokesAsync(a, extra.OriginTokenId!), "Revocations were not acknowledged again after the old primary returned as a replica.", TimeSpan.FromSeconds(30));
+        await UntilAsync(async () => await RevokesAsync(a, extra.Issuer, extra.OriginTokenId!), "Revocations were not acknowledged again after the old primary returned as a replica.", TimeSpan.FromSeconds(30));
         var writesBack = clock.Elapsed;
-        await UntilAsync(async () => await AnswersAsync(b, extra) && await b.IsRevokedAsync(extra), "The other store did not see the new revocation.");
+        await UntilAsync(async () => await AnswersAsync(b, extra) && await b.IsRevokedAsync(extra.Issuer, extra), "The other store did not see the new revocation.");
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Acknowledged} acknowledged revocations, 0 lost; replica promoted {promoted.TotalSeconds:F1} s and lookups answered again {readsBack.TotalSeconds:F1} s after the primary was killed; revocations acknowledged again {writesBack.TotalSeconds:F1} s after (old primary restarted as a replica)"));
     }
@@ -73,7 +73,7 @@ public sealed class RedisSentinelFailoverTests(ITestOutputHelper output) : IDisp
     {
         try
         {
-            await store.IsRevokedAsync(token);
+            await store.IsRevokedAsync(token.Issuer, token);
             return true;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
@@ -82,11 +82,11 @@ public sealed class RedisSentinelFailoverTests(ITestOutputHelper output) : IDisp
         }
     }
 
-    private static async Task<bool> RevokesAsync(RedisRevocationStore store, string originTokenId)
+    private static async Task<bool> RevokesAsync(RedisRevocationStore store, string issuer, string originTokenId)
     {
         try
         {
-            await store.RevokeSignInAsync(originTokenId);
+            await store.RevokeSignInAsync(issuer, originTokenId);
             return true;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
