@@ -285,6 +285,7 @@ public sealed partial class UserPoolTokenValidator : IDisposable
         }
 
         var validated = jwt.Token;
+        validated.Source = token;
         validated.Issuer = jwt.Issuer!;
         validated.KeyId = key.KeyId;
         validated.TokenUse = jwt.TokenUse!;
