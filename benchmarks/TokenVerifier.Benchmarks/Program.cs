@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 using TokenVerifier.Benchmarks;
 
 // "--paired" measures the ratios to the RSA floor in alternating blocks, "--cache-retention" what the validated-token
-// cache keeps per entry; anything else goes to BenchmarkDotNet.
+// cache keeps per entry, "--scaling" two threads against one; anything else goes to BenchmarkDotNet.
 if (args is ["--paired"])
 {
     PairedRatios.Run();
@@ -10,6 +10,10 @@ if (args is ["--paired"])
 else if (args is ["--cache-retention"])
 {
     CacheRetention.Run();
+}
+else if (args is ["--scaling"])
+{
+    CoreScaling.Run();
 }
 else
 {
