@@ -25,6 +25,7 @@ internal static class PairedRatios
             [
                 ("JsonWebTokenHandler, JsonWebKey", () => benchmarks.IdentityModelJsonWebKey().GetAwaiter().GetResult()),
                 ("UserPoolTokenValidator, cold", () => benchmarks.OursCold().GetAwaiter().GetResult()),
+                ("UserPoolTokenValidator, cold + claims read", () => benchmarks.OursColdClaimsRead().GetAwaiter().GetResult() > 0),
                 ("UserPoolTokenValidator, cold, cache on (miss)", () => benchmarks.OursColdCacheMiss().GetAwaiter().GetResult()),
                 ("UserPoolTokenValidator, warm (cache hit)", () => benchmarks.OursWarm().GetAwaiter().GetResult()),
             ];

@@ -1,10 +1,19 @@
 using BenchmarkDotNet.Running;
 using TokenVerifier.Benchmarks;
 
-// "--paired" measures the ratios to the RSA floor in alternating blocks; anything else goes to BenchmarkDotNet.
+// "--paired" measures the ratios to the RSA floor in alternating blocks, "--cache-retention" what the validated-token
+// cache keeps per entry, "--scaling" two threads against one; anything else goes to BenchmarkDotNet.
 if (args is ["--paired"])
 {
     PairedRatios.Run();
+}
+else if (args is ["--cache-retention"])
+{
+    CacheRetention.Run();
+}
+else if (args is ["--scaling"])
+{
+    CoreScaling.Run();
 }
 else
 {

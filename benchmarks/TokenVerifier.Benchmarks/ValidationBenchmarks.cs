@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using TokenVerifier.Claims;
 using TokenVerifier.Keys;
 using TokenVerifier.Testing;
 using TokenVerifier.Validation;
@@ -34,6 +35,10 @@ public class ValidationBenchmarks
     private UserPoolTokenValidator _warm = null!;
     private UserPoolTokenValidator _missing = null!;
     private string[] _distinct = [];
+    private string _foreign = null!;
+    private string _foreignLarge = null!;
+    private string _badSignature = null!;
+    private string _badSignatureLarge = null!;
     private int _next;
 
     /// <summary>Mints the token and builds every verifier with its keys already loaded.</summary>
@@ -65,6 +70,32 @@ public class ValidationBenchmarks
         Check(IdentityModelJsonWebKey().GetAwaiter().GetResult(), "IdentityModel (JsonWebKey)");
         Check(IdentityModelRsaSecurityKey().GetAwaiter().GetResult(), "IdentityModel (RsaSecurityKey)");
         Check(RsaVerifyData(), "RSA.VerifyData");
+        Check(OursColdClaimsRead().GetAwaiter().GetResult() == "benchmark-user".Length + 3, "cold + claims read");
+
+        // IdentityModel keeps the scope claim as one space-separated string, so its HasClaim finds no single scope.
+        Check(IdentityModelJsonWebKeyClaimsRead().GetAwaiter().GetResult() == "benchmark-user".Length + 1, "IdentityModel + claims read");
+    }
+
+    /// <summary>
+    /// Also mints the forged tokens: from a pool the validator does not trust (1 KB, and padded with one long claim to
+    /// about 16,000 characters, under the 16 KiB limit), and the trusted pool's tokens of both sizes with one signature
+    /// character changed.
+    /// </summary>
+    [GlobalSetup(Targets = [nameof(ForgedUnknownIssuer), nameof(ForgedUnknownIssuerLarge), nameof(ForgedBadSignature), nameof(ForgedBadSignatureLarge)])]
+    public void SetupForged()
+    {
+        Setup();
+        using var foreignPool = new LocalUserPool("us-east-1_Foreign99");
+        var large = BenchmarkTokenOptions.Create("benchmark-user");
+        large.AdditionalClaims["custom:padding"] = new string('x', 11_000);
+        _foreign = foreignPool.MintAccessToken(BenchmarkTokenOptions.Create("benchmark-user"));
+        _foreignLarge = foreignPool.MintAccessToken(large);
+        _badSignature = WithChangedSignature(_token);
+        _badSignatureLarge = WithChangedSignature(_pool.MintAccessToken(large));
+        Refused(ForgedUnknownIssuer(), TokenFailure.UnknownIssuer);
+        Refused(ForgedUnknownIssuerLarge(), TokenFailure.UnknownIssuer);
+        Refused(ForgedBadSignature(), TokenFailure.InvalidSignature);
+        Refused(ForgedBadSignatureLarge(), TokenFailure.InvalidSignature);
     }
 
     /// <summary>Also mints the distinct tokens the cache-miss row cycles through, so minting is never measured.</summary>
@@ -125,6 +156,22 @@ public class ValidationBenchmarks
     [Benchmark(Description = "UserPoolTokenValidator, warm (cache hit)")]
     public async Task<bool> OursWarm() => (await _warm.ValidateAsync(_token)).IsValid;
 
+    /// <summary>A token signed by a pool that is not configured, about 1 KB: refused on its issuer, before any key.</summary>
+    [Benchmark(Description = "forged: unknown issuer, 1 KB")]
+    public TokenFailure ForgedUnknownIssuer() => Failure(_foreign);
+
+    /// <summary>The same at about 16,000 characters.</summary>
+    [Benchmark(Description = "forged: unknown issuer, 16 KiB")]
+    public TokenFailure ForgedUnknownIssuerLarge() => Failure(_foreignLarge);
+
+    /// <summary>The benchmark token with one signature character changed: refused by the RSA verification.</summary>
+    [Benchmark(Description = "forged: bad signature, 1 KB")]
+    public TokenFailure ForgedBadSignature() => Failure(_badSignature);
+
+    /// <summary>The same at about 16,000 characters.</summary>
+    [Benchmark(Description = "forged: bad signature, 16 KiB")]
+    public TokenFailure ForgedBadSignatureLarge() => Failure(_badSignatureLarge);
+
     /// <summary>IdentityModel plus the principal JwtBearer builds from the result, every claim materialised.</summary>
     [Benchmark(Description = "JsonWebTokenHandler, JsonWebKey + principal")]
     public async Task<int> IdentityModelJsonWebKeyPrincipal()
@@ -137,6 +184,22 @@ public class ValidationBenchmarks
     [Benchmark(Description = "UserPoolTokenValidator, cold + principal")]
     public async Task<int> OursColdPrincipal() =>
         CountClaims(new ClaimsPrincipal((await _cold.ValidateAsync(_token)).Identity!));
+
+    /// <summary>
+    /// Our validator without the cache, plus what a request reads: the principal the handler builds, the user name, one
+    /// group (<see cref="ClaimsPrincipal.IsInRole"/>, as <c>[Authorize(Roles)]</c> asks) and one scope.
+    /// </summary>
+    [Benchmark(Description = "UserPoolTokenValidator, cold + claims read")]
+    public async Task<int> OursColdClaimsRead() =>
+        ReadClaims(new ClaimsPrincipal((await _cold.ValidateAsync(_token)).Identity!));
+
+    /// <summary>IdentityModel plus the same reads of the principal JwtBearer builds.</summary>
+    [Benchmark(Description = "JsonWebTokenHandler, JsonWebKey + claims read")]
+    public async Task<int> IdentityModelJsonWebKeyClaimsRead()
+    {
+        var result = await _handler.ValidateTokenAsync(_token, _withJsonWebKey);
+        return ReadClaims(new ClaimsPrincipal(result.ClaimsIdentity));
+    }
 
     /// <summary>A cache hit plus the principal the handler builds: new identity and claims for every request.</summary>
     [Benchmark(Description = "UserPoolTokenValidator, warm + principal")]
@@ -154,6 +217,36 @@ public class ValidationBenchmarks
 
         return count;
     }
+
+    private static void Refused(TokenFailure failure, TokenFailure expected)
+    {
+        if (failure != expected)
+        {
+            throw new InvalidOperationException($"A forged benchmark token was refused with {failure}, not {expected}.");
+        }
+    }
+
+    // A character in the middle of the signature: the token keeps its shape and canonical encoding.
+    private static string WithChangedSignature(string token)
+    {
+        var chars = token.ToCharArray();
+        var i = token.LastIndexOf('.') + 100;
+        chars[i] = chars[i] == 'A' ? 'B' : 'A';
+        return new string(chars);
+    }
+
+    // Forged tokens complete synchronously (no key fetch: the issuer is refused first, or the kid is cached).
+    private TokenFailure Failure(string token)
+    {
+        var pending = _cold.ValidateAsync(token);
+        return pending.IsCompletedSuccessfully ? pending.Result.Failure : pending.AsTask().GetAwaiter().GetResult().Failure;
+    }
+
+    // What an endpoint typically asks of its user; every answer feeds the result so none can be skipped.
+    private static int ReadClaims(ClaimsPrincipal principal) =>
+        principal.Identity!.Name!.Length
+        + (principal.IsInRole("developers") ? 1 : 0)
+        + (principal.HasClaim(UserPoolClaimTypes.Scope, "orders/write") ? 2 : 0);
 
     private static void Check(bool valid, string row)
     {

@@ -85,9 +85,10 @@ public sealed class UserPoolValidationOptions
 
     /// <summary>
     /// How many validated tokens are kept so that a repeated token skips parsing and signature verification; zero turns the
-    /// cache off. Default 10,000. An entry holds the token and its claims (about 4 KB for a Cognito access token, so the
-    /// default holds at most about 40 MB), is never served at or past the token's <c>exp</c>, and is dropped when its
-    /// signing key leaves the key set.
+    /// cache off. Default 10,000. An entry holds the token (its claims are read from it again when an identity needs them):
+    /// about 3.2 KB for a 1.2 KB Cognito access token, key included (3,248 B measured with 10,000 entries after a full
+    /// GC), so the default holds at most about 33 MB. An entry is never served at or past the token's <c>exp</c>, and is
+    /// dropped when its signing key leaves the key set.
     /// </summary>
     public int ValidatedTokenCacheSize { get; set; } = 10_000;
 

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using TokenVerifier.Validation;
 
 namespace TokenVerifier.Claims;
 
@@ -6,11 +7,13 @@ namespace TokenVerifier.Claims;
 /// The identity of a validated token, whose <see cref="Claim"/> objects are created the first time anything reads,
 /// changes, copies or serializes its claims. A request that only needs the name, the authentication state or a
 /// type-and-value test (<see cref="ClaimsPrincipal.IsInRole"/>, <see cref="HasClaim(string, string)"/>) never pays for
-/// twenty-odd claim objects; every other member behaves exactly as on a <see cref="ClaimsIdentity"/> holding the claims.
+/// twenty-odd claim objects: the name, groups and scopes come from the validated token, and any other test reads the
+/// token's claims again without making objects of them. Every other member behaves exactly as on a
+/// <see cref="ClaimsIdentity"/> holding the claims.
 /// </summary>
 internal sealed class UserPoolClaimsIdentity : ClaimsIdentity
 {
-    private readonly string _issuer;
+    private readonly UserPoolToken _token;
 
     // The pool the validator matched the issuer to: the claim of our own, whose issuer no token can claim.
     private readonly string? _poolId;
@@ -18,15 +21,18 @@ internal sealed class UserPoolClaimsIdentity : ClaimsIdentity
     // Made by the first thread to build the claims: an identity whose claims are never built never allocates it.
     private Lock? _gate;
 
-    // Null once the claims are in the base list; written only under _gate, so readers that see null see every claim.
-    private ClaimData[]? _pending;
+    // True until the claims are in the base list; cleared only under _gate, after the last one is added, so a reader
+    // that sees false sees every claim.
+    private volatile bool _pending = true;
 
-    public UserPoolClaimsIdentity(ClaimData[] claims, string issuer, string? poolId, string authenticationType, string nameType, string roleType)
+    // The token's claims as read again for a lookup the token's own fields cannot answer; kept for the next one.
+    private ClaimData[]? _read;
+
+    public UserPoolClaimsIdentity(UserPoolToken token, string? poolId, string authenticationType, string nameType, string roleType)
         : base(authenticationType, nameType, roleType)
     {
+        _token = token;
         _poolId = string.IsNullOrEmpty(poolId) ? null : poolId;
-        _pending = claims.Length > 0 || _poolId is not null ? claims : null;
-        _issuer = issuer;
     }
 
     // ClaimsIdentity's public copy constructor, new ClaimsIdentity(identity), reads the claim list directly, not through
@@ -51,26 +57,51 @@ internal sealed class UserPoolClaimsIdentity : ClaimsIdentity
     }
 
     /// <summary>True once the claim objects exist (for tests of what reads them).</summary>
-    internal bool ClaimsCreated => Volatile.Read(ref _pending) is null;
+    internal bool ClaimsCreated => !_pending;
 
-    public override string? Name => Volatile.Read(ref _pending) is { } pending ? FindValue(pending, NameClaimType, _poolId) : base.Name;
+    // For a user the name claim type is username (access token) or cognito:username (ID token), which the token's
+    // Username holds; with no other claim of that name ignoring case, it is what FindFirst(NameClaimType) would find. A
+    // machine client is named by client_id, which is read from the claims.
+    public override string? Name => !_pending ? base.Name
+        : _token.HasCaseVariantName || _token.IsMachineClient ? FindValue(ReadClaims(), NameClaimType, _poolId)
+        : _token.Username;
 
     public override bool HasClaim(string type, string value)
     {
         ArgumentNullException.ThrowIfNull(type);
         ArgumentNullException.ThrowIfNull(value);
-        if (Volatile.Read(ref _pending) is not { } pending)
+        if (!_pending)
         {
             return base.HasClaim(type, value);
         }
 
-        // The same comparison as ClaimsIdentity.HasClaim: the type ignoring case, the value exactly.
+        // The same comparison as ClaimsIdentity.HasClaim: the type ignoring case, the value exactly. The token's lists
+        // hold exactly the values of its group and scope claims (anything else was rejected), and no other claim has
+        // their names ignoring case unless HasCaseVariantName says so.
         if (_poolId is not null && string.Equals(UserPoolClaimTypes.UserPool, type, StringComparison.OrdinalIgnoreCase) && string.Equals(_poolId, value, StringComparison.Ordinal))
         {
             return true;
         }
 
-        foreach (var claim in pending)
+        if (!_token.HasCaseVariantName)
+        {
+            if (string.Equals(type, UserPoolClaimTypes.Groups, StringComparison.OrdinalIgnoreCase))
+            {
+                return Contains(_token.Groups, value);
+            }
+
+            if (string.Equals(type, UserPoolClaimTypes.Scope, StringComparison.OrdinalIgnoreCase))
+            {
+                return Contains(_token.Scopes, value);
+            }
+
+            if (!_token.IsMachineClient && string.Equals(type, NameClaimType, StringComparison.OrdinalIgnoreCase))
+            {
+                return string.Equals(_token.Username, value, StringComparison.Ordinal);
+            }
+        }
+
+        foreach (var claim in ReadClaims())
         {
             if (string.Equals(claim.Type, type, StringComparison.OrdinalIgnoreCase) && string.Equals(claim.Value, value, StringComparison.Ordinal))
             {
@@ -111,6 +142,19 @@ internal sealed class UserPoolClaimsIdentity : ClaimsIdentity
         base.WriteTo(writer, userData);
     }
 
+    private static bool Contains(IReadOnlyList<string> values, string value)
+    {
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (string.Equals(values[i], value, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static string? FindValue(ClaimData[] claims, string type, string? poolId)
     {
         // As ClaimsIdentity.FindFirst compares types, in the order Materialize adds the claims.
@@ -130,16 +174,19 @@ internal sealed class UserPoolClaimsIdentity : ClaimsIdentity
         return null;
     }
 
+    // Racing readers may each read the token once; they read the same claims, and one array is kept.
+    private ClaimData[] ReadClaims() => Volatile.Read(ref _read) ?? Interlocked.CompareExchange(ref _read, _token.ReadClaims(), null) ?? _read!;
+
     private void Materialize()
     {
-        if (Volatile.Read(ref _pending) is null)
+        if (!_pending)
         {
             return;
         }
 
         lock (LazyInitializer.EnsureInitialized(ref _gate, static () => new Lock()))
         {
-            if (_pending is not { } pending)
+            if (!_pending)
             {
                 return;
             }
@@ -150,12 +197,14 @@ internal sealed class UserPoolClaimsIdentity : ClaimsIdentity
                 base.AddClaim(new Claim(UserPoolClaimTypes.UserPool, _poolId, ClaimValueTypes.String, UserPoolClaimTypes.TokenVerifierIssuer, UserPoolClaimTypes.TokenVerifierIssuer, this));
             }
 
-            foreach (var claim in pending)
+            var issuer = _token.Issuer;
+            foreach (var claim in ReadClaims())
             {
-                base.AddClaim(new Claim(claim.Type, claim.Value, claim.ValueType, _issuer, _issuer, this));
+                base.AddClaim(new Claim(claim.Type, claim.Value, claim.ValueType, issuer, issuer, this));
             }
 
-            Volatile.Write(ref _pending, null);
+            _read = null;
+            _pending = false;
         }
     }
 }

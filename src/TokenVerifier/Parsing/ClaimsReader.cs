@@ -8,17 +8,47 @@ namespace TokenVerifier.Validation;
 
 /// <summary>
 /// Reads the claims set the way Cognito writes it: the claims the checks need into <see cref="ParsedJwt"/>, groups and
-/// scopes into read-only lists (a cached token is shared by every request that presents it), and every claim, under
-/// its own name, into the token's claims. Runs only once the signature has verified, and applies every check of
-/// <see cref="StrictJson"/> at every depth, plus one of its own: top-level names unique ignoring case.
+/// scopes into read-only lists (a cached token is shared by every request that presents it), and, only when an identity
+/// asks for them, every claim under its own name. Runs only once the signature has verified, and applies every check
+/// of <see cref="StrictJson"/> at every depth, plus one of its own: top-level names unique ignoring case.
 /// </summary>
 internal static class ClaimsReader
 {
     [ThreadStatic]
     private static List<ClaimData>? t_claims;
 
-    /// <summary>False when <paramref name="json"/> is not valid UTF-8 or fails a check of <see cref="StrictJson"/>.</summary>
-    public static bool TryRead(ReadOnlySpan<byte> json, ParsedJwt jwt)
+    /// <summary>
+    /// Checks the claims set and reads what the checks and <see cref="UserPoolToken"/> need, building no claim: the
+    /// claims themselves are read again from the token when something asks for them (<see cref="Collect"/>).
+    /// False when <paramref name="json"/> is not valid UTF-8 or fails a check of <see cref="StrictJson"/>.
+    /// </summary>
+    public static bool TryRead(ReadOnlySpan<byte> json, ParsedJwt jwt) => TryRead(json, jwt, null);
+
+    /// <summary>
+    /// Every claim of a claims set <see cref="TryRead(ReadOnlySpan{byte}, ParsedJwt)"/> accepted, in order, as the app
+    /// reads them. The same reader in the same order, so the claims are exactly those the checks saw.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The claims set does not pass the checks (it was never accepted).</exception>
+    public static ClaimData[] Collect(ReadOnlySpan<byte> json)
+    {
+        // Claims collect in a per-thread list and leave as an array of the exact size.
+        var claims = t_claims ?? new List<ClaimData>(32);
+        t_claims = null;
+        try
+        {
+            return TryRead(json, new ParsedJwt(), claims)
+                ? [.. claims]
+                : throw new InvalidOperationException("The claims set of a validated token no longer reads.");
+        }
+        finally
+        {
+            claims.Clear();
+            t_claims = claims;
+        }
+    }
+
+    // With claims null only the checks run and the values the token keeps are read; otherwise every claim is added too.
+    private static bool TryRead(ReadOnlySpan<byte> json, ParsedJwt jwt, List<ClaimData>? claims)
     {
         if (!StrictJson.IsObjectText(json) || !Utf8.IsValid(json))
         {
@@ -28,11 +58,6 @@ internal static class ClaimsReader
         var reader = new Utf8JsonReader(json, StrictJson.ReaderOptions);
         var members = new MemberNames(stackalloc int[64]);
         var token = jwt.Token;
-
-        // Claims collect in a per-thread list and leave as an array of the exact size: a list sized for the largest
-        // token would carry its slack in every cached token.
-        var claims = t_claims ?? new List<ClaimData>(32);
-        t_claims = null;
         try
         {
             reader.Read();
@@ -90,31 +115,38 @@ internal static class ClaimsReader
                         token.Scopes = Array.AsReadOnly(ReadScopes(ref reader, jwt, claims));
                         break;
                     default:
-                        ClaimValues.Add(ref reader, name, json, claims);
+                        // The identity answers the name, group and scope questions from the token's own lists, which
+                        // holds only while no other claim's name matches theirs ignoring case (as its lookups compare).
+                        token.HasCaseVariantName |= IsCaseVariantOfAnswered(name);
+                        if (claims is null)
+                        {
+                            // The same checks as reading the value (strings unescaped, nested objects' names unique).
+                            StrictJson.Skip(ref reader);
+                        }
+                        else
+                        {
+                            ClaimValues.Add(ref reader, name, json, claims);
+                        }
+
                         break;
                 }
             }
 
-            if (!StrictJson.AtEndOfSingleObject(ref reader))
-            {
-                return false;
-            }
-
-            token.Claims = [.. claims];
-            return true;
+            return StrictJson.AtEndOfSingleObject(ref reader);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
             return false;
         }
-        finally
-        {
-            claims.Clear();
-            t_claims = claims;
-        }
     }
 
-    private static string? ReadKnownString(ref Utf8JsonReader reader, string name, ParsedJwt jwt, List<ClaimData> claims)
+    private static bool IsCaseVariantOfAnswered(string name) =>
+        string.Equals(name, UserPoolClaimTypes.Username, StringComparison.OrdinalIgnoreCase)
+        || string.Equals(name, UserPoolClaimTypes.CognitoUsername, StringComparison.OrdinalIgnoreCase)
+        || string.Equals(name, UserPoolClaimTypes.Groups, StringComparison.OrdinalIgnoreCase)
+        || string.Equals(name, UserPoolClaimTypes.Scope, StringComparison.OrdinalIgnoreCase);
+
+    private static string? ReadKnownString(ref Utf8JsonReader reader, string name, ParsedJwt jwt, List<ClaimData>? claims)
     {
         if (reader.TokenType != JsonTokenType.String)
         {
@@ -127,11 +159,11 @@ internal static class ClaimsReader
         var value = name is UserPoolClaimTypes.Issuer or UserPoolClaimTypes.TokenUse or UserPoolClaimTypes.ClientId
             ? InternedStrings.Get(ref reader)
             : reader.GetString()!;
-        claims.Add(new ClaimData(name, value, ClaimValueTypes.String));
+        claims?.Add(new ClaimData(name, value, ClaimValueTypes.String));
         return value;
     }
 
-    private static NumericDate ReadNumericDate(ref Utf8JsonReader reader, string name, ParsedJwt jwt, List<ClaimData> claims)
+    private static NumericDate ReadNumericDate(ref Utf8JsonReader reader, string name, ParsedJwt jwt, List<ClaimData>? claims)
     {
         if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var seconds))
         {
@@ -147,17 +179,20 @@ internal static class ClaimsReader
             return date;
         }
 
-        claims.Add(ClaimValues.Number(ref reader, name));
+        if (claims is not null)
+        {
+            claims.Add(ClaimValues.Number(ref reader, name));
+        }
         return date;
     }
 
     // A string counts as a one-element list, as Cognito-compatible issuers sometimes emit a single group or audience that way.
-    private static List<string>? ReadStrings(ref Utf8JsonReader reader, string name, ParsedJwt jwt, List<ClaimData> claims)
+    private static List<string>? ReadStrings(ref Utf8JsonReader reader, string name, ParsedJwt jwt, List<ClaimData>? claims)
     {
         if (reader.TokenType == JsonTokenType.String)
         {
             var single = InternedStrings.Get(ref reader);
-            claims.Add(new ClaimData(name, single, ClaimValueTypes.String));
+            claims?.Add(new ClaimData(name, single, ClaimValueTypes.String));
             return [single];
         }
 
@@ -180,13 +215,13 @@ internal static class ClaimsReader
 
             var value = InternedStrings.Get(ref reader);
             list.Add(value);
-            claims.Add(new ClaimData(name, value, ClaimValueTypes.String));
+            claims?.Add(new ClaimData(name, value, ClaimValueTypes.String));
         }
 
         return list;
     }
 
-    private static string[] ReadScopes(ref Utf8JsonReader reader, ParsedJwt jwt, List<ClaimData> claims)
+    private static string[] ReadScopes(ref Utf8JsonReader reader, ParsedJwt jwt, List<ClaimData>? claims)
     {
         if (reader.TokenType != JsonTokenType.String)
         {
@@ -228,8 +263,13 @@ internal static class ClaimsReader
         return count;
     }
 
-    private static string[] AddScopes(string[] scopes, List<ClaimData> claims)
+    private static string[] AddScopes(string[] scopes, List<ClaimData>? claims)
     {
+        if (claims is null)
+        {
+            return scopes;
+        }
+
         foreach (var scope in scopes)
         {
             claims.Add(new ClaimData(UserPoolClaimTypes.Scope, scope, ClaimValueTypes.String));

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
+using TokenVerifier.Claims;
 
 namespace TokenVerifier.Validation;
 
@@ -45,6 +46,28 @@ internal static class JwtReader
     /// exactly one claims set, and no claim may be trusted.
     /// </summary>
     public static bool TryReadClaims(string token, ParsedJwt jwt) => TryDecode(token, jwt, ClaimsReader.TryRead);
+
+    /// <summary>
+    /// Every claim of a token that passed validation (<see cref="TryReadClaims"/> accepted its payload), in order: the
+    /// identity's claims, read again from the token on first need instead of kept with it.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The token was never accepted.</exception>
+    public static ClaimData[] ReadClaims(string token)
+    {
+        var firstDot = token.IndexOf('.', StringComparison.Ordinal);
+        var payload = token.AsSpan(firstDot + 1);
+        payload = payload[..payload.IndexOf('.')];
+        var buffer = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(payload.Length));
+        try
+        {
+            var written = Base64Url.DecodeFromChars(payload, buffer);
+            return ClaimsReader.Collect(buffer.AsSpan(0, written));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
     /// <summary>Decodes the signature segment; false when it is not canonical or does not fit.</summary>
     public static bool TryDecodeSignature(ReadOnlySpan<char> segment, Span<byte> destination, out int written)

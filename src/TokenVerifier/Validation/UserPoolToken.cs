@@ -59,7 +59,17 @@ public sealed class UserPoolToken
     /// <summary>The scopes of the space-separated <c>scope</c> claim; read-only, as the groups are.</summary>
     public IReadOnlyList<string> Scopes { get; internal set; } = [];
 
-    internal ClaimData[] Claims { get; set; } = [];
+    /// <summary>The compact token itself: its claims are read from it again when an identity needs them, not kept.</summary>
+    internal string Source { get; set; } = "";
+
+    /// <summary>
+    /// True when a claim's name matches the user name, group or scope claim's only ignoring case: the identity then
+    /// answers those lookups from every claim instead of from <see cref="Username"/>, <see cref="Groups"/> and <see cref="Scopes"/>.
+    /// </summary>
+    internal bool HasCaseVariantName { get; set; }
+
+    /// <summary>Every claim of the token, in order, read again from <see cref="Source"/> (new strings each call).</summary>
+    internal ClaimData[] ReadClaims() => JwtReader.ReadClaims(Source);
 
     /// <summary>Builds a new identity from the token's claims; each call returns new objects, so callers may change them freely.</summary>
     /// <param name="authenticationType">The identity's authentication type (the scheme name).</param>
@@ -69,6 +79,6 @@ public sealed class UserPoolToken
         var nameType = TokenUse == TokenUses.Id ? UserPoolClaimTypes.CognitoUsername
             : IsMachineClient ? UserPoolClaimTypes.ClientId
             : UserPoolClaimTypes.Username;
-        return new UserPoolClaimsIdentity(Claims, Issuer, UserPoolId, authenticationType, nameType, UserPoolClaimTypes.Groups);
+        return new UserPoolClaimsIdentity(this, UserPoolId, authenticationType, nameType, UserPoolClaimTypes.Groups);
     }
 }

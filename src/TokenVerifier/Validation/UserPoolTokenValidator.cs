@@ -300,6 +300,7 @@ public sealed partial class UserPoolTokenValidator : IDisposable
         }
 
         var validated = jwt.Token;
+        validated.Source = token;
         validated.Issuer = jwt.Issuer!;
         validated.UserPoolId = pool.Options.UserPoolId!;
         validated.KeyId = key.KeyId;

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using TokenVerifier.Claims;
 using TokenVerifier.Testing;
 using TokenVerifier.Tests.Validation;
+using TokenVerifier.Validation;
 
 namespace TokenVerifier.Tests.Claims;
 
@@ -108,6 +109,89 @@ public sealed class ClaimsOnDemandTests(ClaimsOnDemandTests.PoolFixture fixture)
         Assert.False(identity.ClaimsCreated);
         Assert.Throws<ArgumentNullException>(() => identity.HasClaim(null!, value));
         Assert.Throws<ArgumentNullException>(() => identity.HasClaim(type, null!));
+    }
+
+    [Theory]
+    [InlineData("Username")]
+    [InlineData("COGNITO:GROUPS")]
+    [InlineData("Scope")]
+    public async Task A_claim_named_like_the_name_groups_or_scope_but_for_case_is_found_as_a_claims_identity_finds_it(string name)
+    {
+        // The name, group and scope answers come from the token's own lists, which hold only the exactly named claims;
+        // a claim that differs only in case (its exact twin omitted: a token may not carry both) must still be found.
+        var canonical = name.ToLowerInvariant();
+        var options = new LocalTokenOptions { Username = "carol" };
+        options.OmitClaims.Add(canonical);
+        options.AdditionalClaims[name] = canonical == "cognito:groups" ? new[] { "admins" } : "mallory";
+        var result = await fixture.T.ValidateAsync(fixture.T.Pool.MintAccessToken(options));
+        Assert.True(result.IsValid, result.FailureMessage);
+        var identity = Assert.IsType<UserPoolClaimsIdentity>(result.Identity);
+        var oracle = new ClaimsIdentity(
+            identity.Claims.Select(c => new Claim(c.Type, c.Value, c.ValueType, c.Issuer)).ToList(),
+            identity.AuthenticationType,
+            identity.NameClaimType,
+            identity.RoleClaimType);
+        identity = Assert.IsType<UserPoolClaimsIdentity>((await fixture.T.ValidateAsync(fixture.T.Pool.MintAccessToken(options))).Identity);
+
+        Assert.Equal(oracle.Name, identity.Name);
+        Assert.Equal(canonical == "username" ? "mallory" : "carol", identity.Name);
+        foreach (var (type, value) in new[] { (canonical, "mallory"), (canonical, "admins"), (name, "mallory"), ("username", "carol"), ("cognito:groups", "admins"), ("scope", "mallory") })
+        {
+            Assert.Equal(oracle.HasClaim(type, value), identity.HasClaim(type, value));
+        }
+
+        Assert.Equal(new ClaimsPrincipal(oracle).IsInRole("admins"), new ClaimsPrincipal(identity).IsInRole("admins"));
+        Assert.False(identity.ClaimsCreated);
+    }
+
+    [Fact]
+    public async Task A_validation_and_the_name_group_and_scope_reads_of_a_request_stay_within_one_and_a_half_kilobytes()
+    {
+        // The claims are read again from the token when something needs them, not kept with it; a request that reads
+        // its user's name, one group and one scope allocates no claim. Warmed first, then measured on this thread.
+        // On the system clock, as an application runs.
+        using var t = new TestPool(o => o.ValidatedTokenCacheSize = 0);
+        using var validator = new UserPoolTokenValidator(t.Options, t.Registry);
+        var options = new LocalTokenOptions { Username = "carol", IssuedAt = DateTimeOffset.UtcNow };
+        options.Groups.Add("admins");
+        options.Scopes.Add("orders/read");
+        var token = t.Pool.MintAccessToken(options);
+        Assert.Equal("carol", Read((await validator.ValidateAsync(token)).Identity!));
+
+        var allocated = AllocatedBy(() => validator.ValidateAsync(token), out var name);
+
+        Assert.Equal("carol", name);
+        Assert.True(allocated <= 1536, $"The validation and its reads allocated {allocated} bytes.");
+
+    }
+
+    // What a request typically asks of its user, through the principal the handler builds.
+    private static string? Read(ClaimsIdentity identity)
+    {
+        var principal = new ClaimsPrincipal(identity);
+        return principal.IsInRole("admins") && principal.HasClaim("scope", "orders/read") ? principal.Identity!.Name : null;
+    }
+
+    private static long AllocatedBy(Func<ValueTask<UserPoolValidationResult>> validate, out string? name)
+    {
+        // Warmed on this thread first: the shared array pool makes its per-thread store on a thread's first rentals.
+        for (var i = 0; i < 3; i++)
+        {
+            var warm = validate();
+            Assert.True(warm.IsCompletedSuccessfully);
+            Read(warm.AsTask().Result.Identity!);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var pending = validate();
+        var validating = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(pending.IsCompletedSuccessfully, "With the keys cached and no revocation store, validation completes synchronously.");
+
+        // Outside the measurement: AsTask wraps the completed result in a task of its own.
+        var result = pending.AsTask().Result;
+        before = GC.GetAllocatedBytesForCurrentThread();
+        name = Read(result.Identity!);
+        return validating + GC.GetAllocatedBytesForCurrentThread() - before;
     }
 
     public static TheoryData<string> Readers =>
