@@ -4,6 +4,8 @@ namespace TokenVerifier.Testing;
 
 public sealed partial class LocalUserPool
 {
+    private const int ThrowawayKeySizeInBits = 512;
+
     /// <summary>
     /// Creates a pool that signs with an existing key pair under a given kid and app client id, so that tokens minted
     /// in separate runs (a developer tool's invocations) verify against one published key set.
@@ -19,7 +21,7 @@ public sealed partial class LocalUserPool
     /// <paramref name="defaultClientId"/> is empty, or <paramref name="signingKey"/> holds no private key.
     /// </exception>
     public LocalUserPool(string userPoolId, RSA signingKey, string keyId, string? issuer = null, string? defaultClientId = null, TimeProvider? timeProvider = null)
-        : this(userPoolId, issuer, timeProvider)
+        : this(userPoolId, issuer, timeProvider, ThrowawayKeySizeInBits)
     {
         ArgumentNullException.ThrowIfNull(signingKey);
         ArgumentException.ThrowIfNullOrWhiteSpace(keyId);
@@ -39,7 +41,8 @@ public sealed partial class LocalUserPool
             throw new ArgumentException($"The signing key cannot be used: it holds no exportable private key ({ex.Message}).", nameof(signingKey), ex);
         }
 
-        // The chained constructor generated a key of its own; the imported one replaces it before the pool is seen.
+        // The chained constructor generated a key of its own (small, as generating 2048 bits can take seconds on a busy
+        // machine and a command-line tool pays it on every run); the imported one replaces it before the pool is seen.
         SigningKey generated = _keys.Current;
         var imported = new SigningKey(keyId, parameters);
         _keys = new KeyRing(imported, [imported]);

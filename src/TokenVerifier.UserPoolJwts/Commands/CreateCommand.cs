@@ -46,7 +46,7 @@ internal static class CreateCommand
         UserPoolJwtsCli.SetGuardedAction(command, (parse, output) =>
         {
             var (_, _, secrets) = context.OpenInitialized(parse.GetValue(project));
-            using LocalUserPool pool = secrets.CreatePool();
+            using LocalUserPool pool = secrets.CreatePool(context.TimeProvider);
             var options = new LocalTokenOptions
             {
                 Username = parse.GetValue(user)!,

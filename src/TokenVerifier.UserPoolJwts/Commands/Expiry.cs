@@ -29,7 +29,8 @@ internal readonly partial record struct Expiry(TimeSpan? Duration, DateTimeOffse
             return Positive(TimeSpan.FromSeconds(Math.Min(seconds, TimeSpan.MaxValue.TotalSeconds / 2)), text, ref expiry, ref error);
         }
 
-        if (text.Contains(':', StringComparison.Ordinal) && !text.Contains('-', StringComparison.Ordinal)
+        // A dash past the sign belongs to a date.
+        if (text.Contains(':', StringComparison.Ordinal) && !text.TrimStart('-').Contains('-', StringComparison.Ordinal)
             && TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out TimeSpan span))
         {
             return Positive(span, text, ref expiry, ref error);

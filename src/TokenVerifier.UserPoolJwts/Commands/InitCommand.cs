@@ -51,7 +51,7 @@ internal static class InitCommand
         };
 
         // Building the pool checks the pool id and issuer before anything is written.
-        using (LocalUserPool signer = pool.CreatePool())
+        using (LocalUserPool signer = pool.CreatePool(context.TimeProvider))
         {
             pool.WriteTo(secrets, signer.GetJwksJson());
         }

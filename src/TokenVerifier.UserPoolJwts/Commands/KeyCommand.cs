@@ -12,7 +12,7 @@ internal static class KeyCommand
         var command = new Command("key", "Print the public key set (JWKS) of the project's signing key.") { project };
         UserPoolJwtsCli.SetGuardedAction(command, (parse, output) =>
         {
-            using LocalUserPool pool = context.OpenInitialized(parse.GetValue(project)).Pool.CreatePool();
+            using LocalUserPool pool = context.OpenInitialized(parse.GetValue(project)).Pool.CreatePool(context.TimeProvider);
             output.WriteLine(pool.GetJwksJson());
             return 0;
         });

@@ -62,8 +62,8 @@ internal sealed class DevPoolSecrets
     /// <summary>An app client id shaped like Cognito's: 26 lowercase letters and digits.</summary>
     public static string NewClientId() => RandomNumberGenerator.GetString(ClientIdAlphabet, 26);
 
-    /// <summary>The pool that signs with this key; the caller disposes it.</summary>
-    public LocalUserPool CreatePool()
+    /// <summary>The pool that signs with this key, minting by <paramref name="timeProvider"/>; the caller disposes it.</summary>
+    public LocalUserPool CreatePool(TimeProvider timeProvider)
     {
         using var rsa = RSA.Create();
         try
@@ -77,7 +77,7 @@ internal sealed class DevPoolSecrets
 
         try
         {
-            return new LocalUserPool(UserPoolId, rsa, KeyId, Issuer, ClientId);
+            return new LocalUserPool(UserPoolId, rsa, KeyId, Issuer, ClientId, timeProvider);
         }
         catch (ArgumentException ex)
         {
