@@ -95,8 +95,20 @@ internal sealed class ProjectFile
 
     private void Save(XDocument document)
     {
+        // XML parsing turns CRLF into LF and the writer would drop a byte-order mark: both are put back, so the change a
+        // user reviews is the one added line.
+        byte[] original = File.ReadAllBytes(Path);
+        bool byteOrderMark = original.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]);
+        bool crlf = original.AsSpan().IndexOf("\r\n"u8) >= 0;
+        var encoding = new System.Text.UTF8Encoding(byteOrderMark);
+        using var buffer = new MemoryStream();
         var settings = new System.Xml.XmlWriterSettings { OmitXmlDeclaration = document.Declaration is null, Encoding = new System.Text.UTF8Encoding(false) };
-        using var writer = System.Xml.XmlWriter.Create(Path, settings);
-        document.Save(writer);
+        using (var writer = System.Xml.XmlWriter.Create(buffer, settings))
+        {
+            document.Save(writer);
+        }
+
+        string text = System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+        File.WriteAllText(Path, crlf ? text.ReplaceLineEndings("\r\n") : text, encoding);
     }
 }

@@ -37,6 +37,30 @@ public sealed class InitCommandTests : IDisposable
     }
 
     [Fact]
+    public void Init_keeps_a_CRLF_project_CRLF()
+    {
+        using var sandbox = new ToolSandbox(ToolSandbox.ProjectXml.ReplaceLineEndings("\r\n"));
+
+        sandbox.Succeed("init");
+
+        string expected = ToolSandbox.ProjectXml.Replace(
+            "    <Nullable>enable</Nullable>\n", $"    <Nullable>enable</Nullable>\n    <UserSecretsId>{sandbox.UserSecretsId()}</UserSecretsId>\n", StringComparison.Ordinal);
+        Assert.Equal(expected.ReplaceLineEndings("\r\n"), File.ReadAllText(sandbox.ProjectPath));
+    }
+
+    [Fact]
+    public void Init_adds_a_property_group_to_a_project_without_one()
+    {
+        using var sandbox = new ToolSandbox("<Project Sdk=\"Microsoft.NET.Sdk.Web\">\n</Project>\n");
+
+        sandbox.Succeed("init");
+
+        Assert.Equal(
+            $"<Project Sdk=\"Microsoft.NET.Sdk.Web\">\n  <PropertyGroup>\n    <UserSecretsId>{sandbox.UserSecretsId()}</UserSecretsId>\n  </PropertyGroup>\n</Project>\n",
+            File.ReadAllText(sandbox.ProjectPath));
+    }
+
+    [Fact]
     public void Init_uses_the_UserSecretsId_a_project_already_has()
     {
         using var sandbox = new ToolSandbox(ToolSandbox.ProjectXml.Replace("<Nullable>", "<UserSecretsId>my-api-secrets</UserSecretsId><Nullable>", StringComparison.Ordinal));
