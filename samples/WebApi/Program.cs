@@ -7,6 +7,7 @@ using TokenVerifier.AspNetCore.Health;
 using TokenVerifier.Claims;
 using TokenVerifier.Diagnostics;
 using WebApi.Authentication;
+using WebApi.Hubs;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -29,6 +30,7 @@ if (builder.Configuration["UserPool:Revocation:Redis"] is { Length: > 0 } redis)
 }
 
 builder.Services.AddControllers();
+builder.Services.AddSignalR();
 // Opt-in: Telemetry__Console=true prints the TokenVerifier meter and spans to the console (off by default).
 if (builder.Configuration.GetValue<bool>("Telemetry:Console"))
 {
@@ -84,6 +86,9 @@ var admin = app.MapGroup("/admin").RequireGroup("admins");
 admin.MapGet("/stats", () => Results.Ok(new { users = 42 }));
 
 app.MapControllers();
+
+// Browsers' WebSockets cannot send headers: UserPool:QueryTokenPaths lets tokens arrive as ?access_token= under /hubs only.
+app.MapHub<OrdersHub>("/hubs/orders");
 app.MapSignOutEndpoint();
 
 // Mapped only in Development with the embedded pool, and answers loopback requests only.

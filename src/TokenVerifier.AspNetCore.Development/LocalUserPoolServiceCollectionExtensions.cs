@@ -3,7 +3,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using TokenVerifier.AspNetCore.Authentication;
 using TokenVerifier.AspNetCore.Development;
-using TokenVerifier.Keys;
 using TokenVerifier.Testing;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -12,10 +11,11 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class LocalUserPoolServiceCollectionExtensions
 {
     /// <summary>
-    /// In Development, when no pool is configured anywhere (no <c>UserPoolId</c>, <c>Issuer</c>, <c>JwksUri</c> or
-    /// <c>Pools</c> entry in any section, whatever the scheme), creates a <see cref="LocalUserPool"/>, registers it, serves
-    /// its key set in process (that one address only; other key fetches still go to the network) and points every
-    /// user-pool scheme that names no pool at it. Otherwise adds nothing and returns null, so the app verifies real tokens.
+    /// In Development, when no pool is configured anywhere (no <c>UserPoolId</c>, <c>Issuer</c>, <c>JwksUri</c>,
+    /// <c>Jwks</c>, <c>JwksFile</c> or <c>Pools</c> entry in any section, whatever the scheme), creates a
+    /// <see cref="LocalUserPool"/>, registers it and points every user-pool scheme that names no pool at it, with the
+    /// pool's public keys as the scheme's configured key set: no key request is made (keys rotated on the pool after
+    /// start are not seen). Otherwise adds nothing and returns null, so the app verifies real tokens.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The application's configuration, searched for a configured pool.</param>
@@ -44,7 +44,6 @@ public static class LocalUserPoolServiceCollectionExtensions
         var pool = new LocalUserPool(options.UserPoolId);
         services.AddSingleton(pool);
         services.AddSingleton(new LocalUserPoolState(pool, null));
-        services.AddHttpClient(SigningKeyCacheRegistry.HttpClientName).AddHttpMessageHandler(() => new LocalPoolJwksHandler(pool));
         services.AddSingleton<IPostConfigureOptions<UserPoolAuthenticationOptions>>(new LocalUserPoolSetup(pool));
         return pool;
     }

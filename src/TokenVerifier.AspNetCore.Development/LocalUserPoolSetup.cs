@@ -6,8 +6,9 @@ namespace TokenVerifier.AspNetCore.Development;
 
 /// <summary>
 /// Points every user-pool scheme that names no pool at the embedded one (so a section holding only policies or token uses
-/// works in Development), and adds the pool's client id. A scheme naming a pool of its own is left alone; the dev endpoint
-/// then refuses to map.
+/// works in Development), and adds the pool's client id. The pool's public keys are given as a configured key set, so
+/// nothing is requested over the network and no start-up line names an AWS address that was never called. A scheme
+/// naming a pool of its own is left alone; the dev endpoint then refuses to map.
 /// </summary>
 internal sealed class LocalUserPoolSetup(LocalUserPool pool) : IPostConfigureOptions<UserPoolAuthenticationOptions>
 {
@@ -25,6 +26,7 @@ internal sealed class LocalUserPoolSetup(LocalUserPool pool) : IPostConfigureOpt
         }
 
         validation.UserPoolId = pool.UserPoolId;
+        validation.Jwks = pool.GetJwksJson();
         if (!validation.AllowAnyClient && !validation.ClientIds.Contains(pool.DefaultClientId))
         {
             validation.ClientIds = [.. validation.ClientIds, pool.DefaultClientId];
@@ -37,7 +39,7 @@ internal sealed class LocalUserPoolSetup(LocalUserPool pool) : IPostConfigureOpt
         foreach (var trusted in options.Validation.GetAllPools())
         {
             if (trusted.UserPoolId != pool.UserPoolId || !string.IsNullOrWhiteSpace(trusted.Issuer) || !string.IsNullOrWhiteSpace(trusted.JwksUri)
-                || !string.IsNullOrWhiteSpace(trusted.Jwks) || !string.IsNullOrWhiteSpace(trusted.JwksFile))
+                || trusted.Jwks != pool.GetJwksJson() || !string.IsNullOrWhiteSpace(trusted.JwksFile))
             {
                 return false;
             }

@@ -38,7 +38,7 @@ public static class UserPoolAuthenticationBuilderExtensions
 
     /// <summary>
     /// Adds a user-pool scheme bound from <paramref name="section"/> (pools, clients, token uses, skew, key settings,
-    /// <c>IncludeErrorDetails</c>, <c>Realm</c>), with its keys checked at start as the <c>UserPool</c> section's are:
+    /// <c>IncludeErrorDetails</c>, <c>Realm</c>, <c>QueryTokenPaths</c>), with its keys checked at start as the <c>UserPool</c> section's are:
     /// <c>.AddUserPool("IdTokens", builder.Configuration.GetSection("UserPoolIdTokens"))</c>. Policies and the revocation
     /// store are the application's, not a scheme's: declare them with <c>AddUserPoolAuth</c> or <c>AddUserPoolPolicies</c>.
     /// </summary>

@@ -57,7 +57,7 @@ public static class UserPoolServiceCollectionExtensions
         }
     }
 
-    /// <summary>Binds one scheme's section: the validation options, the two handler settings, and the unknown-key report.</summary>
+    /// <summary>Binds one scheme's section: the validation options, the three handler settings, and the unknown-key report.</summary>
     internal static void Bind(IConfigurationSection section, UserPoolAuthenticationOptions options)
     {
         section.Bind(options.Validation);
@@ -65,7 +65,7 @@ public static class UserPoolServiceCollectionExtensions
         UserPoolSectionKeys.Report(section, options.UnknownSettings);
     }
 
-    // Only these two handler settings come from configuration; events and the clock are code-only, so binding the
+    // Only these three handler settings come from configuration; events and the clock are code-only, so binding the
     // whole options object would reach into types that cannot be bound.
     private static void BindHandlerSettings(IConfigurationSection section, UserPoolAuthenticationOptions options)
     {
@@ -78,6 +78,17 @@ public static class UserPoolServiceCollectionExtensions
         }
 
         options.Realm = section[nameof(UserPoolAuthenticationOptions.Realm)] ?? options.Realm;
+
+        var queryTokenPaths = section.GetSection(nameof(UserPoolAuthenticationOptions.QueryTokenPaths));
+        if (queryTokenPaths.Value is not null)
+        {
+            // A single string binds to no list: the hub would silently refuse every browser.
+            options.UnknownSettings.Add($"'{queryTokenPaths.Path}' must be a list of path prefixes, such as [ \"/hubs\" ], not a single value.");
+        }
+        else if (queryTokenPaths.GetChildren().Any())
+        {
+            options.QueryTokenPaths = [.. queryTokenPaths.GetChildren().Select(p => p.Value ?? "")];
+        }
     }
 
     /// <summary>Adds user-pool authentication as the default scheme, configured in code, plus authorization.</summary>

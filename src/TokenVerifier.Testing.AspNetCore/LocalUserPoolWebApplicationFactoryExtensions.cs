@@ -57,6 +57,10 @@ public static class LocalUserPoolWebApplicationFactoryExtensions
         validation.Region = null;
         validation.Issuer = pool.Issuer;
         validation.JwksUri = pool.JwksUri.ToString();
+        // A key set the app configures (UserPool:Jwks from user-pool-jwts, an embedded dev pool's) would be used in place
+        // of the pool's endpoint, and beside JwksUri it is a start-up error.
+        validation.Jwks = null;
+        validation.JwksFile = null;
         validation.Pools = [];
         validation.AllowAnyClient = false;
         validation.ClientIds = [pool.DefaultClientId];

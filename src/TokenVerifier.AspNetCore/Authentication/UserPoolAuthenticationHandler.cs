@@ -54,7 +54,21 @@ public sealed class UserPoolAuthenticationHandler : AuthenticationHandler<UserPo
         }
 
         // The token stays inside the header string: a token served from the validated-token cache is never copied out.
-        var token = fromEvent is not null ? fromEvent.AsMemory() : ReadBearerToken();
+        ReadOnlyMemory<char> token;
+        if (fromEvent is not null)
+        {
+            token = fromEvent.AsMemory();
+        }
+        else
+        {
+            token = ReadToken(out var refusal);
+            if (refusal is not null)
+            {
+                QueryTokenLog.Refused(Logger, Scheme.Name, refusal);
+                return AuthenticateResult.Fail(new QueryTokenRefusedException($"The request {refusal}."));
+            }
+        }
+
         if (token.IsEmpty)
         {
             return AuthenticateResult.NoResult();
@@ -100,9 +114,10 @@ public sealed class UserPoolAuthenticationHandler : AuthenticationHandler<UserPo
 
         // The token may be perfectly valid; "invalid_token" would make clients discard it and sign in again.
         var outage = authenticated.Failure is UserPoolAuthenticationException { Failure: var failure } && ServiceUnavailableResponse.IsOutage(failure);
+        var refused = authenticated.Failure is QueryTokenRefusedException;
         if (authenticated.Failure is not null)
         {
-            challenge.Error = outage ? null : "invalid_token";
+            challenge.Error = outage ? null : refused ? "invalid_request" : "invalid_token";
             challenge.ErrorDescription = Options.IncludeErrorDetails ? authenticated.Failure.Message : null;
         }
 
@@ -118,7 +133,8 @@ public sealed class UserPoolAuthenticationHandler : AuthenticationHandler<UserPo
             return;
         }
 
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        // RFC 6750 section 3.1: invalid_request is a 400; no token was judged, so none is called invalid.
+        Response.StatusCode = refused ? StatusCodes.Status400BadRequest : StatusCodes.Status401Unauthorized;
         Response.Headers.Append(HeaderNames.WWWAuthenticate, BuildChallenge(challenge));
     }
 
@@ -128,6 +144,47 @@ public sealed class UserPoolAuthenticationHandler : AuthenticationHandler<UserPo
         var forbidden = new UserPoolForbiddenContext(Context, Scheme, Options);
         Response.StatusCode = StatusCodes.Status403Forbidden;
         await Events.Forbidden(forbidden);
+    }
+
+    // The header, or on a path under QueryTokenPaths the access_token query parameter; never both (refusal says why).
+    private ReadOnlyMemory<char> ReadToken(out string? refusal)
+    {
+        refusal = null;
+        var fromHeader = ReadBearerToken();
+        var paths = Options.QueryTokenPaths;
+        if (paths.Count == 0)
+        {
+            return fromHeader;
+        }
+
+        var query = Request.Query[QueryTokenPaths.Parameter];
+        if (query.Count == 0 || (query.Count == 1 && string.IsNullOrEmpty(query[0])))
+        {
+            return fromHeader;
+        }
+
+        if (!QueryTokenPaths.Matches(paths, Request.Path))
+        {
+            QueryTokenLog.IgnoredOutsidePaths(Logger, Scheme.Name);
+            return fromHeader;
+        }
+
+        if (Request.Headers.Authorization.Count > 0)
+        {
+            refusal = "carries a token both in the Authorization header and in the access_token query parameter; send one";
+        }
+        else if (query.Count > 1)
+        {
+            refusal = "carries more than one access_token query parameter";
+        }
+
+        if (refusal is not null)
+        {
+            return ReadOnlyMemory<char>.Empty;
+        }
+
+        QueryTokenLog.ReadFromQuery(Logger, Scheme.Name);
+        return query[0].AsMemory().Trim();
     }
 
     private ReadOnlyMemory<char> ReadBearerToken()

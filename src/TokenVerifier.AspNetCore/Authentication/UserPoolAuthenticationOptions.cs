@@ -21,6 +21,14 @@ public sealed class UserPoolAuthenticationOptions : AuthenticationSchemeOptions
     /// <summary>The <c>realm</c> of the challenge, if any.</summary>
     public string? Realm { get; set; }
 
+    /// <summary>
+    /// Path prefixes (for example <c>/hubs</c>) under which a request without an <c>Authorization</c> header may carry its
+    /// token in the <c>access_token</c> query parameter, as browsers' WebSocket and Server-Sent Events clients (SignalR's
+    /// among them) must. Empty by default: tokens come from the header only. Prefixes match whole segments, ignoring case;
+    /// a query token on any other path is ignored, and a request with both a header and a query token is refused with 400.
+    /// </summary>
+    public IList<string> QueryTokenPaths { get; set; } = [];
+
     /// <summary>Callbacks at each step of authentication; see <see cref="UserPoolEvents"/>.</summary>
     public new UserPoolEvents Events
     {

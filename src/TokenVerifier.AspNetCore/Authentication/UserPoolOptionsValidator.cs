@@ -7,7 +7,7 @@ internal sealed class UserPoolOptionsValidator : IValidateOptions<UserPoolAuthen
 {
     public ValidateOptionsResult Validate(string? name, UserPoolAuthenticationOptions options)
     {
-        var errors = options.UnknownSettings.Concat(options.Validation.Validate()).ToList();
+        var errors = options.UnknownSettings.Concat(options.Validation.Validate()).Concat(QueryTokenPaths.Validate(options.QueryTokenPaths)).ToList();
         if (errors.Count == 0)
         {
             return ValidateOptionsResult.Success;

@@ -17,6 +17,7 @@ internal static class UserPoolSectionKeys
         typeof(UserPoolValidationOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance),
         nameof(UserPoolAuthenticationOptions.IncludeErrorDetails),
         nameof(UserPoolAuthenticationOptions.Realm),
+        nameof(UserPoolAuthenticationOptions.QueryTokenPaths),
         "Policies");
 
     private static readonly FrozenSet<string> Pool = Names(typeof(UserPoolOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance));

@@ -67,13 +67,16 @@ public sealed class KeysOutageTests : IDisposable
     [Fact]
     public async Task The_sample_with_its_key_endpoint_down_answers_503_with_the_reason_in_a_problem_body()
     {
+        // The sample trusting a real pool (so its embedded one steps aside) whose key endpoint answers 503.
         using var sample = new SampleFactory();
-        using var app = sample.WithWebHostBuilder(b => b.ConfigureTestServices(services => services
-            .AddHttpClient(SigningKeyCacheRegistry.HttpClientName)
-            .ConfigureAdditionalHttpMessageHandlers((handlers, _) => handlers.Clear())    // the embedded pool's key handler would answer
-            .ConfigurePrimaryHttpMessageHandler(() => new StatusHandler(HttpStatusCode.ServiceUnavailable))));
+        using var app = sample.WithWebHostBuilder(b => b
+            .UseSetting("UserPool:UserPoolId", _pool.UserPoolId)
+            .UseSetting("UserPool:ClientIds:0", _pool.DefaultClientId)
+            .ConfigureTestServices(services => services
+                .AddHttpClient(SigningKeyCacheRegistry.HttpClientName)
+                .ConfigurePrimaryHttpMessageHandler(() => new StatusHandler(HttpStatusCode.ServiceUnavailable))));
         using var client = app.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", app.Services.GetRequiredService<LocalUserPool>().MintAccessToken());
+        client.DefaultRequestHeaders.Authorization = new("Bearer", _pool.MintAccessToken());
 
         var response = await client.GetAsync(new Uri("/me", UriKind.Relative));
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
@@ -6,6 +7,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using TokenVerifier.AspNetCore.Authentication;
 using TokenVerifier.Keys;
@@ -15,8 +18,8 @@ namespace TokenVerifier.AspNetCore.Tests.Sample;
 
 /// <summary>
 /// The guards of <c>AddLocalUserPool</c>/<c>MapDevTokenEndpoint</c>, through the sample: the token endpoint exists only in
-/// Development with no pool configured anywhere, answers loopback only, and the embedded key handler answers only its own
-/// pool's key address.
+/// Development with no pool configured anywhere, answers loopback only, and the embedded pool's keys are configured, never
+/// fetched.
 /// </summary>
 public sealed class DevTokenGuardTests
 {
@@ -146,19 +149,39 @@ public sealed class DevTokenGuardTests
     }
 
     [Fact]
-    public async Task The_embedded_key_handler_answers_its_own_key_address_only()
+    public async Task The_embedded_pool_makes_no_key_request_and_no_start_up_line_names_an_aws_address()
     {
+        var logs = new FakeLogCollector();
+        var keyRequests = new List<Uri?>();
         await using var sample = new SampleFactory();
-        var pool = sample.Pool;
-        var http = sample.Services.GetRequiredService<IHttpClientFactory>().CreateClient(SigningKeyCacheRegistry.HttpClientName);
+        using var configured = sample.WithWebHostBuilder(b => b.ConfigureServices(services =>
+        {
+            services.AddLogging(l => l.AddProvider(new FakeLoggerProvider(logs)));
+            services.AddHttpClient(SigningKeyCacheRegistry.HttpClientName)
+                .ConfigurePrimaryHttpMessageHandler(() => new RecordingHandler(keyRequests));
+        }));
 
-        var own = await http.GetAsync(pool.JwksUri);
-        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
-        Assert.Equal(pool.GetJwksJson(), await own.Content.ReadAsStringAsync());
+        var pool = configured.Services.GetRequiredService<LocalUserPool>();
+        var client = configured.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", pool.MintAccessToken());
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/me", UriKind.Relative))).StatusCode);
 
-        // Another scheme's pool at the same path on another host goes to that host (here, nothing listens) and is never
-        // answered with the embedded pool's keys.
-        var elsewhere = new UriBuilder(pool.JwksUri) { Scheme = "http", Host = "127.0.0.1", Port = 9 }.Uri;
-        await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync(elsewhere));
+        Assert.Empty(keyRequests);
+        var messages = logs.GetSnapshot().Select(r => r.Message).ToList();
+        Assert.Contains(messages, m => m.Contains("embedded pool", StringComparison.Ordinal));
+        Assert.DoesNotContain(messages, m => m.Contains("amazonaws.com", StringComparison.OrdinalIgnoreCase));
+    }
+
+    private sealed class RecordingHandler(List<Uri?> requests) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            lock (requests)
+            {
+                requests.Add(request.RequestUri);
+            }
+
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable));
+        }
     }
 }

@@ -45,7 +45,7 @@ public sealed class SampleHealthDetailsTests
         await using var sample = new SampleFactory { RemoteAddress = Stranger };
         using var body = JsonDocument.Parse(await BodyAsync(sample.ClientFor("ops", groups: ["admins"])));
         var keys = body.RootElement.GetProperty("checks").GetProperty("userpool-keys");
-        Assert.Equal(sample.Pool.JwksUri.ToString(), keys.GetProperty("data").EnumerateObject().Single().Name);
+        Assert.StartsWith("urn:tokenverifier:jwks:", keys.GetProperty("data").EnumerateObject().Single().Name, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -53,11 +53,11 @@ public sealed class SampleHealthDetailsTests
     {
         await using var sample = new SampleFactory();
         using var body = JsonDocument.Parse(await BodyAsync(sample.CreateClient()));
-        var keys = body.RootElement.GetProperty("checks").GetProperty("userpool-keys").GetProperty("data").GetProperty(sample.Pool.JwksUri.ToString());
+        var keys = body.RootElement.GetProperty("checks").GetProperty("userpool-keys").GetProperty("data").EnumerateObject().Single().Value;
 
         Assert.Equal(JsonValueKind.Object, keys.ValueKind);
         Assert.Equal("Fresh", keys.GetProperty("state").GetString());
-        Assert.Equal(sample.Pool.JwksUri.ToString(), keys.GetProperty("jwksUri").GetString());
+        Assert.StartsWith("urn:tokenverifier:jwks:", keys.GetProperty("jwksUri").GetString(), StringComparison.Ordinal);
         Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$", keys.GetProperty("lastRefreshed").GetString());
         Assert.Equal(JsonValueKind.Null, keys.GetProperty("lastError").ValueKind);
     }

@@ -72,19 +72,13 @@ public sealed class ChallengeHeaderTests(SampleFactory factory, OpaqueErrorsFact
         return await client.GetAsync(new Uri("/me", UriKind.Relative));
     }
 
-    // The sample with its key endpoint down from the start: no key set was ever fetched. The embedded pool's key handler
-    // sits in front of the network handler and would answer, so it goes too.
+    // The sample with its key endpoint down from the start: no key set was ever fetched.
     private static WebApplicationFactory<Program> WithoutKeys(WebApplicationFactory<Program> app) =>
         app.WithWebHostBuilder(b => b.ConfigureTestServices(services => services
-            .AddHttpClient(SigningKeyCacheRegistry.HttpClientName)
-            .ConfigureAdditionalHttpMessageHandlers((handlers, _) => handlers.Clear())
-            .ConfigurePrimaryHttpMessageHandler(() => new StatusHandler(HttpStatusCode.ServiceUnavailable))));
+            .FetchEmbeddedPoolKeysThrough(_ => new StatusHandler(HttpStatusCode.ServiceUnavailable))));
 
-    // The sample with a 1024-bit key published beside its own: the vetting refuses it. The embedded pool's key handler
-    // sits in front and would answer with the pool's own set, so it goes.
+    // The sample with a 1024-bit key published beside its own: the vetting refuses it.
     private static WebApplicationFactory<Program> WithWeakKey(WebApplicationFactory<Program> app) =>
         app.WithWebHostBuilder(b => b.ConfigureTestServices(services => services
-            .AddHttpClient(SigningKeyCacheRegistry.HttpClientName)
-            .ConfigureAdditionalHttpMessageHandlers((handlers, _) => handlers.Clear())
-            .ConfigurePrimaryHttpMessageHandler(sp => new WeakKeyHandler(sp.GetRequiredService<LocalUserPool>().CreateJwksHandler()))));
+            .FetchEmbeddedPoolKeysThrough(sp => new WeakKeyHandler(sp.GetRequiredService<LocalUserPool>().CreateJwksHandler()))));
 }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using TokenVerifier.Keys;
 using TokenVerifier.Revocation;
+using TokenVerifier.AspNetCore.Tests.Sample;
 using TokenVerifier.Testing;
 using TokenVerifier.Validation;
 
@@ -31,9 +32,7 @@ public sealed class TokenLoggingTests
                 .AddProvider(provider)
                 .AddFilter<FakeLoggerProvider>(null, LogLevel.Trace))
             .ConfigureTestServices(services => services
-                .AddHttpClient(SigningKeyCacheRegistry.HttpClientName)
-                .ConfigureAdditionalHttpMessageHandlers((handlers, _) => handlers.Clear())
-                .ConfigurePrimaryHttpMessageHandler(sp => new WeakKeyHandler(sp.GetRequiredService<LocalUserPool>().CreateJwksHandler()))));
+                .FetchEmbeddedPoolKeysThrough(sp => new WeakKeyHandler(sp.GetRequiredService<LocalUserPool>().CreateJwksHandler()))));
         var pool = app.Services.GetRequiredService<LocalUserPool>();
         await app.Services.GetRequiredService<IRevocationStore>().RevokeTokenAsync(ChallengeTokens.RevokedTokenId, DateTimeOffset.UtcNow.AddHours(1));
 

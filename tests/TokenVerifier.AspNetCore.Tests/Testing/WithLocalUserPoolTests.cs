@@ -78,6 +78,27 @@ public sealed class WithLocalUserPoolTests : IDisposable
         Assert.Equal([_pool.DefaultClientId], monitor.Get("IdTokens").Validation.ClientIds);
     }
 
+    [Theory]
+    [InlineData("Development", false)]   // the sample's embedded pool gives its keys as a configured set
+    [InlineData("Production", true)]     // the app's own configured set (UserPool:Jwks, as user-pool-jwts writes it)
+    public async Task A_key_set_the_app_configures_gives_way_to_the_local_pool(string environment, bool configuredSet)
+    {
+        using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
+        {
+            host.UseEnvironment(environment);
+            if (configuredSet)
+            {
+                host.UseSetting("UserPool:UserPoolId", _stranger.UserPoolId);
+                host.UseSetting("UserPool:ClientIds:0", _stranger.DefaultClientId);
+                host.UseSetting("UserPool:Jwks", _stranger.GetJwksJson());
+            }
+        }).WithLocalUserPool(_pool);
+
+        Assert.Equal(HttpStatusCode.OK, await GetAsync(factory, "/me", _pool.MintAccessToken()));
+        Assert.Equal(HttpStatusCode.Unauthorized, await GetAsync(factory, "/me", _stranger.MintAccessToken()));
+        Assert.True(_pool.JwksRequestCount > 0, "the keys were not fetched from the local pool");
+    }
+
     [Fact]
     public void Arguments_are_checked()
     {

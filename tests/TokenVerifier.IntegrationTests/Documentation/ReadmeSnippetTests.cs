@@ -77,6 +77,7 @@ public sealed partial class ReadmeSnippetTests : IDisposable
             .ToDictionary(p => (string)p.Attribute("Include")!, p => (string)p.Attribute("Version")!, StringComparer.Ordinal);
         var projects = Directory.EnumerateFiles(Path.Combine(_root, "src"), "*.csproj", SearchOption.AllDirectories)
             .Append(Path.Combine(_root, "samples", "WebApi", "WebApi.csproj"))
+            .Append(Path.Combine(_root, "samples", "GrpcService", "GrpcService.csproj"))
             .Order(StringComparer.Ordinal);
 
         return $"""

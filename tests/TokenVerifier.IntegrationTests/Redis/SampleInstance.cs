@@ -47,12 +47,14 @@ public sealed class SampleInstance(LocalUserPool pool, RedisServer redis, params
         builder.ConfigureLogging(logging => logging.ClearProviders());
         builder.ConfigureTestServices(services =>
         {
-            // The sample's embedded pool has the same id, and its key handler, in front of the network, would answer with
-            // its own keys: this pool's handler replaces both.
-            services.AddHttpClient(SigningKeyCacheRegistry.HttpClientName)
-                .ConfigureAdditionalHttpMessageHandlers((handlers, _) => handlers.Clear())
-                .ConfigurePrimaryHttpMessageHandler(pool.CreateJwksHandler);
-            services.PostConfigure<UserPoolAuthenticationOptions>(UserPoolAuthenticationDefaults.AuthenticationScheme, o => o.Validation.ClientIds = [pool.DefaultClientId]);
+            // The sample's embedded pool has the same id and gives its own keys as a configured set: this pool's keys are
+            // fetched from its handler instead.
+            services.AddHttpClient(SigningKeyCacheRegistry.HttpClientName).ConfigurePrimaryHttpMessageHandler(pool.CreateJwksHandler);
+            services.PostConfigure<UserPoolAuthenticationOptions>(UserPoolAuthenticationDefaults.AuthenticationScheme, o =>
+            {
+                o.Validation.ClientIds = [pool.DefaultClientId];
+                o.Validation.Jwks = null;
+            });
             // The sample registers the revocation check with the default probe timeout; these tests want a shorter one.
             services.Configure<HealthCheckServiceOptions>(o => o.Registrations.Remove(o.Registrations.Single(r => r.Name == RevocationHealthChecksBuilderExtensions.DefaultName)));
             services.AddHealthChecks().AddUserPoolRevocation(timeout: TimeSpan.FromSeconds(1));

@@ -10,6 +10,15 @@ internal sealed class RedisSentinel : IAsyncDisposable
 {
     public const string ServiceName = "tvprimary";
 
+    /// <summary>How long the primary must be unreachable before a Sentinel considers it down (<c>down-after-milliseconds</c>).</summary>
+    public static readonly TimeSpan DownAfter = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The Sentinels' <c>failover-timeout</c>: a failover not done by then is given up, and a Sentinel tries again after twice
+    /// this time; short, so a failed election on a busy machine costs seconds, not tens of seconds.
+    /// </summary>
+    public static readonly TimeSpan FailoverTimeout = TimeSpan.FromSeconds(2);
+
     private readonly DirectoryInfo _directory;
     private readonly Process _process;
 
@@ -38,8 +47,8 @@ internal sealed class RedisSentinel : IAsyncDisposable
             bind 127.0.0.1
             dir {directory.FullName}
             sentinel monitor {ServiceName} 127.0.0.1 {primaryPort} 2
-            sentinel down-after-milliseconds {ServiceName} 1000
-            sentinel failover-timeout {ServiceName} 5000
+            sentinel down-after-milliseconds {ServiceName} {DownAfter.TotalMilliseconds}
+            sentinel failover-timeout {ServiceName} {FailoverTimeout.TotalMilliseconds}
             sentinel parallel-syncs {ServiceName} 1
 
             """));

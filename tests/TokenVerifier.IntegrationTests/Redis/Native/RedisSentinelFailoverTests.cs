@@ -21,69 +21,53 @@ public sealed class RedisSentinelFailoverTests(ITestOutputHelper output) : IDisp
     [Fact]
     public async Task No_acknowledged_revocation_is_lost_when_the_primary_dies_and_the_stores_recover_without_restart()
     {
-        await using var primary = await RedisServer.StartAsync();
-        await using var replica = await RedisServer.StartAsync("--replicaof", "127.0.0.1", primary.Port.ToString(CultureInfo.InvariantCulture));
-        var sentinels = new List<RedisSentinel>();
-        try
+        await using var group = await RedisSentinelGroup.StartAsync();
+        var (primary, replica) = (group.Primary, group.Replica);
+        await using var stores = new NativeStores(group.ConnectionString);
+        var options = new RedisRevocationOptions { MinReplicas = 1, ReplicaTimeout = TimeSpan.FromMilliseconds(500) };
+        var a = await stores.AddAsync(redisOptions: options);
+        var b = await stores.AddAsync(redisOptions: options);
+
+        var tokens = new List<Validation.UserPoolToken>();
+        for (var i = 0; i < Acknowledged; i++)
         {
-            for (var i = 0; i < 3; i++)
-            {
-                sentinels.Add(await RedisSentinel.StartAsync(primary.Port));
-            }
-
-            var connection = string.Join(',', sentinels.Select(s => $"127.0.0.1:{s.Port}")) + $",serviceName={RedisSentinel.ServiceName}";
-            await UntilAsync(async () => await ReplicaOnlineAsync(primary), "The replica did not come online.");
-            await using var stores = new NativeStores(connection);
-            var options = new RedisRevocationOptions { MinReplicas = 1, ReplicaTimeout = TimeSpan.FromMilliseconds(500) };
-            var a = await stores.AddAsync(redisOptions: options);
-            var b = await stores.AddAsync(redisOptions: options);
-
-            var tokens = new List<Validation.UserPoolToken>();
-            for (var i = 0; i < Acknowledged; i++)
-            {
-                var token = await _tokens.ValidAsync($"failover-{i}");
-                Assert.False(await b.IsRevokedAsync(token));
-                await a.RevokeSignInAsync(token.OriginTokenId!);
-                tokens.Add(token);
-            }
-
-            await primary.KillAsync();
-            var clock = Stopwatch.StartNew();
-
-            // Until a Sentinel has promoted the replica, reads fail (the validator's failure mode applies) or answer from the local cache.
-            await UntilAsync(async () => await SentinelsNameAsync(sentinels, replica.Port), "The Sentinels did not promote the replica.", TimeSpan.FromSeconds(30));
-            var promoted = clock.Elapsed;
-            var unseen = await _tokens.ValidAsync("never-cached");
-            await UntilAsync(async () => await AnswersAsync(b, unseen), "The store did not answer after the failover.", TimeSpan.FromSeconds(30));
-            var readsBack = clock.Elapsed;
-
-            // Every acknowledged revocation is on the promoted replica: a store that has never seen them reads them there.
-            var fresh = await stores.AddAsync();
-            foreach (var token in tokens)
-            {
-                Assert.True(await fresh.IsRevokedAsync(token));
-                Assert.True(await b.IsRevokedAsync(token));
-            }
-
-            // The new primary has no replica yet, so MinReplicas refuses revocations (503) until the old primary is back as one.
-            var refused = await Assert.ThrowsAnyAsync<RedisException>(async () => await a.RevokeSignInAsync("while-alone"));
-            output.WriteLine(refused.Message);
-            await primary.RestartAsync();
-            var extra = await _tokens.ValidAsync("after-failover");
-            await UntilAsync(async () => await RevokesAsync(a, extra.OriginTokenId!), "Revocations were not acknowledged again after the old primary returned as a replica.", TimeSpan.FromSeconds(30));
-            var writesBack = clock.Elapsed;
-            await UntilAsync(async () => await AnswersAsync(b, extra) && await b.IsRevokedAsync(extra), "The other store did not see the new revocation.");
-
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Acknowledged} acknowledged revocations, 0 lost; replica promoted {promoted.TotalSeconds:F1} s and lookups answered again {readsBack.TotalSeconds:F1} s after the primary was killed; revocations acknowledged again {writesBack.TotalSeconds:F1} s after (old primary restarted as a replica)"));
+            var token = await _tokens.ValidAsync($"failover-{i}");
+            Assert.False(await b.IsRevokedAsync(token));
+            await a.RevokeSignInAsync(token.OriginTokenId!);
+            tokens.Add(token);
         }
-        finally
+
+        await primary.KillAsync();
+        var clock = Stopwatch.StartNew();
+
+        // Until a Sentinel has promoted the replica, reads fail (the validator's failure mode applies) or answer from the local cache.
+        await UntilAsync(async () => await group.SentinelsNameAsync(replica.Port), "The Sentinels did not promote the replica.", TimeSpan.FromSeconds(30));
+        var promoted = clock.Elapsed;
+        var unseen = await _tokens.ValidAsync("never-cached");
+        await UntilAsync(async () => await AnswersAsync(b, unseen), "The store did not answer after the failover.", TimeSpan.FromSeconds(30));
+        var readsBack = clock.Elapsed;
+
+        // Every acknowledged revocation is on the promoted replica: a store that has never seen them reads them there.
+        var fresh = await stores.AddAsync();
+        foreach (var token in tokens)
         {
-            foreach (var sentinel in sentinels)
-            {
-                await sentinel.DisposeAsync();
-            }
+            Assert.True(await fresh.IsRevokedAsync(token));
+            Assert.True(await b.IsRevokedAsync(token));
         }
+
+        // The new primary has no replica yet, so MinReplicas refuses revocations (503) until the old primary is back as one.
+        var refused = await Assert.ThrowsAnyAsync<RedisException>(async () => await a.RevokeSignInAsync("while-alone"));
+        output.WriteLine(refused.Message);
+        await primary.RestartAsync();
+        var extra = await _tokens.ValidAsync("after-failover");
+        await UntilAsync(async () => await RevokesAsync(a, extra.OriginTokenId!), "Revocations were not acknowledged again after the old primary returned as a replica.", TimeSpan.FromSeconds(30));
+        var writesBack = clock.Elapsed;
+        await UntilAsync(async () => await AnswersAsync(b, extra) && await b.IsRevokedAsync(extra), "The other store did not see the new revocation.");
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Acknowledged} acknowledged revocations, 0 lost; replica promoted {promoted.TotalSeconds:F1} s and lookups answered again {readsBack.TotalSeconds:F1} s after the primary was killed; revocations acknowledged again {writesBack.TotalSeconds:F1} s after (old primary restarted as a replica)"));
     }
+
+    private static Task UntilAsync(Func<Task<bool>> condition, string message, TimeSpan? limit = null) => RedisSentinelGroup.UntilAsync(condition, message, limit);
 
     private static async Task<bool> AnswersAsync(RedisRevocationStore store, Validation.UserPoolToken token)
     {
@@ -98,23 +82,6 @@ public sealed class RedisSentinelFailoverTests(ITestOutputHelper output) : IDisp
         }
     }
 
-    private static async Task<bool> SentinelsNameAsync(List<RedisSentinel> sentinels, int port)
-    {
-        foreach (var sentinel in sentinels)
-        {
-            var options = new ConfigurationOptions { CommandMap = CommandMap.Sentinel, AbortOnConnectFail = false };
-            options.EndPoints.Add("127.0.0.1", sentinel.Port);
-            await using var redis = await ConnectionMultiplexer.ConnectAsync(options);
-            var primary = await redis.GetServer("127.0.0.1", sentinel.Port).SentinelGetMasterAddressByNameAsync(RedisSentinel.ServiceName);
-            if (primary is not System.Net.IPEndPoint { Port: var named } || named != port)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
     private static async Task<bool> RevokesAsync(RedisRevocationStore store, string originTokenId)
     {
         try
@@ -125,22 +92,6 @@ public sealed class RedisSentinelFailoverTests(ITestOutputHelper output) : IDisp
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             return false;
-        }
-    }
-
-    private static async Task<bool> ReplicaOnlineAsync(RedisServer primary)
-    {
-        await using var redis = await RedisProbe.ConnectAsync(primary);
-        return (await redis.GetServers()[0].InfoAsync("replication")).SelectMany(g => g).Any(e => e.Key.StartsWith("slave0", StringComparison.Ordinal) && e.Value.Contains("state=online", StringComparison.Ordinal));
-    }
-
-    private static async Task UntilAsync(Func<Task<bool>> condition, string message, TimeSpan? limit = null)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(clock.Elapsed < (limit ?? TimeSpan.FromSeconds(15)), message);
-            await Task.Delay(100);
         }
     }
 }

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using StackExchange.Redis;
+
+namespace TokenVerifier.IntegrationTests.Redis.Native;
+
+/// <summary>
+/// Primary + replica + three Sentinels, all real processes on loopback: the topology whose primary a failover test kills
+/// (by its pid, <see cref="RedisServer.KillAsync"/>). Replicas added later are disposed with the group.
+/// </summary>
+internal sealed class RedisSentinelGroup : IAsyncDisposable
+{
+    // Redis 7 waits 5 s by default before a full sync, in case more replicas ask; here a replica is wanted in sync at once.
+    private static readonly string[] SyncAtOnce = ["--repl-diskless-sync-delay", "0"];
+
+    private readonly List<RedisSentinel> _sentinels = [];
+    private readonly List<RedisServer> _servers = [];
+
+    private RedisSentinelGroup()
+    {
+    }
+
+    public RedisServer Primary => _servers[0];
+
+    public RedisServer Replica => _servers[1];
+
+    /// <summary>A StackExchange.Redis configuration string that finds the primary through the three Sentinels.</summary>
+    public string ConnectionString => string.Join(',', _sentinels.Select(s => $"127.0.0.1:{s.Port}")) + $",serviceName={RedisSentinel.ServiceName}";
+
+    /// <summary>Starts the primary, its replica and the Sentinels, and returns once the replica is in sync.</summary>
+    public static async Task<RedisSentinelGroup> StartAsync()
+    {
+        var group = new RedisSentinelGroup();
+        try
+        {
+            group._servers.Add(await RedisServer.StartAsync(SyncAtOnce));
+            await group.AddReplicaAsync(group.Primary);
+            for (var i = 0; i < 3; i++)
+            {
+                group._sentinels.Add(await RedisSentinel.StartAsync(group.Primary.Port));
+            }
+
+            await UntilAsync(() => ReplicaOnlineAsync(group.Primary), "The replica did not come online.");
+            return group;
+        }
+        catch
+        {
+            await group.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Starts one more replica of <paramref name="of"/> (as an orchestrator replaces a lost node); disposed with the group.</summary>
+    public async Task<RedisServer> AddReplicaAsync(RedisServer of)
+    {
+        var replica = await RedisServer.StartAsync([.. SyncAtOnce, "--replicaof", "127.0.0.1", of.Port.ToString(CultureInfo.InvariantCulture)]);
+        _servers.Add(replica);
+        return replica;
+    }
+
+    /// <summary>Whether every Sentinel names the server on <paramref name="port"/> as the primary.</summary>
+    public async Task<bool> SentinelsNameAsync(int port)
+    {
+        foreach (var sentinel in _sentinels)
+        {
+            var options = new ConfigurationOptions { CommandMap = CommandMap.Sentinel, AbortOnConnectFail = false };
+            options.EndPoints.Add("127.0.0.1", sentinel.Port);
+            await using var redis = await ConnectionMultiplexer.ConnectAsync(options);
+            var primary = await redis.GetServer("127.0.0.1", sentinel.Port).SentinelGetMasterAddressByNameAsync(RedisSentinel.ServiceName);
+            if (primary is not IPEndPoint { Port: var named } || named != port)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether <paramref name="primary"/> has a replica in sync (<c>state=online</c>).</summary>
+    public static async Task<bool> ReplicaOnlineAsync(RedisServer primary)
+    {
+        await using var redis = await RedisProbe.ConnectAsync(primary);
+        return (await redis.GetServers()[0].InfoAsync("replication")).SelectMany(g => g).Any(e => e.Key.StartsWith("slave", StringComparison.Ordinal) && e.Value.Contains("state=online", StringComparison.Ordinal));
+    }
+
+    /// <summary>Polls <paramref name="condition"/> every 100 ms; fails the test with <paramref name="message"/> after <paramref name="limit"/> (default 15 s).</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, string message, TimeSpan? limit = null)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(clock.Elapsed < (limit ?? TimeSpan.FromSeconds(15)), message);
+            await Task.Delay(100);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var sentinel in _sentinels)
+        {
+            await sentinel.DisposeAsync();
+        }
+
+        foreach (var server in _servers)
+        {
+            await server.DisposeAsync();
+        }
+    }
+}
