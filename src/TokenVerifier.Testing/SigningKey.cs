@@ -29,6 +29,14 @@ internal sealed class SigningKey : IDisposable
         PublicKey = _rsa.ExportParameters(includePrivateParameters: false);
     }
 
+    /// <summary>Signs with a copy of a key pair kept elsewhere (a developer's user secrets); the caller keeps its own.</summary>
+    public SigningKey(string keyId, RSAParameters privateKey)
+    {
+        KeyId = keyId;
+        _rsa = RSA.Create(privateKey);
+        PublicKey = _rsa.ExportParameters(includePrivateParameters: false);
+    }
+
     public string KeyId { get; }
 
     public RSAParameters PublicKey { get; }

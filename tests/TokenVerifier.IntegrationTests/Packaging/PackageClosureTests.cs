@@ -8,7 +8,8 @@ namespace TokenVerifier.IntegrationTests.Packaging;
 /// main packages bring no Redis client, no JwtBearer, no OpenAPI and no test framework; each optional integration brings
 /// its own dependency and nothing of the others.
 /// </summary>
-public sealed class PackageClosureTests(PackedFeed feed, ITestOutputHelper output) : IClassFixture<PackedFeed>
+[Collection(SharedPackedFeed.Name)]
+public sealed class PackageClosureTests(PackedFeed feed, ITestOutputHelper output)
 {
     private const string Redis = "StackExchange.Redis";
     private const string RedisPipelines = "Pipelines.Sockets.Unofficial";

@@ -7,7 +7,8 @@ namespace TokenVerifier.IntegrationTests.Packaging;
 /// Packs the libraries, then publishes an app that knows them only as NuGet packages from a local feed as Native AOT
 /// (trim and AOT warnings are errors) and runs the native binary end to end.
 /// </summary>
-public sealed class PackageConsumerTests(PackedFeed feed) : IClassFixture<PackedFeed>
+[Collection(SharedPackedFeed.Name)]
+public sealed class PackageConsumerTests(PackedFeed feed)
 {
     [Fact]
     public async Task An_app_consuming_the_packed_packages_publishes_as_native_AOT_and_authenticates()

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace TokenVerifier.IntegrationTests.Packaging;
 
 /// <summary>
-/// Every library of <c>src/</c> packed once into a local feed, under a version no cache has seen, shared by the tests
+/// Every library and tool of <c>src/</c> packed once into a local feed, under a version no cache has seen, shared by the tests
 /// that consume the packages the way a user does.
 /// </summary>
 public sealed class PackedFeed : IAsyncLifetime
@@ -17,11 +17,11 @@ public sealed class PackedFeed : IAsyncLifetime
     // A unique version keeps the machine's package cache from serving an older build of the same version.
     public string Version { get; } = "0.2.0-ci." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture);
 
-    /// <summary>The package ids: one per project under <c>src/</c>, each named after its project.</summary>
-    public IReadOnlyList<string> PackageIds { get; } =
-        [.. System.IO.Directory.EnumerateFiles(Path.Combine(DotnetCli.RepositoryRoot(), "src"), "*.csproj", SearchOption.AllDirectories)
-            .Select(Path.GetFileNameWithoutExtension)
-            .Order(StringComparer.Ordinal)!];
+    /// <summary>The library package ids: one per library project under <c>src/</c>, each named after its project.</summary>
+    public IReadOnlyList<string> PackageIds { get; } = ProjectNames(tools: false);
+
+    /// <summary>The .NET tool package ids (<c>PackAsTool</c> projects under <c>src/</c>), each named after its project.</summary>
+    public IReadOnlyList<string> ToolIds { get; } = ProjectNames(tools: true);
 
     public string PackOutput { get; private set; } = "";
 
@@ -32,6 +32,12 @@ public sealed class PackedFeed : IAsyncLifetime
         (PackExitCode, PackOutput) = await DotnetCli.RunAsync(DotnetCli.RepositoryRoot(), TimeSpan.FromMinutes(4),
             "pack", "TokenVerifier.sln", "-c", DotnetCli.BuildConfiguration(), "--no-build", "-o", Directory, "-p:PackageVersion=" + Version);
     }
+
+    private static string[] ProjectNames(bool tools) =>
+        [.. System.IO.Directory.EnumerateFiles(Path.Combine(DotnetCli.RepositoryRoot(), "src"), "*.csproj", SearchOption.AllDirectories)
+            .Where(project => File.ReadAllText(project).Contains("<PackAsTool>true</PackAsTool>", StringComparison.Ordinal) == tools)
+            .Select(Path.GetFileNameWithoutExtension)
+            .Order(StringComparer.Ordinal)!];
 
     public Task DisposeAsync()
     {

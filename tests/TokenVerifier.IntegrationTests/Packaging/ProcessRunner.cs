@@ -7,6 +7,39 @@ internal static class ProcessRunner
 {
     public static async Task<(int ExitCode, string Output)> RunAsync(string fileName, string workingDirectory, TimeSpan timeout, params string[] arguments)
     {
+        var (exitCode, output, error) = await RunAsync(fileName, workingDirectory, timeout, new Dictionary<string, string?>(), arguments);
+        return (exitCode, output + error);
+    }
+
+    /// <summary>
+    /// As the other overload, with <paramref name="environment"/> set on the child (a null value removes a variable) and
+    /// the two output streams apart.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(
+        string fileName, string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string?> environment, params string[] arguments)
+    {
+        var (output, error, process) = Start(fileName, workingDirectory, environment, arguments);
+        using var _ = process;
+        var stdout = output.ReadToEndAsync();
+        var stderr = error.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{fileName} {string.Join(' ', arguments)} did not finish within {timeout}.");
+        }
+
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Starts a program with its output redirected; the caller reads both streams and disposes the process.</summary>
+    public static (StreamReader Output, StreamReader Error, Process Process) Start(
+        string fileName, string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] arguments)
+    {
         var start = new ProcessStartInfo(fileName)
         {
             WorkingDirectory = workingDirectory,
@@ -24,21 +57,19 @@ internal static class ProcessRunner
         start.Environment.Remove("MSBUILD_EXE_PATH");
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        try
+        foreach (var (name, value) in environment)
         {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{fileName} {string.Join(' ', arguments)} did not finish within {timeout}.");
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
         }
 
-        return (process.ExitCode, await output + await error);
+        var process = Process.Start(start)!;
+        return (process.StandardOutput, process.StandardError, process);
     }
 }

@@ -1,0 +1,52 @@
+using System.Security.Cryptography;
+
+namespace TokenVerifier.Testing;
+
+public sealed partial class LocalUserPool
+{
+    private const int ThrowawayKeySizeInBits = 512;
+
+    /// <summary>
+    /// Creates a pool that signs with an existing key pair under a given kid and app client id, so that tokens minted
+    /// in separate runs (a developer tool's invocations) verify against one published key set.
+    /// </summary>
+    /// <param name="userPoolId">A Cognito pool id, <c>{region}_{id}</c>.</param>
+    /// <param name="signingKey">The RSA key pair to sign with, private part included; the pool keeps its own copy.</param>
+    /// <param name="keyId">The kid the key is published and signs under.</param>
+    /// <param name="issuer">The <c>iss</c> of minted tokens. Default Cognito's for <paramref name="userPoolId"/>.</param>
+    /// <param name="defaultClientId">The client id of tokens that name none. Default: a random Cognito-shaped id.</param>
+    /// <param name="timeProvider">The clock for <c>iat</c>, <c>exp</c> and <c>auth_time</c>. Default <see cref="TimeProvider.System"/>.</param>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="userPoolId"/> or <paramref name="issuer"/> is malformed, <paramref name="keyId"/> or
+    /// <paramref name="defaultClientId"/> is empty, or <paramref name="signingKey"/> holds no private key.
+    /// </exception>
+    public LocalUserPool(string userPoolId, RSA signingKey, string keyId, string? issuer = null, string? defaultClientId = null, TimeProvider? timeProvider = null)
+        : this(userPoolId, issuer, timeProvider, ThrowawayKeySizeInBits)
+    {
+        ArgumentNullException.ThrowIfNull(signingKey);
+        ArgumentException.ThrowIfNullOrWhiteSpace(keyId);
+        if (defaultClientId is not null)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(defaultClientId);
+            DefaultClientId = defaultClientId;
+        }
+
+        RSAParameters parameters;
+        try
+        {
+            parameters = signingKey.ExportParameters(includePrivateParameters: true);
+        }
+        catch (CryptographicException ex)
+        {
+            throw new ArgumentException($"The signing key cannot be used: it holds no exportable private key ({ex.Message}).", nameof(signingKey), ex);
+        }
+
+        // The chained constructor generated a key of its own (small, as generating 2048 bits can take seconds on a busy
+        // machine and a command-line tool pays it on every run); the imported one replaces it before the pool is seen.
+        SigningKey generated = _keys.Current;
+        var imported = new SigningKey(keyId, parameters);
+        _keys = new KeyRing(imported, [imported]);
+        _keySizeInBits = signingKey.KeySize;
+        generated.Dispose();
+    }
+}

@@ -1,0 +1,3 @@
+using TokenVerifier.UserPoolJwts.Commands;
+
+return UserPoolJwtsCli.Run(args, Console.Out, Console.Error);
