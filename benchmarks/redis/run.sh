@@ -10,6 +10,6 @@ cd "$(dirname "$0")/../.."
 command -v redis-server >/dev/null || { echo "redis-server is needed: apt-get install redis-server (or brew install redis)" >&2; exit 1; }
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load average $(cut -d' ' -f1-3 /proc/loadavg), $(redis-server --version | cut -d' ' -f3)"
 dotnet build tests/TokenVerifier.IntegrationTests -c Release -nologo -clp:ErrorsOnly
-dotnet test tests/TokenVerifier.IntegrationTests --no-build -c Release \
+TOKENVERIFIER_REDIS_LOAD_REQUESTS="${TOKENVERIFIER_REDIS_LOAD_REQUESTS:-30000}" dotnet test tests/TokenVerifier.IntegrationTests --no-build -c Release \
   --filter "FullyQualifiedName~RedisStoreLoadFigures|FullyQualifiedName~FleetPropagationTests|FullyQualifiedName~FailoverUnderLoadTests" \
   --logger "console;verbosity=detailed"
