@@ -19,6 +19,9 @@
 #             CONNECTIONS=32 (capacity) RATE_CONNECTIONS=32 (fixed-rate client) FLOOD_CONNECTIONS=32 THREADS=2 (wrk)
 #   RATE=n fixes the rate instead of measuring the capacity; FLOOD_NICE=n runs the flooding wrk at that nice level.
 #   SERVER_CPUS=0 CLIENT_CPUS=1 (taskset CPU lists) give the app and the two clients their own cores.
+#   MODE=none or MODE=static floods the load target without authentication, or with the authentication middleware around
+#   a handler that accepts everyone: the same requests where no token is read, to tell the framework's part from ours
+#   (forged tokens are then answered 200, and no key is fetched).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -35,6 +38,7 @@ FLOOD_CONNECTIONS=${FLOOD_CONNECTIONS:-32}
 THREADS=${THREADS:-2}
 FLOOD_NICE=${FLOOD_NICE:-0}
 RATE=${RATE:-}
+MODE=${MODE:-userpool}
 KID_MISS_INTERVAL=30      # UserPoolValidationOptions.KidMissRefreshInterval's default, which the app keeps
 KID_MISS_FETCHES=4        # KidMissLimiter.MaxPerWindow
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -79,7 +83,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"${server_pin[@]}" dotnet "$app" --mode userpool --urls http://127.0.0.1:0 --token-count 1000 --tokens "$work/valid.tokens" \
+"${server_pin[@]}" dotnet "$app" --mode "$MODE" --urls http://127.0.0.1:0 --token-count 1000 --tokens "$work/valid.tokens" \
   --forged "$work/forged.tokens" --jwks-http "$work/jwks.address" --ready "$work/ready" >"$work/app.log" 2>&1 &
 app_pid=$!
 pids+=("$app_pid")
@@ -142,7 +146,7 @@ memory warm
 
 if [ -z "$RATE" ]; then
   run_wrk "$CAPACITY_DURATION" "$work/valid.tokens" "$CONNECTIONS" >"$work/capacity.wrk"
-  grep -q "Non-2xx" "$work/capacity.wrk" && { cat "$work/capacity.wrk" >&2; echo "valid tokens were refused" >&2; exit 1; }
+  ! grep -q "Non-2xx" "$work/capacity.wrk" || { cat "$work/capacity.wrk" >&2; echo "valid tokens were refused" >&2; exit 1; }
   capacity=$(awk '/^Requests\/sec:/ { print $2 }' "$work/capacity.wrk")
   rate=$(awk -v c="$capacity" -v f="$RATE_FRACTION" 'BEGIN { printf "%d", c * f }')
 else
@@ -192,7 +196,7 @@ fetches=$(app_stat jwks-fetches)
 bound=$(awk -v s="$started" -v e="$ended" -v w="$KID_MISS_INTERVAL" -v k="$KID_MISS_FETCHES" 'BEGIN {
   t = e - s; n = int(t / w); if (n * w < t) n++; print 1 + k * n }')
 
-echo "GET /me on 127.0.0.1 behind AddUserPoolAuth, keys over loopback HTTP. Capacity: wrk -t $THREADS -c $CONNECTIONS -d ${CAPACITY_DURATION}s,"
+echo "GET /me on 127.0.0.1 (load target mode $MODE; userpool: AddUserPoolAuth, keys over loopback HTTP). Capacity: wrk -t $THREADS -c $CONNECTIONS -d ${CAPACITY_DURATION}s,"
 echo "1,000 valid tokens in turn: ${capacity:-not measured (RATE given)} requests/s. Fixed rate: $rate requests/s (valid tokens in turn, open loop,"
 echo "$RATE_CONNECTIONS connections, ${DURATION}s measured after ${CLIENT_WARMUP}s), alone and under a flood of wrk -t $THREADS -c $FLOOD_CONNECTIONS (nice $FLOOD_NICE)"
 echo "with forged tokens in turn; $ROUNDS rounds, order alternating. App on CPUs ${SERVER_CPUS:-any}, clients on CPUs ${CLIENT_CPUS:-any}."
