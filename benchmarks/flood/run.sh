@@ -8,15 +8,16 @@
 #   3. ROUNDS rounds of: that rate alone (the baseline), and that rate while wrk floods from FLOOD_CONNECTIONS closed-loop
 #      connections with forged tokens (random kids, foreign issuers, bad signatures, 16,000 characters of junk, in turn;
 #      see ForgedTokens.cs), the order alternating from round to round;
-#   4. the p99 of the valid requests under the flood over the baseline's (per round; the median over the rounds), the
+#   4. what each kind of forged request costs the app alone (server CPU per request, KIND_DURATION s of closed-loop wrk);
+#   5. the p99 of the valid requests under the flood over the baseline's (per round; the median over the rounds), the
 #      key fetches against the kid-miss bound (the start-up fetch + 4 per KidMissRefreshInterval, 30 s by default, over
 #      the app's lifetime: see KidMissLimiter), and the app's memory: its peak RSS over the measured rounds against its RSS
 #      after the warm-up, and the GC heap and RSS after a full collection at start, after the warm-up and at the end.
-# Bounded: about 3 minutes with the defaults (plus the build); only the processes this script starts are stopped, by pid.
+# Bounded: about 3.5 minutes with the defaults (plus the build); only the processes this script starts are stopped, by pid.
 #
 #   [RESULTS=rounds.txt] benchmarks/flood/run.sh
 #   defaults: ROUNDS=3 DURATION=15 CLIENT_WARMUP=2 APP_WARMUP=20 FLOOD_WARMUP=10 CAPACITY_DURATION=10 RATE_FRACTION=0.5
-#             CONNECTIONS=32 (capacity) RATE_CONNECTIONS=32 (fixed-rate client) FLOOD_CONNECTIONS=32 THREADS=2 (wrk)
+#             CONNECTIONS=32 (capacity) RATE_CONNECTIONS=32 (fixed-rate client) FLOOD_CONNECTIONS=32 THREADS=2 (wrk) KIND_DURATION=5
 #   RATE=n fixes the rate instead of measuring the capacity; FLOOD_NICE=n runs the flooding wrk at that nice level.
 #   SERVER_CPUS=0 CLIENT_CPUS=1 (taskset CPU lists) give the app and the two clients their own cores.
 #   MODE=none or MODE=static floods the load target without authentication, or with the authentication middleware around
@@ -37,6 +38,7 @@ RATE_CONNECTIONS=${RATE_CONNECTIONS:-32}
 FLOOD_CONNECTIONS=${FLOOD_CONNECTIONS:-32}
 THREADS=${THREADS:-2}
 FLOOD_NICE=${FLOOD_NICE:-0}
+KIND_DURATION=${KIND_DURATION:-5}
 RATE=${RATE:-}
 MODE=${MODE:-userpool}
 KID_MISS_INTERVAL=30      # UserPoolValidationOptions.KidMissRefreshInterval's default, which the app keeps
@@ -190,6 +192,22 @@ for round in $(seq 1 "$ROUNDS"); do
   fi
 done
 
+# What each request of the flood costs the app, kind by kind (ForgedTokens writes them in turn), beside a valid one:
+# closed-loop wrk of one kind alone, the app's CPU time over the requests it answered.
+kinds=(valid random-kid foreign-issuer bad-signature junk-16k)
+for k in 1 2 3 4; do
+  awk -v k="$k" 'NR % 4 == k % 4' "$work/forged.tokens" >"$work/${kinds[$k]}.tokens"
+done
+cp "$work/valid.tokens" "$work/valid-only.tokens"
+for kind in "${kinds[@]}"; do
+  tokens="$work/$kind.tokens"
+  [ "$kind" = valid ] && tokens="$work/valid-only.tokens"
+  before=$(cpu_ticks)
+  run_wrk "$KIND_DURATION" "$tokens" "$FLOOD_CONNECTIONS" >"$work/$kind.kind"
+  echo "$kind $(( $(cpu_ticks) - before ))" >>"$work/kinds"
+  awk '/ requests in / { print $1 } /^Requests\/sec:/ { print $2 }' "$work/$kind.kind" | paste -sd' ' >>"$work/kinds"
+done
+
 memory end
 ended=$(date +%s.%N)
 fetches=$(app_stat jwks-fetches)
@@ -226,6 +244,13 @@ awk -v fetches="$fetches" -v bound="$bound" -v started="$started" -v ended="$end
     printf "after a full collection: GC heap %.1f MB at start, %.1f MB after the warm-up, %.1f MB at the end (%+.1f MB); RSS %.1f, %.1f, %.1f MB (%+.1f MB)\n",
       heap["start"], heap["warm"], heap["end"], heap["end"] - heap["warm"], kept["start"], kept["warm"], kept["end"], kept["end"] - kept["warm"]
   }' "$work/results" "$work/memory"
+
+echo
+echo "Each kind alone (wrk -t $THREADS -c $FLOOD_CONNECTIONS -d ${KIND_DURATION}s, closed loop): the app's CPU time per request answered."
+echo
+echo "| requests | req/s | server CPU µs/request |"
+echo "|---|---:|---:|"
+paste -d' ' - - <"$work/kinds" | awk -v hz="$ticks_per_second" '{ printf "| %s | %.0f | %.1f |\n", $1, $4, $2 * 1e6 / hz / $3 }'
 
 # RESULTS=file keeps every run's figures: round, phase, valid req/s, p50, p99, max (ms), valid not 200, forged req/s,
 # server CPU %, p99 from sending (ms), forged answered 2xx.
