@@ -158,20 +158,26 @@ fi
 
 # One fixed-rate run, alone or under the flood: its figures, the app's CPU over it, and (flooded) wrk's.
 measure() {
-  local round=$1 phase=$2 before flood_pid=""
+  local round=$1 phase=$2 before flood_pid="" seconds
   before=$(cpu_ticks)
+  seconds=$(date +%s.%N)
   if [ "$phase" = flood ]; then
-    flood $((CLIENT_WARMUP + DURATION + 3)) >"$work/flood.$round.wrk" &
+    # Longer than the client can take to start and finish; stopped with SIGINT (wrk then prints its figures) as soon as
+    # the client is done, so the flood covers the whole measured window, however slowly the client starts.
+    ( exec nice -n "$FLOOD_NICE" "${client_pin[@]}" wrk -t "$THREADS" -c "$FLOOD_CONNECTIONS" -d "$((CLIENT_WARMUP + DURATION + 60))s" \
+        --latency --timeout 5s -s benchmarks/http/rotate.lua "$url/me" -- "$work/forged.tokens" ) >"$work/flood.$round.wrk" &
     flood_pid=$!
     pids+=("$flood_pid")
     sleep 1
   fi
   fixed_rate >"$work/$phase.$round.client" || true
   local ticks=$(( $(cpu_ticks) - before ))
+  seconds=$(awk -v s="$seconds" -v e="$(date +%s.%N)" 'BEGIN { print e - s }')
   if [ -n "$flood_pid" ]; then
-    wait "$flood_pid"
+    kill -INT "$flood_pid" 2>/dev/null || true
+    wait "$flood_pid" || true
   fi
-  awk -v round="$round" -v phase="$phase" -v ticks="$ticks" -v hz="$ticks_per_second" -v seconds="$((CLIENT_WARMUP + DURATION))" '
+  awk -v round="$round" -v phase="$phase" -v ticks="$ticks" -v hz="$ticks_per_second" -v seconds="$seconds" '
     FILENAME ~ /client$/ { v[$1] = $2 }
     FILENAME ~ /wrk$/ && /^Requests\/sec:/ { forged = $2 }
     FILENAME ~ /wrk$/ && /Non-2xx/ { refused = $NF }
