@@ -1,7 +1,12 @@
 namespace TokenVerifier.LoadTarget;
 
-/// <summary>The command line: <c>--mode none|static|userpool|jwtbearer --tokens FILE --ready FILE [--token-count N] [--urls URL]</c>.</summary>
-internal sealed record LoadTargetSettings(LoadTargetMode Mode, string TokensFile, string ReadyFile, int TokenCount)
+/// <summary>
+/// The command line: <c>--mode none|static|userpool|jwtbearer --tokens FILE --ready FILE [--token-count N] [--urls URL]
+/// [--jwks-http FILE] [--forged FILE]</c>. <c>--jwks-http</c> serves the pool's key set from a loopback port of its own, which
+/// counts fetches and answers <c>/stats</c> (userpool fetches its keys there; the other modes only use <c>/stats</c>), and
+/// writes that port's address to FILE; <c>--forged</c> writes forged tokens to FILE (see <see cref="ForgedTokens"/>).
+/// </summary>
+internal sealed record LoadTargetSettings(LoadTargetMode Mode, string TokensFile, string ReadyFile, int TokenCount, string? JwksAddressFile = null, string? ForgedFile = null)
 {
     public static LoadTargetSettings Parse(string[] args)
     {
@@ -22,6 +27,6 @@ internal sealed record LoadTargetSettings(LoadTargetMode Mode, string TokensFile
         var tokens = Value("--tokens") ?? throw new ArgumentException("--tokens FILE is required.");
         var ready = Value("--ready") ?? throw new ArgumentException("--ready FILE is required.");
         var count = int.TryParse(Value("--token-count"), out var n) && n > 0 ? n : 1000;
-        return new LoadTargetSettings(mode, tokens, ready, count);
+        return new LoadTargetSettings(mode, tokens, ready, count, Value("--jwks-http"), Value("--forged"));
     }
 }

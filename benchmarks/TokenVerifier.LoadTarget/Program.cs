@@ -12,8 +12,10 @@ using TokenVerifier.Testing;
 // The app benchmarks/http/run.sh drives with wrk: one endpoint, GET /me, answering with the caller's user name, behind
 // no authentication, our handler, or a plain AddJwtBearer set up for the same pool. It mints its tokens at start (its
 // keys live only in this process), writes them to a file, then writes the address it listens on to another file.
+// benchmarks/flood/run.sh adds forged tokens and a JWKS endpoint of its own that counts fetches (--forged, --jwks-http).
 var settings = LoadTargetSettings.Parse(args);
 using var pool = new LocalUserPool("us-east-1_LoadTest1");
+await using var jwksServer = settings.JwksAddressFile is null ? null : await JwksServer.StartAsync(pool);
 
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -21,12 +23,18 @@ builder.Logging.SetMinimumLevel(LogLevel.Warning);
 switch (settings.Mode)
 {
     case LoadTargetMode.UserPool:
-        // The keys come from the pool's JWKS handler in process, as the sample's Development mode does.
-        builder.Services.AddHttpClient(SigningKeyCacheRegistry.HttpClientName).ConfigurePrimaryHttpMessageHandler(pool.CreateJwksHandler);
+        // The keys come from the pool's JWKS handler in process, as the sample's Development mode does, or over loopback
+        // HTTP from the counting endpoint.
+        if (jwksServer is null)
+        {
+            builder.Services.AddHttpClient(SigningKeyCacheRegistry.HttpClientName).ConfigurePrimaryHttpMessageHandler(pool.CreateJwksHandler);
+        }
+
         builder.Services.AddUserPoolAuth(options =>
         {
             options.Validation.UserPoolId = pool.UserPoolId;
             options.Validation.ClientIds = [pool.DefaultClientId];
+            options.Validation.JwksUri = jwksServer?.JwksUri;
         });
         break;
     case LoadTargetMode.StaticPrincipal:
@@ -60,6 +68,16 @@ for (var i = 0; i < tokens.Length; i++)
 
 await app.StartAsync();
 await File.WriteAllLinesAsync(settings.TokensFile, tokens);
+if (settings.ForgedFile is not null)
+{
+    await File.WriteAllLinesAsync(settings.ForgedFile, ForgedTokens.Create(tokens));
+}
+
+if (jwksServer is not null)
+{
+    await File.WriteAllTextAsync(settings.JwksAddressFile!, jwksServer.Address);
+}
+
 var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 await File.WriteAllTextAsync(settings.ReadyFile, address);
 await app.WaitForShutdownAsync();

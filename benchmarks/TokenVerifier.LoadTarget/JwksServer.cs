@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using TokenVerifier.Testing;
+
+namespace TokenVerifier.LoadTarget;
+
+/// <summary>
+/// The pool's JWKS on a loopback port of its own, so the app under load fetches its keys over real HTTP and every fetch
+/// is counted where it lands; <c>GET /stats</c> beside it reports that count and the process's memory
+/// (<c>?collect=true</c>: after a full, compacting collection, i.e. what is retained).
+/// </summary>
+internal sealed class JwksServer : IAsyncDisposable
+{
+    private const string JwksPath = "/.well-known/jwks.json";
+
+    private readonly WebApplication _app;
+    private long _fetches;
+
+    private JwksServer(WebApplication app) => _app = app;
+
+    /// <summary>The base address, <c>http://127.0.0.1:port</c>.</summary>
+    public string Address { get; private set; } = "";
+
+    public string JwksUri => Address + JwksPath;
+
+    public static async Task<JwksServer> StartAsync(LocalUserPool pool)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        var server = new JwksServer(app);
+        app.MapGet(JwksPath, () =>
+        {
+            Interlocked.Increment(ref server._fetches);
+            return Results.Text(pool.GetJwksJson(), "application/json");
+        });
+        app.MapGet("/stats", (bool? collect) => Results.Text(server.Stats(collect == true)));
+        await app.StartAsync();
+        server.Address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return server;
+    }
+
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+
+    private string Stats(bool collect)
+    {
+        if (collect)
+        {
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        }
+
+        var info = GC.GetGCMemoryInfo();
+        var text = new StringBuilder();
+        void Line(string name, long value) => text.Append(name).Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        Line("jwks-fetches", Interlocked.Read(ref _fetches));
+        Line("gc-heap-bytes", GC.GetTotalMemory(forceFullCollection: false));
+        Line("gc-committed-bytes", info.TotalCommittedBytes);
+        Line("working-set-bytes", Environment.WorkingSet);
+        Line("allocated-bytes", GC.GetTotalAllocatedBytes());
+        Line("gen2-collections", GC.CollectionCount(2));
+        Line("thread-pool-threads", ThreadPool.ThreadCount);
+        return text.ToString();
+    }
+}
