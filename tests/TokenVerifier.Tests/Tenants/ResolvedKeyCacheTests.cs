@@ -15,6 +15,9 @@ namespace TokenVerifier.Tests.Tenants;
 public sealed class ResolvedKeyCacheTests : IDisposable
 {
     private const int TenantCount = 6;
+
+    // One real key signs for every pool (each under its own kid): generating seven per test is what would cost time here.
+    private static readonly System.Security.Cryptography.RSA SharedKey = System.Security.Cryptography.RSA.Create(2048);
     private readonly FakeTimeProvider _time = new(TestPool.Start);
     private readonly LocalUserPool _configured;
     private readonly LocalUserPool[] _tenants;
@@ -26,8 +29,8 @@ public sealed class ResolvedKeyCacheTests : IDisposable
 
     public ResolvedKeyCacheTests()
     {
-        _configured = new LocalUserPool("us-east-1_Configured1", timeProvider: _time);
-        _tenants = [.. Enumerable.Range(0, TenantCount).Select(i => new LocalUserPool($"eu-west-1_Tenant{i}", timeProvider: _time))];
+        _configured = new LocalUserPool("us-east-1_Configured1", SharedKey, "configured-key", timeProvider: _time);
+        _tenants = [.. Enumerable.Range(0, TenantCount).Select(i => new LocalUserPool($"eu-west-1_Tenant{i}", SharedKey, $"tenant-key-{i}", timeProvider: _time))];
         _client = new HttpClient(new PathRouter(_tenants.Append(_configured).Select(p => (p.JwksUri, (HttpMessageHandler)p.CreateJwksHandler()))));
         _registry = new SigningKeyCacheRegistry(() => _client, _time);
         _options = new UserPoolValidationOptions { UserPoolId = _configured.UserPoolId }.UsePoolResolver(_resolver);
@@ -210,7 +213,8 @@ public sealed class ResolvedKeyCacheTests : IDisposable
         // the next two new pools then find room without a pass.
         _options.ResolvedPoolCacheSize = 16;
         var poolIds = Enumerable.Range(0, 19).Select(i => $"eu-west-1_Junk{i}").ToArray();
-        using var junk = new LocalUserPool("eu-west-1_Junk", timeProvider: _time);
+        var junk = Tenant;
+        _resolver.Remove(Tenant.UserPoolId);
         var counts = new List<int>();
         foreach (var poolId in poolIds)
         {
