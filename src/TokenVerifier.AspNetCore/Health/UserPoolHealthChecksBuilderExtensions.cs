@@ -14,7 +14,9 @@ public static class UserPoolHealthChecksBuilderExtensions
     /// Adds a check of every user-pool scheme's signing keys: Healthy when all key sets are fresh, Degraded when one is
     /// stale (the last good keys still serve), Unhealthy (or <paramref name="failureStatus"/>) when one was never fetched
     /// or is past <see cref="TokenVerifier.UserPoolValidationOptions.MaxStaleness"/>. The result's data has one
-    /// <see cref="TokenVerifier.Keys.SigningKeyCacheStatus"/> per JWKS address.
+    /// <see cref="TokenVerifier.Keys.SigningKeyCacheStatus"/> per JWKS address. A pool approved by an
+    /// <see cref="TokenVerifier.Tenants.IUserPoolResolver"/> whose keys are not fresh makes it Degraded, never worse (one
+    /// tenant's outage must not take instances out of a load balancer), and is listed only while it has a problem (at most ten).
     /// </summary>
     /// <param name="builder">The health checks builder.</param>
     /// <param name="name">The check's name. Default <see cref="DefaultName"/>.</param>

@@ -9,9 +9,23 @@ namespace TokenVerifier.AspNetCore.Health;
 /// Reports the signing keys of every user-pool scheme: Healthy when every key set is fresh, Degraded when one is stale
 /// (refreshes failing or overdue; the last good keys still serve), Unhealthy when one was never fetched or is past
 /// MaxStaleness (tokens of that pool are being rejected). The data holds one <see cref="SigningKeyCacheStatus"/> per JWKS address.
+/// The key sets of pools a resolver approved count as well, but a problem with one is Degraded whatever its state: it is
+/// one tenant's pool (perhaps deleted, or its endpoint failing), every instance sees it alike, and an Unhealthy instance
+/// is taken out of the load balancer, which would turn one tenant's outage into everyone's. Only the resolved pools with a
+/// problem are listed (at most <see cref="MaxResolvedPoolsListed"/>, the worst first), with two counts, so the report stays
+/// small however many tenants there are.
 /// </summary>
 internal sealed class UserPoolKeysHealthCheck(UserPoolValidators? validators, UserPoolSchemes? schemes, TimeProvider? timeProvider = null) : IHealthCheck
 {
+    /// <summary>How many resolved pools with a problem are named in the description and the data.</summary>
+    internal const int MaxResolvedPoolsListed = 10;
+
+    /// <summary>The data entry counting the key sets of resolved pools (present when a scheme has a resolver).</summary>
+    internal const string ResolvedPoolsKey = "resolvedPools";
+
+    /// <summary>The data entry counting the resolved pools whose key sets are not fresh.</summary>
+    internal const string ResolvedPoolsNotFreshKey = "resolvedPoolsNotFresh";
+
     private readonly TimeProvider time = timeProvider ?? TimeProvider.System;
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -26,7 +40,8 @@ internal sealed class UserPoolKeysHealthCheck(UserPoolValidators? validators, Us
         var problems = new List<string>();
         var notes = new List<string>();
         var status = HealthStatus.Healthy;
-        foreach (var cache in schemes.KeyCaches(validators))
+        var configured = schemes.KeyCaches(validators);
+        foreach (var cache in configured)
         {
             var keys = cache.GetStatus();
             data[keys.JwksUri.ToString()] = keys;
@@ -37,24 +52,41 @@ internal sealed class UserPoolKeysHealthCheck(UserPoolValidators? validators, Us
                 notes.Add($"the configured keys of {keys.JwksUri} date from {When(dated)} ({Age(age)} old)");
             }
 
-            var (health, problem) = keys.State switch
-            {
-                KeySetState.Fresh => (HealthStatus.Healthy, null),
-                KeySetState.Stale => (HealthStatus.Degraded, $"the keys of {keys.JwksUri} are stale, refreshed {When(keys.LastRefreshed)}"),
-                KeySetState.Expired => (failureStatus, $"the keys of {keys.JwksUri} are past their maximum staleness, refreshed {When(keys.LastRefreshed)}"),
-                _ => (failureStatus, $"the keys of {keys.JwksUri} have never been fetched"),
-            };
-            if (problem is null)
+            if (Problem(keys, "the keys of") is not { } problem)
             {
                 continue;
             }
 
-            problems.Add(keys.LastError is null ? problem : $"{problem} (last error: {keys.LastError})");
+            problems.Add(problem);
+            var health = keys.State == KeySetState.Stale ? HealthStatus.Degraded : failureStatus;
             status = health < status ? health : status;
         }
 
+        var resolved = schemes.ResolvedKeyCaches(validators, configured);
+        var notFresh = resolved.Select(c => c.GetStatus()).Where(k => k.State != KeySetState.Fresh).ToList();
+        if (notFresh.Count > 0)
+        {
+            status = status < HealthStatus.Degraded ? status : HealthStatus.Degraded;
+            foreach (var keys in notFresh.OrderBy(k => k.State == KeySetState.Stale).ThenBy(k => k.JwksUri.ToString(), StringComparer.Ordinal).Take(MaxResolvedPoolsListed))
+            {
+                data[keys.JwksUri.ToString()] = keys;
+                problems.Add(Problem(keys, "the keys of resolved pool")!);
+            }
+
+            if (notFresh.Count > MaxResolvedPoolsListed)
+            {
+                problems.Add($"{notFresh.Count - MaxResolvedPoolsListed} more resolved pool(s) have keys that are not fresh");
+            }
+        }
+
+        if (schemes.Names.Any(s => validators.Get(s).HasPoolResolver))
+        {
+            data[ResolvedPoolsKey] = resolved.Count;
+            data[ResolvedPoolsNotFreshKey] = notFresh.Count;
+        }
+
         var description = problems.Count == 0
-            ? $"{data.Count} signing key set(s) fresh."
+            ? resolved.Count == 0 ? $"{configured.Count} signing key set(s) fresh." : $"{configured.Count + resolved.Count} signing key set(s) fresh, {resolved.Count} of them of resolved pools."
             : string.Join("; ", problems) + ".";
         if (notes.Count > 0)
         {
@@ -62,6 +94,18 @@ internal sealed class UserPoolKeysHealthCheck(UserPoolValidators? validators, Us
         }
 
         return Task.FromResult(new HealthCheckResult(status, char.ToUpperInvariant(description[0]) + description[1..], data: data));
+    }
+
+    private static string? Problem(SigningKeyCacheStatus keys, string subject)
+    {
+        var problem = keys.State switch
+        {
+            KeySetState.Fresh => null,
+            KeySetState.Stale => $"{subject} {keys.JwksUri} are stale, refreshed {When(keys.LastRefreshed)}",
+            KeySetState.Expired => $"{subject} {keys.JwksUri} are past their maximum staleness, refreshed {When(keys.LastRefreshed)}",
+            _ => $"{subject} {keys.JwksUri} have never been fetched",
+        };
+        return problem is null || keys.LastError is null ? problem : $"{problem} (last error: {keys.LastError})";
     }
 
     private static string Age(TimeSpan age) => age < TimeSpan.Zero ? "0 s"

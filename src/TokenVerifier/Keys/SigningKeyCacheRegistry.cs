@@ -7,7 +7,9 @@ namespace TokenVerifier.Keys;
 
 /// <summary>
 /// One <see cref="SigningKeyCache"/> per JWKS address, shared by every validator (and scheme) that trusts that pool, so a
-/// pool's keys are fetched once however many schemes accept it. Dispose it after the validators built on it: it stops
+/// pool's keys are fetched once however many schemes accept it. A cache asked for by address or for a configured pool
+/// stays for the registry's lifetime; one held for a pool a resolver approved is counted, and dropped when its last holder
+/// lets go, so many tenants coming and going leave no caches behind. Dispose it after the validators built on it: it stops
 /// reporting to the metrics, and disposes them if it created them.
 /// </summary>
 public sealed class SigningKeyCacheRegistry : IDisposable
@@ -16,6 +18,11 @@ public sealed class SigningKeyCacheRegistry : IDisposable
     public const string HttpClientName = "TokenVerifier.Jwks";
 
     private readonly ConcurrentDictionary<Uri, SigningKeyCache> _caches = new();
+
+    // Under _holdGate: how many holders each counted cache has, and the caches that stay whatever the count (configured).
+    private readonly Lock _holdGate = new();
+    private readonly Dictionary<SigningKeyCache, int> _holds = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<SigningKeyCache> _pinned = new(ReferenceEqualityComparer.Instance);
     private readonly Func<HttpClient> _httpClientFactory;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -64,15 +71,73 @@ public sealed class SigningKeyCacheRegistry : IDisposable
     {
         ArgumentNullException.ThrowIfNull(jwksUri);
         ArgumentNullException.ThrowIfNull(settings);
-        return GetOrAdd(jwksUri, settings, uri => new SigningKeyCache(uri, settings, _httpClientFactory, _time, _logger, Metrics));
+        lock (_holdGate)
+        {
+            return Pin(GetOrAdd(jwksUri, settings, uri => new SigningKeyCache(uri, settings, _httpClientFactory, _time, _logger, Metrics)));
+        }
     }
 
-    /// <summary>The cache of <paramref name="pool"/>'s keys: fetched from its JWKS address, or read from its configured set.</summary>
+    /// <summary>The cache of configured <paramref name="pool"/>'s keys, kept for the registry's lifetime.</summary>
     internal SigningKeyCache GetOrAdd(UserPoolOptions pool, UserPoolValidationOptions settings)
+    {
+        lock (_holdGate)
+        {
+            return Pin(Find(pool, settings));
+        }
+    }
+
+    /// <summary>
+    /// The cache of <paramref name="pool"/>'s keys, counted as held once more: it stays in the registry (shared, refreshed,
+    /// reported) until every hold is given back with <see cref="Release"/>, unless it is also configured.
+    /// </summary>
+    internal SigningKeyCache Acquire(UserPoolOptions pool, UserPoolValidationOptions settings)
+    {
+        lock (_holdGate)
+        {
+            var cache = Find(pool, settings);
+            _holds[cache] = _holds.GetValueOrDefault(cache) + 1;
+            return cache;
+        }
+    }
+
+    /// <summary>Gives back one hold of <see cref="Acquire"/>: the last one drops the cache from the registry, unless it is configured.</summary>
+    internal void Release(SigningKeyCache cache)
+    {
+        lock (_holdGate)
+        {
+            if (!_holds.TryGetValue(cache, out var holds))
+            {
+                return;
+            }
+
+            if (holds > 1)
+            {
+                _holds[cache] = holds - 1;
+                return;
+            }
+
+            // Holders still validating with it keep using the object; the next acquisition starts a new cache, and fetches.
+            _holds.Remove(cache);
+            if (!_pinned.Contains(cache))
+            {
+                _caches.TryRemove(new KeyValuePair<Uri, SigningKeyCache>(cache.JwksUri, cache));
+            }
+        }
+    }
+
+    // Callers hold _holdGate.
+    private SigningKeyCache Pin(SigningKeyCache cache)
+    {
+        _pinned.Add(cache);
+        return cache;
+    }
+
+    // Fetched from the pool's JWKS address, or read from its configured set.
+    private SigningKeyCache Find(UserPoolOptions pool, UserPoolValidationOptions settings)
     {
         var source = ConfiguredJwksSource.For(pool, _time, settings.JwksMaxResponseBytes);
         return source is null
-            ? GetOrAdd(pool.GetJwksUri(), settings)
+            ? GetOrAdd(pool.GetJwksUri(), settings, uri => new SigningKeyCache(uri, settings, _httpClientFactory, _time, _logger, Metrics))
             : GetOrAdd(source.Address, settings, _ => new SigningKeyCache(source, settings, _time, _logger, Metrics));
     }
 

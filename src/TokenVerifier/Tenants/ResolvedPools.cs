@@ -9,26 +9,36 @@ namespace TokenVerifier.Tenants;
 /// The answers of an <see cref="IUserPoolResolver"/>, per pool id: bounded, an approval kept for
 /// <see cref="UserPoolValidationOptions.ResolvedPoolLifetime"/> and a refusal for <see cref="UserPoolValidationOptions.RefusedIssuerLifetime"/>.
 /// Concurrent tokens of one pool share one question; a failure is answered to the tokens waiting for it and not kept.
+/// An approval holds its pool's key cache in the registry (so the background refresher and the health check see it) and
+/// gives it back when the answer leaves: evicted, expired or disposed with the validator.
 /// </summary>
-internal sealed class ResolvedPools
+internal sealed class ResolvedPools : IDisposable
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly IUserPoolResolver _resolver;
-    private readonly Func<UserPoolOptions, SigningKeyCache> _keysOf;
+    private readonly Func<UserPoolOptions, SigningKeyCache> _acquireKeys;
+    private readonly Action<SigningKeyCache> _releaseKeys;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly int _capacity;
+    private readonly int _trimTo;
     private readonly TimeSpan _approvedFor;
     private readonly TimeSpan _refusedFor;
     private readonly TimeSpan _timeout;
+    private int _disposed;
 
-    public ResolvedPools(IUserPoolResolver resolver, UserPoolValidationOptions settings, Func<UserPoolOptions, SigningKeyCache> keysOf, TimeProvider time, ILogger logger)
+    public ResolvedPools(IUserPoolResolver resolver, UserPoolValidationOptions settings, Func<UserPoolOptions, SigningKeyCache> acquireKeys, Action<SigningKeyCache> releaseKeys, TimeProvider time, ILogger logger)
     {
         _resolver = resolver;
-        _keysOf = keysOf;
+        _acquireKeys = acquireKeys;
+        _releaseKeys = releaseKeys;
         _time = time;
         _logger = logger;
         _capacity = settings.ResolvedPoolCacheSize;
+
+        // A full cache is trimmed by an eighth at once: one pass over the answers then pays for many new pools, so a
+        // tenant churn beyond the bound costs no scan per token.
+        _trimTo = _capacity - Math.Max(1, _capacity / 8);
         _approvedFor = settings.ResolvedPoolLifetime;
         _refusedFor = settings.RefusedIssuerLifetime;
         _timeout = settings.PoolResolverTimeout;
@@ -40,31 +50,105 @@ internal sealed class ResolvedPools
     /// <summary>The pool <paramref name="poolId"/> resolves to, null when refused, or a failure.</summary>
     public ValueTask<ResolvedPool> GetAsync(string poolId, CancellationToken cancellationToken)
     {
+        while (true)
+        {
+            var now = _time.GetUtcNow();
+            if (_entries.TryGetValue(poolId, out var entry))
+            {
+                if (!entry.Answer.Task.IsCompleted)
+                {
+                    return new(entry.Answer.Task.WaitAsync(cancellationToken));
+                }
+
+                if (entry.ExpiresAt > now)
+                {
+                    return new(entry.Answer.Task.Result);
+                }
+
+                // Asked again in place: the expired approval's key cache is given back only once the new answer holds it
+                // (an approval renewed keeps its keys, and fetches nothing).
+                var renewal = new Entry { Replaces = entry };
+                if (_entries.TryUpdate(poolId, renewal, entry))
+                {
+                    _ = AskAsync(poolId, renewal);
+                    return Await(renewal, cancellationToken);
+                }
+
+                // Another token renewed or removed it first.
+                continue;
+            }
+
+            var created = new Entry();
+            entry = _entries.GetOrAdd(poolId, created);
+            if (ReferenceEquals(entry, created))
+            {
+                Trim();
+                _ = AskAsync(poolId, created);
+            }
+
+            return Await(entry, cancellationToken);
+        }
+    }
+
+    /// <summary>The key caches of the approvals in force; approvals found expired are let go of on the way.</summary>
+    public List<SigningKeyCache> KeyCaches()
+    {
         var now = _time.GetUtcNow();
-        if (_entries.TryGetValue(poolId, out var entry))
+        var caches = new List<SigningKeyCache>();
+        foreach (var (id, entry) in _entries)
         {
             if (!entry.Answer.Task.IsCompleted)
             {
-                return new(entry.Answer.Task.WaitAsync(cancellationToken));
+                continue;
             }
 
-            if (entry.ExpiresAt > now)
+            if (entry.ExpiresAt <= now)
             {
-                return new(entry.Answer.Task.Result);
+                _ = Remove(id, entry);
             }
-
-            _entries.TryRemove(new KeyValuePair<string, Entry>(poolId, entry));
+            else if (entry.Answer.Task.Result.Pool is { } pool)
+            {
+                caches.Add(pool.Keys);
+            }
         }
 
-        var created = new Entry();
-        entry = _entries.GetOrAdd(poolId, created);
-        if (ReferenceEquals(entry, created))
+        return caches;
+    }
+
+    /// <summary>Lets go of every answer and of the key caches approvals hold; answers still being asked for are let go of when they come.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
-            Trim();
-            _ = AskAsync(poolId, created);
+            return;
         }
 
-        return entry.Answer.Task.IsCompleted ? new(entry.Answer.Task.Result) : new(entry.Answer.Task.WaitAsync(cancellationToken));
+        foreach (var (id, entry) in _entries)
+        {
+            if (entry.Answer.Task.IsCompleted)
+            {
+                _ = Remove(id, entry);
+            }
+        }
+    }
+
+    private static ValueTask<ResolvedPool> Await(Entry entry, CancellationToken cancellationToken) =>
+        entry.Answer.Task.IsCompleted ? new(entry.Answer.Task.Result) : new(entry.Answer.Task.WaitAsync(cancellationToken));
+
+    // Whoever removes an entry gives back the key cache its approval holds: exactly once, as only one removal succeeds.
+    private bool Remove(string poolId, Entry entry)
+    {
+        if (!_entries.TryRemove(new KeyValuePair<string, Entry>(poolId, entry)))
+        {
+            return false;
+        }
+
+        if (entry.Answer.Task.Result.Pool is { } pool)
+        {
+            _releaseKeys(pool.Keys);
+        }
+
+        return true;
     }
 
     private async Task AskAsync(string poolId, Entry entry)
@@ -81,6 +165,20 @@ internal sealed class ResolvedPools
         }
 
         entry.Answer.TrySetResult(answer);
+
+        // After the new answer holds its keys (the same cache, when the pool is approved again).
+        if (entry.Replaces is { Answer.Task.Result.Pool: { } replaced })
+        {
+            _releaseKeys(replaced.Keys);
+        }
+
+        entry.Replaces = null;
+
+        // Disposed while asking: Dispose skipped this entry, as it had no answer yet.
+        if (Volatile.Read(ref _disposed) != 0 && !answer.Failed)
+        {
+            _ = Remove(poolId, entry);
+        }
     }
 
     private async Task<ResolvedPool> AskResolverAsync(string poolId)
@@ -126,7 +224,7 @@ internal sealed class ResolvedPools
         {
             try
             {
-                var pool = new TrustedPool(options, _keysOf(options)) { Resolved = true };
+                var pool = new TrustedPool(options, _acquireKeys(options)) { Resolved = true };
                 ResolutionLog.Approved(_logger, poolId);
                 return new ResolvedPool(pool, false);
             }
@@ -140,7 +238,8 @@ internal sealed class ResolvedPools
         return ResolvedPool.Failure;
     }
 
-    // Only on a miss, so its cost is paid by new pools, not by the tokens of known ones.
+    // Only on a miss, so its cost is paid by new pools, not by the tokens of known ones; and only when the bound is
+    // passed, then down to _trimTo, so one pass serves the next eighth of the capacity's new pools.
     private void Trim()
     {
         if (_entries.Count <= _capacity)
@@ -153,11 +252,11 @@ internal sealed class ResolvedPools
         {
             if (entry.Answer.Task.IsCompleted && entry.ExpiresAt <= now)
             {
-                _entries.TryRemove(new KeyValuePair<string, Entry>(id, entry));
+                _ = Remove(id, entry);
             }
         }
 
-        var excess = _entries.Count - _capacity;
+        var excess = _entries.Count - _trimTo;
         foreach (var (id, entry) in _entries)
         {
             if (excess <= 0)
@@ -165,7 +264,7 @@ internal sealed class ResolvedPools
                 break;
             }
 
-            if (entry.Answer.Task.IsCompleted && _entries.TryRemove(new KeyValuePair<string, Entry>(id, entry)))
+            if (entry.Answer.Task.IsCompleted && Remove(id, entry))
             {
                 excess--;
             }
@@ -178,5 +277,8 @@ internal sealed class ResolvedPools
 
         // Written before the answer is published, read only after it is.
         public DateTimeOffset ExpiresAt { get; set; } = DateTimeOffset.MaxValue;
+
+        // The expired answer this one renews, whose key cache it gives back once answered.
+        public Entry? Replaces { get; set; }
     }
 }

@@ -1,3 +1,4 @@
+using TokenVerifier.Keys;
 using TokenVerifier.Tenants;
 
 namespace TokenVerifier.Validation;
@@ -7,6 +8,15 @@ public sealed partial class UserPoolTokenValidator
 {
     /// <summary>How many answers of the pool resolver are kept (for tests of the bound).</summary>
     internal int ResolvedPoolCount => _resolvedPools?.Count ?? 0;
+
+    /// <summary>
+    /// The key caches of the pools the resolver approved whose approval is in force (a snapshot), for background refresh
+    /// and health checks; empty without a resolver. Approvals found expired are let go of on the way: their key caches
+    /// leave the <see cref="SigningKeyCacheRegistry"/> unless another validator holds them. At most
+    /// <see cref="UserPoolValidationOptions.ResolvedPoolCacheSize"/> caches.
+    /// </summary>
+    /// <returns>One cache per approved pool.</returns>
+    public IReadOnlyList<SigningKeyCache> GetResolvedKeyCaches() => _resolvedPools?.KeyCaches() ?? [];
 
     private ValueTask<UserPoolValidationResult> ResolvePoolThenContinueAsync(string token, ParsedJwt jwt, CancellationToken cancellationToken)
     {

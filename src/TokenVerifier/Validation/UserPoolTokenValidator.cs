@@ -78,9 +78,10 @@ public sealed partial class UserPoolTokenValidator : IDisposable
 
         _poolsByIssuer = pools.ToFrozenDictionary(StringComparer.Ordinal);
         _resolvedPools = options.GetPoolResolver() is { } resolver
-            ? new ResolvedPools(resolver, options, pool => keyCaches.GetOrAdd(pool, options), timeProvider ?? TimeProvider.System, logger ?? (ILogger)NullLogger.Instance)
+            ? new ResolvedPools(resolver, options, pool => keyCaches.Acquire(pool, options), keyCaches.Release, timeProvider ?? TimeProvider.System, logger ?? (ILogger)NullLogger.Instance)
             : null;
         KeyCaches = caches;
+        KeyRefreshInterval = options.KeyRefreshInterval;
         var uses = options.GetTokenUses();
         _acceptAccess = uses.Contains(TokenUses.Access);
         _acceptId = uses.Contains(TokenUses.Id);
@@ -109,6 +110,12 @@ public sealed partial class UserPoolTokenValidator : IDisposable
 
     /// <summary>The key caches of the configured pools, for warm-up and health checks.</summary>
     public IReadOnlyList<SigningKeyCache> KeyCaches { get; }
+
+    /// <summary>Age at which this validator's key sets count as stale (<see cref="UserPoolValidationOptions.KeyRefreshInterval"/>).</summary>
+    internal TimeSpan KeyRefreshInterval { get; }
+
+    /// <summary>True when pools not in the configuration are asked about (<see cref="UserPoolValidationOptions.UsePoolResolver"/>).</summary>
+    internal bool HasPoolResolver => _resolvedPools is not null;
 
     /// <summary>The issuers accepted, in both Cognito forms (or the configured overrides).</summary>
     public IEnumerable<string> Issuers => _poolsByIssuer.Keys;
@@ -153,7 +160,8 @@ public sealed partial class UserPoolTokenValidator : IDisposable
     /// <summary>
     /// Lets go of the shared key caches and metrics: the validated-token cache stops listening for removed keys and is
     /// emptied, and its lookups stop being observed (those counted so far stay in the meter's totals). The key caches
-    /// themselves belong to the <see cref="SigningKeyCacheRegistry"/> and stay.
+    /// of configured pools belong to the <see cref="SigningKeyCacheRegistry"/> and stay; those of pools the resolver
+    /// approved are given back to it, and leave it when no other validator holds them.
     /// </summary>
     public void Dispose()
     {
@@ -165,6 +173,7 @@ public sealed partial class UserPoolTokenValidator : IDisposable
         _disposed = true;
         _tokenCacheObservation?.Dispose();
         _cache?.Dispose();
+        _resolvedPools?.Dispose();
         _summary.Dispose();
     }
 
