@@ -1,4 +1,8 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using System.Text;
 
 namespace TokenVerifier.Validation;
@@ -34,12 +38,55 @@ internal sealed partial class ValidatedTokenCache
             return GetHashCode(tail[..written]);
         }
 
-        public bool Equals(ReadOnlySpan<char> alternate, byte[] other) => Ascii.Equals(other, alternate);
+        public bool Equals(ReadOnlySpan<char> alternate, byte[] other) => AsciiEquals(other, alternate);
 
         public int GetHashCode(ReadOnlySpan<char> alternate) =>
             string.GetHashCode(alternate[Math.Max(0, alternate.Length - HashedTailLength)..], StringComparison.Ordinal);
 
         public byte[] Create(ReadOnlySpan<char> alternate) =>
             KeyOf(alternate) ?? throw new ArgumentException("Only an ASCII token can be a key.", nameof(alternate));
+
+        // Every hit runs this over the whole token. Ascii.Equals checks each block of both sides for non-ASCII and took
+        // 1.6 times as long as comparing two strings, half again on a hit; the key is ASCII by construction, so comparing
+        // its zero-extended bytes with the characters is enough (a character above 0x7F can equal no byte of the key), and
+        // 64 characters a round with one test keep pace with the string comparison.
+        private static bool AsciiEquals(ReadOnlySpan<byte> key, ReadOnlySpan<char> token)
+        {
+            const int Block = 64;
+            if (key.Length != token.Length)
+            {
+                return false;
+            }
+
+            if (!Avx2.IsSupported || key.Length < Block)
+            {
+                return Ascii.Equals(key, token);
+            }
+
+            ref var bytes = ref MemoryMarshal.GetReference(key);
+            ref var chars = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(token));
+            var last = (nuint)(key.Length - Block);
+            for (nuint i = 0; ; i += Block)
+            {
+                // The last round overlaps the one before rather than leaving a remainder.
+                i = Math.Min(i, last);
+                var difference = (Widen(ref bytes, i) ^ Vector256.LoadUnsafe(ref chars, i))
+                    | (Widen(ref bytes, i + 16) ^ Vector256.LoadUnsafe(ref chars, i + 16))
+                    | (Widen(ref bytes, i + 32) ^ Vector256.LoadUnsafe(ref chars, i + 32))
+                    | (Widen(ref bytes, i + 48) ^ Vector256.LoadUnsafe(ref chars, i + 48));
+                if (difference != Vector256<ushort>.Zero)
+                {
+                    return false;
+                }
+
+                if (i == last)
+                {
+                    return true;
+                }
+            }
+        }
+
+        private static Vector256<ushort> Widen(ref byte bytes, nuint offset) =>
+            Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref bytes, offset)).AsUInt16();
     }
 }
