@@ -47,9 +47,9 @@ internal sealed partial class ValidatedTokenCache
             KeyOf(alternate) ?? throw new ArgumentException("Only an ASCII token can be a key.", nameof(alternate));
 
         // Every hit runs this over the whole token. Ascii.Equals checks each block of both sides for non-ASCII and took
-        // 1.6 times as long as comparing two strings, half again on a hit; the key is ASCII by construction, so comparing
-        // its zero-extended bytes with the characters is enough (a character above 0x7F can equal no byte of the key), and
-        // 64 characters a round with one test keep pace with the string comparison.
+        // 1.6 times as long as comparing two strings (60 ns more for the benchmark token, a fifth of a hit); the key is
+        // ASCII by construction, so comparing its zero-extended bytes with the characters is enough (a character above
+        // 0x7F can equal no byte of the key), and 64 characters a round with one test keep pace with the string comparison.
         private static bool AsciiEquals(ReadOnlySpan<byte> key, ReadOnlySpan<char> token)
         {
             const int Block = 64;
