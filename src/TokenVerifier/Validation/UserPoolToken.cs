@@ -59,8 +59,14 @@ public sealed class UserPoolToken
     /// <summary>The scopes of the space-separated <c>scope</c> claim; read-only, as the groups are.</summary>
     public IReadOnlyList<string> Scopes { get; internal set; } = [];
 
-    /// <summary>The compact token itself: its claims are read from it again when an identity needs them, not kept.</summary>
-    internal string Source { get; set; } = "";
+    /// <summary>
+    /// The compact token itself, as the request's string until the token is cached (then <see cref="AsciiSource"/>): its
+    /// claims are read from it again when an identity needs them, not kept.
+    /// </summary>
+    internal string? Source { get; set; } = "";
+
+    /// <summary>The compact token as ASCII bytes, the same array the validated-token cache keys its entry by.</summary>
+    internal byte[]? AsciiSource { get; private set; }
 
     /// <summary>
     /// True when a claim's name matches the user name, group or scope claim's only ignoring case: the identity then
@@ -68,8 +74,18 @@ public sealed class UserPoolToken
     /// </summary>
     internal bool HasCaseVariantName { get; set; }
 
-    /// <summary>Every claim of the token, in order, read again from <see cref="Source"/> (new strings each call).</summary>
-    internal ClaimData[] ReadClaims() => JwtReader.ReadClaims(Source);
+    /// <summary>Every claim of the token, in order, read again from its compact form (new strings each call).</summary>
+    internal ClaimData[] ReadClaims() => AsciiSource is { } ascii ? JwtReader.ReadClaims(ascii) : JwtReader.ReadClaims(Source!);
+
+    /// <summary>
+    /// Reads the claims from <paramref name="ascii"/>, the cache's key for this token, from now on. The string is let go:
+    /// kept, it would double what a cached entry holds (its UTF-16 characters are twice the key's bytes).
+    /// </summary>
+    internal void ShareSource(byte[] ascii)
+    {
+        AsciiSource = ascii;
+        Source = null;
+    }
 
     /// <summary>Builds a new identity from the token's claims; each call returns new objects, so callers may change them freely.</summary>
     /// <param name="authenticationType">The identity's authentication type (the scheme name).</param>

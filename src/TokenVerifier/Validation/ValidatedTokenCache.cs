@@ -5,7 +5,8 @@ namespace TokenVerifier.Validation;
 
 /// <summary>
 /// Tokens that passed every check up to (not including) the per-request ones, so a repeated token skips the parse and the
-/// RSA verification. The key is the whole token: a hash of its tail picks the bucket, equality compares every character.
+/// RSA verification. The key is the whole token, kept as its ASCII bytes and shared with the validated token (which
+/// reads its claims from them): a hash of its tail picks the bucket, equality compares every character.
 /// An entry is never served at or past its <c>exp</c> (plus skew), nor once the key that verified it is no longer the
 /// pool's key under its kid (the kid left the key set, or now names other material).
 /// Lookups take no lock. Insertions and evictions lock one of a few segments; eviction is second-chance ("clock"):
@@ -19,10 +20,10 @@ internal sealed partial class ValidatedTokenCache : IDisposable
     private const int EntriesPerSegment = 256;
     private const int MaxSegments = 16;
 
-    private readonly ConcurrentDictionary<string, Entry> _entries;
+    private readonly ConcurrentDictionary<byte[], Entry> _entries;
 
     // Looks tokens up by their characters, so a token still inside a header is found without being copied out.
-    private readonly ConcurrentDictionary<string, Entry>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
+    private readonly ConcurrentDictionary<byte[], Entry>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
     private readonly Segment[] _segments;
     private readonly StripedCounter _hits = new();
     private readonly StripedCounter _misses = new();
@@ -112,16 +113,24 @@ internal sealed partial class ValidatedTokenCache : IDisposable
 
     /// <summary>
     /// Caches <paramref name="validated"/>, verified by <paramref name="key"/> of <paramref name="keys"/>, valid from
-    /// <paramref name="notBefore"/> until <paramref name="expiresAt"/> (Unix seconds).
+    /// <paramref name="notBefore"/> until <paramref name="expiresAt"/> (Unix seconds). The token is kept once, as ASCII
+    /// bytes: the entry's key and, from now on, what <paramref name="validated"/> reads its claims from. A token that is
+    /// not ASCII (never one that validated) is not cached.
     /// </summary>
     public void Add(string token, UserPoolToken validated, SigningKeyCache keys, RsaSigningKey key, double expiresAt, double notBefore)
     {
+        if (KeyOf(token) is not { } ascii)
+        {
+            return;
+        }
+
+        validated.ShareSource(ascii);
         var segment = SegmentOf(token);
-        var entry = new Entry(token, validated, keys, key, expiresAt, notBefore);
+        var entry = new Entry(ascii, validated, keys, key, expiresAt, notBefore);
         lock (segment.Gate)
         {
             // Two requests that missed on the same token at once both validated it; the first entry stands.
-            if (!_entries.TryAdd(token, entry))
+            if (!_entries.TryAdd(ascii, entry))
             {
                 return;
             }
@@ -142,7 +151,7 @@ internal sealed partial class ValidatedTokenCache : IDisposable
                     continue;
                 }
 
-                _entries.TryRemove(new KeyValuePair<string, Entry>(oldest.Token, oldest));
+                _entries.TryRemove(new KeyValuePair<byte[], Entry>(oldest.Token, oldest));
                 segment.Evictions++;
             }
         }
@@ -169,7 +178,7 @@ internal sealed partial class ValidatedTokenCache : IDisposable
                 {
                     var newer = entry.Newer;
                     segment.Unlink(entry);
-                    _entries.TryRemove(new KeyValuePair<string, Entry>(entry.Token, entry));
+                    _entries.TryRemove(new KeyValuePair<byte[], Entry>(entry.Token, entry));
                     entry = newer;
                 }
             }
@@ -206,7 +215,7 @@ internal sealed partial class ValidatedTokenCache : IDisposable
                     if (ReferenceEquals(entry.Keys, keys) && removedKeyIds.Contains(entry.Value.KeyId))
                     {
                         segment.Unlink(entry);
-                        _entries.TryRemove(new KeyValuePair<string, Entry>(entry.Token, entry));
+                        _entries.TryRemove(new KeyValuePair<byte[], Entry>(entry.Token, entry));
                     }
 
                     entry = newer;
@@ -220,7 +229,7 @@ internal sealed partial class ValidatedTokenCache : IDisposable
         lock (segment.Gate)
         {
             // Only this entry: another request may have removed it, or evicted it and cached the token anew, meanwhile.
-            if (_entries.TryRemove(new KeyValuePair<string, Entry>(entry.Token, entry)))
+            if (_entries.TryRemove(new KeyValuePair<byte[], Entry>(entry.Token, entry)))
             {
                 segment.Unlink(entry);
             }
@@ -230,9 +239,9 @@ internal sealed partial class ValidatedTokenCache : IDisposable
     private Segment SegmentOf(ReadOnlySpan<char> token) =>
         _segments.Length == 1 ? _segments[0] : _segments[(uint)TailComparer.Instance.GetHashCode(token) % (uint)_segments.Length];
 
-    private sealed class Entry(string token, UserPoolToken value, SigningKeyCache keys, RsaSigningKey key, double expiresAt, double notBefore)
+    private sealed class Entry(byte[] token, UserPoolToken value, SigningKeyCache keys, RsaSigningKey key, double expiresAt, double notBefore)
     {
-        public readonly string Token = token;
+        public readonly byte[] Token = token;
         public readonly UserPoolToken Value = value;
         public readonly SigningKeyCache Keys = keys;
         public readonly RsaSigningKey Key = key;
