@@ -4,8 +4,6 @@ namespace TokenVerifier.Testing;
 
 public sealed partial class LocalUserPool
 {
-    private const int ThrowawayKeySizeInBits = 512;
-
     /// <summary>
     /// Creates a pool that signs with an existing key pair under a given kid and app client id, so that tokens minted
     /// in separate runs (a developer tool's invocations) verify against one published key set.
@@ -21,14 +19,23 @@ public sealed partial class LocalUserPool
     /// <paramref name="defaultClientId"/> is empty, or <paramref name="signingKey"/> holds no private key.
     /// </exception>
     public LocalUserPool(string userPoolId, RSA signingKey, string keyId, string? issuer = null, string? defaultClientId = null, TimeProvider? timeProvider = null)
-        : this(userPoolId, issuer, timeProvider, ThrowawayKeySizeInBits)
+        : this(userPoolId, issuer, timeProvider, signingKey?.KeySize ?? 0, () => Import(signingKey, keyId, defaultClientId))
+    {
+        if (defaultClientId is not null)
+        {
+            DefaultClientId = defaultClientId;
+        }
+    }
+
+    // Called by the shared constructor once the pool id and issuer have passed, in place of generating a key: a
+    // command-line tool builds a pool on every run, and generating even a small key it would throw away costs time.
+    private static SigningKey Import(RSA? signingKey, string keyId, string? defaultClientId)
     {
         ArgumentNullException.ThrowIfNull(signingKey);
         ArgumentException.ThrowIfNullOrWhiteSpace(keyId);
         if (defaultClientId is not null)
         {
             ArgumentException.ThrowIfNullOrWhiteSpace(defaultClientId);
-            DefaultClientId = defaultClientId;
         }
 
         RSAParameters parameters;
@@ -41,12 +48,6 @@ public sealed partial class LocalUserPool
             throw new ArgumentException($"The signing key cannot be used: it holds no exportable private key ({ex.Message}).", nameof(signingKey), ex);
         }
 
-        // The chained constructor generated a key of its own (small, as generating 2048 bits can take seconds on a busy
-        // machine and a command-line tool pays it on every run); the imported one replaces it before the pool is seen.
-        SigningKey generated = _keys.Current;
-        var imported = new SigningKey(keyId, parameters);
-        _keys = new KeyRing(imported, [imported]);
-        _keySizeInBits = signingKey.KeySize;
-        generated.Dispose();
+        return new SigningKey(keyId, parameters);
     }
 }

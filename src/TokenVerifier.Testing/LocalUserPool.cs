@@ -34,6 +34,12 @@ public sealed partial class LocalUserPool : IDisposable
     /// <param name="keySizeInBits">The RSA key size. Cognito uses 2048; smaller sizes are allowed so that weak-key rejection can be tested.</param>
     /// <exception cref="ArgumentException"><paramref name="userPoolId"/> or <paramref name="issuer"/> is malformed.</exception>
     public LocalUserPool(string userPoolId = "us-east-1_LocalPool1", string? issuer = null, TimeProvider? timeProvider = null, int keySizeInBits = 2048)
+        : this(userPoolId, issuer, timeProvider, keySizeInBits, importKey: null)
+    {
+    }
+
+    // Both public constructors: the names and the clock, then the first key, generated or (importKey) imported.
+    private LocalUserPool(string userPoolId, string? issuer, TimeProvider? timeProvider, int keySizeInBits, Func<SigningKey>? importKey)
     {
         ArgumentNullException.ThrowIfNull(userPoolId);
         Match match = UserPoolIdPattern().Match(userPoolId);
@@ -44,7 +50,10 @@ public sealed partial class LocalUserPool : IDisposable
                 nameof(userPoolId));
         }
 
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(keySizeInBits);
+        if (importKey is null)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(keySizeInBits);
+        }
 
         UserPoolId = userPoolId;
         Region = match.Groups["region"].Value;
@@ -58,7 +67,7 @@ public sealed partial class LocalUserPool : IDisposable
         DefaultClientId = RandomNumberGenerator.GetString(ClientIdAlphabet, 26);
         _timeProvider = timeProvider ?? TimeProvider.System;
         _keySizeInBits = keySizeInBits;
-        var first = new SigningKey(SigningKey.NewKeyId(), keySizeInBits);
+        var first = importKey is null ? new SigningKey(SigningKey.NewKeyId(), keySizeInBits) : importKey();
         _keys = new KeyRing(first, [first]);
     }
 

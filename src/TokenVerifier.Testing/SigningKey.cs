@@ -14,8 +14,13 @@ internal sealed class SigningKey : IDisposable
     private readonly RSA _rsa;
     private bool _disposed;
 
+    // Per thread, so tests running in parallel do not count each other's keys.
+    [ThreadStatic]
+    private static int t_generated;
+
     public SigningKey(string keyId, int keySizeInBits)
     {
+        t_generated++;
         KeyId = keyId;
         try
         {
@@ -36,6 +41,9 @@ internal sealed class SigningKey : IDisposable
         _rsa = RSA.Create(privateKey);
         PublicKey = _rsa.ExportParameters(includePrivateParameters: false);
     }
+
+    /// <summary>How many key pairs this thread has generated (for tests of what generates one).</summary>
+    internal static int GeneratedOnThisThread => t_generated;
 
     public string KeyId { get; }
 

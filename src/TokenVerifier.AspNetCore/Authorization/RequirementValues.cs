@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
+using TokenVerifier.Claims;
 
 namespace TokenVerifier.AspNetCore.Authorization;
 
@@ -51,9 +52,47 @@ internal static class RequirementValues
 
     public static bool HasAnyClaim(ClaimsPrincipal user, string type, IReadOnlyList<string> allowed)
     {
-        // ClaimsPrincipal.Claims spans every identity, so a value asserted by a second identity
-        // (e.g. a claims transformation) counts, as a role does for IsInRole.
-        foreach (var claim in user.Claims)
+        // ClaimsPrincipal.Claims spans every identity, so a value asserted by a second identity (e.g. a claims
+        // transformation) counts, as a role does for IsInRole. Going through it would make our identity create every
+        // claim of its token on each request, so each identity is asked in turn instead: the same answer, since the
+        // base Claims is exactly each identity's claims in turn. A principal of another type may define Claims its own
+        // way and is read through it.
+        if (user.GetType() != typeof(ClaimsPrincipal))
+        {
+            return AnyOf(user.Claims, type, allowed);
+        }
+
+        // The runtime keeps the identities in a list: indexing it allocates no enumerator.
+        if (user.Identities is IList<ClaimsIdentity> identities)
+        {
+            for (var i = 0; i < identities.Count; i++)
+            {
+                if (HasAnyClaim(identities[i], type, allowed))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        foreach (var identity in user.Identities)
+        {
+            if (HasAnyClaim(identity, type, allowed))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool HasAnyClaim(ClaimsIdentity identity, string type, IReadOnlyList<string> allowed) =>
+        identity is UserPoolClaimsIdentity ours ? ours.HasAnyClaimExactly(type, allowed) : AnyOf(identity.Claims, type, allowed);
+
+    private static bool AnyOf(IEnumerable<Claim> claims, string type, IReadOnlyList<string> allowed)
+    {
+        foreach (var claim in claims)
         {
             if (!string.Equals(claim.Type, type, StringComparison.Ordinal))
             {

@@ -24,7 +24,7 @@ internal sealed class RevocationHealthCheck(IRevocationStore store, TimeProvider
         {
             DistributedCacheRevocationStore distributed => distributed.ProbeAsync(cancellationToken),
             ISharedRevocationStore shared => shared.ProbeAsync(cancellationToken),
-            _ => store.IsRevokedAsync(ProbeIssuer, Probe, cancellationToken).AsTask(),
+            _ => store.IsRevokedAsync(Probe, cancellationToken).AsTask(),
         };
         try
         {

@@ -6,7 +6,8 @@ namespace TokenVerifier.Revocation;
 /// Names every key and message of <see cref="RedisRevocationStore"/>, and nothing else does. A key is
 /// <c>{prefix}{kind}:{{pool}:{id}}</c>, the pool being the issuer's digest (<see cref="RevocationPool"/>): the braces are a
 /// Cluster hash tag around the pool and the token or user part, so each key hashes on its own token or user (not on the
-/// prefix or the pool, which would put every key of a pool on one node) and the store never runs a command over two keys.
+/// prefix or the pool, which would put every key of a pool on one node) and the store never runs a command over two slots
+/// (a user's list of sign-ins shares the user key's tag).
 /// A message names the same entry: the kind's letter, the pool, <c>:</c>, the id.
 /// </summary>
 internal sealed class RedisRevocationKeys(string prefix)
@@ -16,6 +17,12 @@ internal sealed class RedisRevocationKeys(string prefix)
     public RedisKey Probe { get; } = prefix + "health-probe";
 
     public RedisKey Key(RevocationKey key) => string.Concat(prefix, Tag(key.Kind), ":{", key.Pool, ":", key.Id, "}");
+
+    /// <summary>
+    /// The list of a user's sign-in entries (<see cref="RedisRevocationScripts.RevokeSignInOfUser"/>): the same hash tag as
+    /// the user's key, so the script that reads the one and writes the other touches one slot.
+    /// </summary>
+    public RedisKey SignInsOf(string pool, string subject) => string.Concat(prefix, "signins-of-sub:{", pool, ":", subject, "}");
 
     /// <summary>What every instance receives when <paramref name="key"/> is revoked.</summary>
     public static RedisValue Message(RevocationKey key) => string.Concat(Letter(key.Kind), key.Pool, ":", key.Id);

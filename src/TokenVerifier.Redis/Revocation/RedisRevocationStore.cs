@@ -12,8 +12,8 @@ namespace TokenVerifier.Revocation;
 /// <see cref="RevocationStoreOptions.LocalCacheDuration"/> so Redis stays off the hot path, and every revocation is
 /// published on a channel on which each instance drops the affected local answers: a revocation takes effect everywhere
 /// after one network hop, and within the local cache lifetime while the channel is lost. User revocations run as one Lua
-/// script that keeps the later issued-before time. Every command touches one key, so the store works with a Redis
-/// Cluster; with <see cref="RedisRevocationOptions.MinReplicas"/> a revocation is acknowledged only once replicas hold it.
+/// script that keeps the later issued-before time; sign-ins revoked with their user are bounded per user by another. Every
+/// command touches one slot, so the store works with a Redis Cluster; with <see cref="RedisRevocationOptions.MinReplicas"/> a revocation is acknowledged only once replicas hold it.
 /// </summary>
 public sealed partial class RedisRevocationStore : IRevocationStore, ISharedRevocationStore, IAsyncDisposable, IDisposable
 {
@@ -115,11 +115,11 @@ public sealed partial class RedisRevocationStore : IRevocationStore, ISharedRevo
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> IsRevokedAsync(string issuer, UserPoolToken token, CancellationToken cancellationToken = default)
+    public ValueTask<bool> IsRevokedAsync(UserPoolToken token, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(issuer);
         ArgumentNullException.ThrowIfNull(token);
-        return _local.TryAnswer(RevocationPool.Of(issuer), token, _time.GetUtcNow().ToUnixTimeMilliseconds(), out var revoked, out var lookup)
+        ArgumentException.ThrowIfNullOrEmpty(token.Issuer, nameof(token));
+        return _local.TryAnswer(RevocationPool.Of(token.Issuer), token, _time.GetUtcNow().ToUnixTimeMilliseconds(), out var revoked, out var lookup)
             ? new(revoked)
             : ReadThenDecideAsync(token, lookup);
     }

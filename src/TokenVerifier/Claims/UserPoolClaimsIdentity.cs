@@ -112,6 +112,56 @@ internal sealed class UserPoolClaimsIdentity : ClaimsIdentity
         return false;
     }
 
+    /// <summary>
+    /// Whether a claim of exactly <paramref name="type"/> has exactly one of <paramref name="values"/>: what going
+    /// through <see cref="Claims"/> comparing both ordinally answers (unlike <see cref="HasClaim(string, string)"/>,
+    /// which ignores the type's case), without creating the claims. The scope and group requirements ask this on every
+    /// request.
+    /// </summary>
+    internal bool HasAnyClaimExactly(string type, IReadOnlyList<string> values)
+    {
+        if (!_pending)
+        {
+            // Made already, and perhaps changed since (a claims transformation): the list is the truth.
+            foreach (var claim in base.Claims)
+            {
+                if (string.Equals(claim.Type, type, StringComparison.Ordinal) && Contains(values, claim.Value))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // The reader puts every claim named exactly cognito:groups or scope into these lists and nowhere else (a token
+        // has each name at most once); a case variant has another name, which an exact comparison never matches.
+        if (string.Equals(type, UserPoolClaimTypes.Groups, StringComparison.Ordinal))
+        {
+            return ContainsAny(_token.Groups, values);
+        }
+
+        if (string.Equals(type, UserPoolClaimTypes.Scope, StringComparison.Ordinal))
+        {
+            return ContainsAny(_token.Scopes, values);
+        }
+
+        if (_poolId is not null && string.Equals(type, UserPoolClaimTypes.UserPool, StringComparison.Ordinal) && Contains(values, _poolId))
+        {
+            return true;
+        }
+
+        foreach (var claim in ReadClaims())
+        {
+            if (string.Equals(claim.Type, type, StringComparison.Ordinal) && Contains(values, claim.Value))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public override void AddClaim(Claim claim)
     {
         Materialize();
@@ -147,6 +197,19 @@ internal sealed class UserPoolClaimsIdentity : ClaimsIdentity
         for (var i = 0; i < values.Count; i++)
         {
             if (string.Equals(values[i], value, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool ContainsAny(IReadOnlyList<string> present, IReadOnlyList<string> wanted)
+    {
+        for (var i = 0; i < present.Count; i++)
+        {
+            if (Contains(wanted, present[i]))
             {
                 return true;
             }

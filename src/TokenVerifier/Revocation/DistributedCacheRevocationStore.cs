@@ -126,11 +126,11 @@ public sealed class DistributedCacheRevocationStore : IRevocationStore
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> IsRevokedAsync(string issuer, UserPoolToken token, CancellationToken cancellationToken = default)
+    public ValueTask<bool> IsRevokedAsync(UserPoolToken token, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(issuer);
         ArgumentNullException.ThrowIfNull(token);
-        return _local.TryAnswer(RevocationPool.Of(issuer), token, _time.GetUtcNow().ToUnixTimeMilliseconds(), out var revoked, out var lookup)
+        ArgumentException.ThrowIfNullOrEmpty(token.Issuer, nameof(token));
+        return _local.TryAnswer(RevocationPool.Of(token.Issuer), token, _time.GetUtcNow().ToUnixTimeMilliseconds(), out var revoked, out var lookup)
             ? new(revoked)
             : ReadThenDecideAsync(token, lookup, cancellationToken);
     }

@@ -60,11 +60,11 @@ public interface IRevocationStore
 
     /// <summary>
     /// Whether a validated token is revoked by its <c>jti</c>, its <c>origin_jti</c>, or its user (<c>sub</c> and <c>iat</c>),
-    /// among the entries of <paramref name="issuer"/>'s pool.
+    /// among the entries of the pool named by its <c>iss</c> (<see cref="UserPoolToken.Issuer"/>, which the validator matched
+    /// to a configured pool).
     /// Throws when the store cannot answer; the validator then applies <see cref="RevocationOptions.FailureMode"/>.
     /// </summary>
-    /// <param name="issuer">The issuer the token was validated for: its <c>iss</c> (<see cref="UserPoolToken.Issuer"/>).</param>
-    /// <param name="token">A token that passed every other check.</param>
+    /// <param name="token">A token that passed every other check; its <see cref="UserPoolToken.Issuer"/> names its pool.</param>
     /// <param name="cancellationToken">Cancels the look-up.</param>
-    ValueTask<bool> IsRevokedAsync(string issuer, UserPoolToken token, CancellationToken cancellationToken = default);
+    ValueTask<bool> IsRevokedAsync(UserPoolToken token, CancellationToken cancellationToken = default);
 }

@@ -136,10 +136,10 @@ public sealed class InMemoryRevocationStore : IRevocationStore
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> IsRevokedAsync(string issuer, UserPoolToken token, CancellationToken cancellationToken = default)
+    public ValueTask<bool> IsRevokedAsync(UserPoolToken token, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(issuer);
         ArgumentNullException.ThrowIfNull(token);
+        ArgumentException.ThrowIfNullOrEmpty(token.Issuer, nameof(token));
         if (Volatile.Read(ref _count) == 0)
         {
             return new(false);
@@ -147,7 +147,7 @@ public sealed class InMemoryRevocationStore : IRevocationStore
 
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         SweepIfDue(now);
-        var pool = RevocationPool.Of(issuer);
+        var pool = RevocationPool.Of(token.Issuer);
         return new(RevocationRules.Revokes(
             token,
             Read(RevocationKind.Token, pool, token.TokenId, now),

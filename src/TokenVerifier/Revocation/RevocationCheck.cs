@@ -69,7 +69,7 @@ internal sealed class RevocationCheck
         try
         {
             var token = accepted.Token!;
-            pending = _store.IsRevokedAsync(token.Issuer, token, cancellationToken);
+            pending = _store.IsRevokedAsync(token, cancellationToken);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {

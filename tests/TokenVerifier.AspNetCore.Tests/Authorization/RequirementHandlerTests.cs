@@ -2,6 +2,9 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection;
 using TokenVerifier.AspNetCore.Authorization;
+using TokenVerifier.Keys;
+using TokenVerifier.Testing;
+using TokenVerifier.Validation;
 
 namespace TokenVerifier.AspNetCore.Tests.Authorization;
 
@@ -85,6 +88,45 @@ public sealed class RequirementHandlerTests
         Assert.False((await authorization.AuthorizeAsync(reader, "admins")).Succeeded);
         Assert.True((await authorization.AuthorizeAsync(reader, "readers")).Succeeded);
         Assert.False((await authorization.AuthorizeAsync(admin, "readers")).Succeeded);
+    }
+
+    [Fact]
+    public async Task ScopeAndGroupChecksOnAValidatedTokenAllocateNothing()
+    {
+        // Going through ClaimsPrincipal.Claims made the identity create every claim of its token (a few kilobytes) on
+        // each request; the requirements now ask each identity, and ours answers from the validated token.
+        using var pool = new LocalUserPool();
+        using var client = new HttpClient(pool.CreateJwksHandler());
+        var options = new UserPoolValidationOptions { UserPoolId = pool.UserPoolId };
+        options.ClientIds.Add(pool.DefaultClientId);
+        using var validator = new UserPoolTokenValidator(options, new SigningKeyCacheRegistry(() => client));
+        var mint = new LocalTokenOptions();
+        mint.Groups.Add("admins");
+        mint.Scopes.Add("orders/read");
+        mint.Scopes.Add("orders/write");
+        var token = pool.MintAccessToken(mint);
+        async Task<ClaimsPrincipal> PrincipalAsync()
+        {
+            var result = await validator.ValidateAsync(token);
+            Assert.True(result.IsValid, result.FailureMessage);
+            return new ClaimsPrincipal(result.Identity!);
+        }
+
+        string[] scopes = ["orders/write"], groups = ["ops", "admins"], missing = ["ops"];
+        bool Check(ClaimsPrincipal user) =>
+            RequirementValues.HasAnyClaim(user, "scope", scopes)
+            && RequirementValues.HasAnyClaim(user, "cognito:groups", groups)
+            && !RequirementValues.HasAnyClaim(user, "scope", missing)
+            && !RequirementValues.HasAnyClaim(user, "cognito:groups", missing);
+
+        Assert.True(Check(await PrincipalAsync()));
+        var user = await PrincipalAsync();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var answered = Check(user);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(answered);
+        Assert.Equal(0, allocated);
     }
 
     [Fact]

@@ -44,8 +44,8 @@ public sealed class CrossPoolRevocationTests
         var (revoking, asked) = Make(kind);
         await revoking.RevokeTokenAsync(PoolA, "same-jti", _time.GetUtcNow().AddHours(1));
 
-        Assert.True(await asked.IsRevokedAsync(PoolA, RevocationTokens.Make(tokenId: "same-jti", issuer: PoolA)));
-        Assert.False(await asked.IsRevokedAsync(PoolB, RevocationTokens.Make(tokenId: "same-jti", issuer: PoolB)));
+        Assert.True(await asked.IsRevokedAsync(RevocationTokens.Make(tokenId: "same-jti", issuer: PoolA)));
+        Assert.False(await asked.IsRevokedAsync(RevocationTokens.Make(tokenId: "same-jti", issuer: PoolB)));
     }
 
     [Theory]
@@ -56,10 +56,10 @@ public sealed class CrossPoolRevocationTests
         await revoking.RevokeSignInAsync(PoolA, "same-origin");
         await revoking.RevokeSignInAsync(PoolA, "same-origin-with-sub", "sub-1");
 
-        Assert.True(await asked.IsRevokedAsync(PoolA, RevocationTokens.Make(originTokenId: "same-origin", issuer: PoolA)));
-        Assert.True(await asked.IsRevokedAsync(PoolA, RevocationTokens.Make(originTokenId: "same-origin-with-sub", issuer: PoolA)));
-        Assert.False(await asked.IsRevokedAsync(PoolB, RevocationTokens.Make(originTokenId: "same-origin", issuer: PoolB)));
-        Assert.False(await asked.IsRevokedAsync(PoolB, RevocationTokens.Make(originTokenId: "same-origin-with-sub", issuer: PoolB)));
+        Assert.True(await asked.IsRevokedAsync(RevocationTokens.Make(originTokenId: "same-origin", issuer: PoolA)));
+        Assert.True(await asked.IsRevokedAsync(RevocationTokens.Make(originTokenId: "same-origin-with-sub", issuer: PoolA)));
+        Assert.False(await asked.IsRevokedAsync(RevocationTokens.Make(originTokenId: "same-origin", issuer: PoolB)));
+        Assert.False(await asked.IsRevokedAsync(RevocationTokens.Make(originTokenId: "same-origin-with-sub", issuer: PoolB)));
     }
 
     [Theory]
@@ -71,8 +71,8 @@ public sealed class CrossPoolRevocationTests
         _time.Advance(TimeSpan.FromSeconds(1));
         await revoking.RevokeUserAsync(PoolA, "same-sub", _time.GetUtcNow());
 
-        Assert.True(await asked.IsRevokedAsync(PoolA, RevocationTokens.Make(subject: "same-sub", issuedAt: issuedAt, issuer: PoolA)));
-        Assert.False(await asked.IsRevokedAsync(PoolB, RevocationTokens.Make(subject: "same-sub", issuedAt: issuedAt, issuer: PoolB)));
+        Assert.True(await asked.IsRevokedAsync(RevocationTokens.Make(subject: "same-sub", issuedAt: issuedAt, issuer: PoolA)));
+        Assert.False(await asked.IsRevokedAsync(RevocationTokens.Make(subject: "same-sub", issuedAt: issuedAt, issuer: PoolB)));
     }
 
     [Theory]
@@ -90,9 +90,9 @@ public sealed class CrossPoolRevocationTests
             await revoking.RevokeSignInAsync(PoolA, $"a-origin-{i}", "sub-1");
         }
 
-        Assert.True(await asked.IsRevokedAsync(PoolA, RevocationTokens.Make(tokenId: "a-other", originTokenId: "a-other-origin", subject: "sub-1", issuedAt: issuedAt, issuer: PoolA)));
-        Assert.False(await asked.IsRevokedAsync(PoolB, RevocationTokens.Make(tokenId: "b-other", originTokenId: "b-other-origin", subject: "sub-1", issuedAt: issuedAt, issuer: PoolB)));
-        Assert.True(await asked.IsRevokedAsync(PoolB, RevocationTokens.Make(tokenId: "b-1", originTokenId: "b-origin-1", subject: "sub-1", issuedAt: issuedAt, issuer: PoolB)));
+        Assert.True(await asked.IsRevokedAsync(RevocationTokens.Make(tokenId: "a-other", originTokenId: "a-other-origin", subject: "sub-1", issuedAt: issuedAt, issuer: PoolA)));
+        Assert.False(await asked.IsRevokedAsync(RevocationTokens.Make(tokenId: "b-other", originTokenId: "b-other-origin", subject: "sub-1", issuedAt: issuedAt, issuer: PoolB)));
+        Assert.True(await asked.IsRevokedAsync(RevocationTokens.Make(tokenId: "b-1", originTokenId: "b-origin-1", subject: "sub-1", issuedAt: issuedAt, issuer: PoolB)));
     }
 
     [Theory]
@@ -109,20 +109,19 @@ public sealed class CrossPoolRevocationTests
         await revoking.RevokeUserAsync(updated, "forms-sub", _time.GetUtcNow());
         await revoking.RevokeTokenAsync(original, "forms-jti", _time.GetUtcNow().AddHours(1));
 
-        Assert.True(await asked.IsRevokedAsync(original, RevocationTokens.Make(subject: "forms-sub", issuedAt: issuedAt, issuer: original)));
-        Assert.True(await asked.IsRevokedAsync(updated, RevocationTokens.Make(tokenId: "forms-jti", issuer: updated)));
-        Assert.False(await asked.IsRevokedAsync(PoolA, RevocationTokens.Make(tokenId: "forms-jti", subject: "forms-sub", issuedAt: issuedAt, issuer: PoolA)));
+        Assert.True(await asked.IsRevokedAsync(RevocationTokens.Make(subject: "forms-sub", issuedAt: issuedAt, issuer: original)));
+        Assert.True(await asked.IsRevokedAsync(RevocationTokens.Make(tokenId: "forms-jti", issuer: updated)));
+        Assert.False(await asked.IsRevokedAsync(RevocationTokens.Make(tokenId: "forms-jti", subject: "forms-sub", issuedAt: issuedAt, issuer: PoolA)));
     }
 
     [Fact]
     public async Task Every_method_refuses_a_missing_issuer()
     {
         var (store, _) = Make("in-memory");
-        var token = RevocationTokens.Make();
         await Assert.ThrowsAsync<ArgumentException>(async () => await store.RevokeTokenAsync("", "jti", _time.GetUtcNow()));
         await Assert.ThrowsAsync<ArgumentNullException>(async () => await store.RevokeSignInAsync(null!, "origin"));
         await Assert.ThrowsAsync<ArgumentException>(async () => await store.RevokeSignInAsync("", "origin", "sub"));
         await Assert.ThrowsAsync<ArgumentException>(async () => await store.RevokeUserAsync("", "sub", _time.GetUtcNow()));
-        await Assert.ThrowsAsync<ArgumentException>(async () => await store.IsRevokedAsync("", token));
+        await Assert.ThrowsAsync<ArgumentException>(async () => await store.IsRevokedAsync(RevocationTokens.Make(issuer: "")));
     }
 }

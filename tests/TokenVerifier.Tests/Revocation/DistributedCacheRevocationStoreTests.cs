@@ -40,11 +40,11 @@ public sealed class DistributedCacheRevocationStoreTests
         await store.RevokeSignInAsync(Issuer, "origin-1");
         await store.RevokeUserAsync(Issuer, "sub-1", now);
 
-        Assert.True(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "jti-1", originTokenId: "o", subject: "s")));
-        Assert.True(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "j", originTokenId: "origin-1", subject: "s")));
-        Assert.True(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "j", originTokenId: "o", subject: "sub-1", issuedAt: now.AddSeconds(-1))));
-        Assert.False(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "j", originTokenId: "o", subject: "sub-1", issuedAt: now)));
-        Assert.False(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "j", originTokenId: "o", subject: "s")));
+        Assert.True(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: "jti-1", originTokenId: "o", subject: "s")));
+        Assert.True(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: "j", originTokenId: "origin-1", subject: "s")));
+        Assert.True(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: "j", originTokenId: "o", subject: "sub-1", issuedAt: now.AddSeconds(-1))));
+        Assert.False(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: "j", originTokenId: "o", subject: "sub-1", issuedAt: now)));
+        Assert.False(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: "j", originTokenId: "o", subject: "s")));
     }
 
     [Fact]
@@ -76,18 +76,18 @@ public sealed class DistributedCacheRevocationStoreTests
         var store = Instance(TimeSpan.FromSeconds(1));
         var token = RevocationTokens.Make();
 
-        Assert.False(await store.IsRevokedAsync(Issuer, token));
+        Assert.False(await store.IsRevokedAsync(token));
         Assert.Equal(3, _cache.Reads);
         for (var i = 0; i < 100; i++)
         {
-            Assert.False(Synchronously.Result(store.IsRevokedAsync(Issuer, token)));
+            Assert.False(Synchronously.Result(store.IsRevokedAsync(token)));
         }
 
         Assert.Equal(3, _cache.Reads);
         _time.Advance(TimeSpan.FromMilliseconds(999));
-        Assert.False(Synchronously.Result(store.IsRevokedAsync(Issuer, token)));
+        Assert.False(Synchronously.Result(store.IsRevokedAsync(token)));
         _time.Advance(TimeSpan.FromMilliseconds(1));
-        Assert.False(await store.IsRevokedAsync(Issuer, token));
+        Assert.False(await store.IsRevokedAsync(token));
         Assert.Equal(6, _cache.Reads);
     }
 
@@ -97,7 +97,7 @@ public sealed class DistributedCacheRevocationStoreTests
         var store = Instance(TimeSpan.Zero);
         for (var i = 0; i < 10; i++)
         {
-            Assert.False(await store.IsRevokedAsync(Issuer, RevocationTokens.Make()));
+            Assert.False(await store.IsRevokedAsync(RevocationTokens.Make()));
         }
 
         Assert.Equal(30, _cache.Reads);
@@ -107,8 +107,8 @@ public sealed class DistributedCacheRevocationStoreTests
     public async Task Answers_are_shared_between_tokens_of_one_sign_in_and_one_user()
     {
         var store = Instance();
-        Assert.False(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "access")));
-        Assert.False(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "id")));
+        Assert.False(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: "access")));
+        Assert.False(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: "id")));
         Assert.Equal(4, _cache.Reads);
     }
 
@@ -117,10 +117,10 @@ public sealed class DistributedCacheRevocationStoreTests
     {
         var store = Instance(TimeSpan.FromSeconds(1));
         var token = RevocationTokens.Make(originTokenId: "origin-1");
-        Assert.False(await store.IsRevokedAsync(Issuer, token));
+        Assert.False(await store.IsRevokedAsync(token));
 
         await store.RevokeSignInAsync(Issuer, "origin-1");
-        Assert.True(Synchronously.Result(store.IsRevokedAsync(Issuer, token)));
+        Assert.True(Synchronously.Result(store.IsRevokedAsync(token)));
     }
 
     [Fact]
@@ -129,14 +129,14 @@ public sealed class DistributedCacheRevocationStoreTests
         var a = Instance(TimeSpan.FromSeconds(1));
         var b = Instance(TimeSpan.FromSeconds(1));
         var token = RevocationTokens.Make(originTokenId: "origin-1");
-        Assert.False(await b.IsRevokedAsync(Issuer, token));
+        Assert.False(await b.IsRevokedAsync(token));
 
         await a.RevokeSignInAsync(Issuer, "origin-1");
-        Assert.True(await a.IsRevokedAsync(Issuer, token));
-        Assert.False(await b.IsRevokedAsync(Issuer, token));
+        Assert.True(await a.IsRevokedAsync(token));
+        Assert.False(await b.IsRevokedAsync(token));
 
         _time.Advance(TimeSpan.FromSeconds(1));
-        Assert.True(await b.IsRevokedAsync(Issuer, token));
+        Assert.True(await b.IsRevokedAsync(token));
     }
 
     [Fact]
@@ -148,7 +148,7 @@ public sealed class DistributedCacheRevocationStoreTests
         await a.RevokeUserAsync(Issuer, "sub-1", now);
         await b.RevokeUserAsync(Issuer, "sub-1", now.AddMinutes(-30));
 
-        Assert.True(await b.IsRevokedAsync(Issuer, RevocationTokens.Make(subject: "sub-1", issuedAt: now.AddMinutes(-10))));
+        Assert.True(await b.IsRevokedAsync(RevocationTokens.Make(subject: "sub-1", issuedAt: now.AddMinutes(-10))));
         Assert.Equal(TimeSpan.FromDays(1) + TimeSpan.FromSeconds(30), _cache.Writes[^1].Lifetime);
     }
 
@@ -157,7 +157,7 @@ public sealed class DistributedCacheRevocationStoreTests
     {
         var store = Instance(TimeSpan.Zero);
         await _shared.SetAsync("tokenverifier:revoked:sub:" + Pool + ":sub-1", [1, 2, 3], new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromHours(1) });
-        Assert.True(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(subject: "sub-1")));
+        Assert.True(await store.IsRevokedAsync(RevocationTokens.Make(subject: "sub-1")));
     }
 
     [Fact]
@@ -166,7 +166,7 @@ public sealed class DistributedCacheRevocationStoreTests
         var store = new DistributedCacheRevocationStore(_cache, new RevocationStoreOptions { MaxEntries = 10 }, _time);
         for (var i = 0; i < 30; i++)
         {
-            Assert.False(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: $"jti-{i}", originTokenId: $"o-{i}", subject: $"s-{i}")));
+            Assert.False(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: $"jti-{i}", originTokenId: $"o-{i}", subject: $"s-{i}")));
             Assert.InRange(store.LocalCount, 0, 10);
         }
     }

@@ -25,7 +25,7 @@ internal sealed class FlakyRevocationStore(IRevocationStore inner) : IRevocation
     public ValueTask RevokeUserAsync(string issuer, string subject, DateTimeOffset issuedBefore, CancellationToken cancellationToken = default) =>
         inner.RevokeUserAsync(issuer, subject, issuedBefore, cancellationToken);
 
-    public ValueTask<bool> IsRevokedAsync(string issuer, UserPoolToken token, CancellationToken cancellationToken = default)
+    public ValueTask<bool> IsRevokedAsync(UserPoolToken token, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _lookups);
         return Behaviour switch
@@ -33,7 +33,7 @@ internal sealed class FlakyRevocationStore(IRevocationStore inner) : IRevocation
             StoreBehaviour.RefuseAtOnce => throw new SocketException((int)SocketError.ConnectionRefused),
             StoreBehaviour.RefuseLater => RefuseLaterAsync(),
             StoreBehaviour.Hang => new(new TaskCompletionSource<bool>().Task),
-            _ => inner.IsRevokedAsync(issuer, token, cancellationToken),
+            _ => inner.IsRevokedAsync(token, cancellationToken),
         };
     }
 

@@ -23,8 +23,8 @@ public sealed class InMemoryRevocationStoreTests
         var store = Store();
         await store.RevokeTokenAsync(Issuer, "jti-1", _time.GetUtcNow().AddHours(1));
 
-        Assert.True(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "jti-1", originTokenId: "o-1", subject: "s-1")));
-        Assert.False(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "jti-2", originTokenId: "o-1", subject: "s-1")));
+        Assert.True(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: "jti-1", originTokenId: "o-1", subject: "s-1")));
+        Assert.False(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: "jti-2", originTokenId: "o-1", subject: "s-1")));
     }
 
     [Fact]
@@ -33,9 +33,9 @@ public sealed class InMemoryRevocationStoreTests
         var store = Store();
         await store.RevokeSignInAsync(Issuer, "origin-A");
 
-        Assert.True(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "access", originTokenId: "origin-A")));
-        Assert.True(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "id", originTokenId: "origin-A")));
-        Assert.False(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "access-2", originTokenId: "origin-B")));
+        Assert.True(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: "access", originTokenId: "origin-A")));
+        Assert.True(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: "id", originTokenId: "origin-A")));
+        Assert.False(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: "access-2", originTokenId: "origin-B")));
     }
 
     [Fact]
@@ -45,10 +45,10 @@ public sealed class InMemoryRevocationStoreTests
         var signOut = _time.GetUtcNow();
         await store.RevokeUserAsync(Issuer, "sub-1", signOut);
 
-        Assert.True(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(subject: "sub-1", issuedAt: signOut.AddMilliseconds(-1))));
-        Assert.True(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(subject: "sub-1", issuedAt: signOut.AddHours(-5))));
-        Assert.False(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(subject: "sub-1", issuedAt: signOut)));
-        Assert.False(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(subject: "sub-2", issuedAt: signOut.AddHours(-5))));
+        Assert.True(await store.IsRevokedAsync(RevocationTokens.Make(subject: "sub-1", issuedAt: signOut.AddMilliseconds(-1))));
+        Assert.True(await store.IsRevokedAsync(RevocationTokens.Make(subject: "sub-1", issuedAt: signOut.AddHours(-5))));
+        Assert.False(await store.IsRevokedAsync(RevocationTokens.Make(subject: "sub-1", issuedAt: signOut)));
+        Assert.False(await store.IsRevokedAsync(RevocationTokens.Make(subject: "sub-2", issuedAt: signOut.AddHours(-5))));
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public sealed class InMemoryRevocationStoreTests
         await store.RevokeUserAsync(Issuer, "sub-1", now);
         await store.RevokeUserAsync(Issuer, "sub-1", now.AddMinutes(-30));
 
-        Assert.True(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(subject: "sub-1", issuedAt: now.AddMinutes(-10))));
+        Assert.True(await store.IsRevokedAsync(RevocationTokens.Make(subject: "sub-1", issuedAt: now.AddMinutes(-10))));
         Assert.Equal(1, store.Count);
     }
 
@@ -71,10 +71,10 @@ public sealed class InMemoryRevocationStoreTests
         await store.RevokeTokenAsync(Issuer, "jti-1", _time.GetUtcNow().AddMinutes(10));
 
         _time.Advance(TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(30) - TimeSpan.FromMilliseconds(1));
-        Assert.True(await store.IsRevokedAsync(Issuer, token));
+        Assert.True(await store.IsRevokedAsync(token));
 
         _time.Advance(TimeSpan.FromMilliseconds(1));
-        Assert.False(await store.IsRevokedAsync(Issuer, token));
+        Assert.False(await store.IsRevokedAsync(token));
     }
 
     [Fact]
@@ -86,11 +86,11 @@ public sealed class InMemoryRevocationStoreTests
         Assert.Equal(2, store.Count);
 
         _time.Advance(TimeSpan.FromMinutes(6));
-        await store.IsRevokedAsync(Issuer, RevocationTokens.Make());
+        await store.IsRevokedAsync(RevocationTokens.Make());
         Assert.Equal(1, store.Count);
 
         _time.Advance(TimeSpan.FromDays(1));
-        await store.IsRevokedAsync(Issuer, RevocationTokens.Make());
+        await store.IsRevokedAsync(RevocationTokens.Make());
         Assert.Equal(0, store.Count);
     }
 
@@ -102,9 +102,9 @@ public sealed class InMemoryRevocationStoreTests
         await store.RevokeSignInAsync(Issuer, "origin-1");
 
         _time.Advance(TimeSpan.FromHours(2) - TimeSpan.FromMilliseconds(1));
-        Assert.True(await store.IsRevokedAsync(Issuer, token));
+        Assert.True(await store.IsRevokedAsync(token));
         _time.Advance(TimeSpan.FromMilliseconds(1));
-        Assert.False(await store.IsRevokedAsync(Issuer, token));
+        Assert.False(await store.IsRevokedAsync(token));
     }
 
     [Fact]
@@ -116,9 +116,9 @@ public sealed class InMemoryRevocationStoreTests
         var token = RevocationTokens.Make(subject: "sub-1", issuedAt: signOut.AddSeconds(-1));
 
         _time.Advance(TimeSpan.FromMinutes(40) - TimeSpan.FromMilliseconds(1));
-        Assert.True(await store.IsRevokedAsync(Issuer, token));
+        Assert.True(await store.IsRevokedAsync(token));
         _time.Advance(TimeSpan.FromMilliseconds(1));
-        Assert.False(await store.IsRevokedAsync(Issuer, token));
+        Assert.False(await store.IsRevokedAsync(token));
     }
 
     [Fact]
@@ -137,7 +137,7 @@ public sealed class InMemoryRevocationStoreTests
         await store.RevokeTokenAsync(Issuer, "jti-1", DateTimeOffset.MaxValue);
 
         _time.Advance(TimeSpan.FromHours(1));
-        Assert.False(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "jti-1")));
+        Assert.False(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: "jti-1")));
     }
 
     [Fact]
@@ -149,7 +149,7 @@ public sealed class InMemoryRevocationStoreTests
 
         var full = await Assert.ThrowsAsync<InvalidOperationException>(async () => await store.RevokeSignInAsync(Issuer, "origin-2"));
         Assert.Equal("The in-memory revocation store is full (2 live entries); raise MaxEntries or use a distributed store.", full.Message);
-        Assert.True(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(originTokenId: "origin-1")));
+        Assert.True(await store.IsRevokedAsync(RevocationTokens.Make(originTokenId: "origin-1")));
 
         // Re-revoking an entry already held needs no room.
         await store.RevokeSignInAsync(Issuer, "origin-1");
@@ -157,7 +157,7 @@ public sealed class InMemoryRevocationStoreTests
         // Once an entry expires, its room is reused.
         _time.Advance(TimeSpan.FromMinutes(5));
         await store.RevokeSignInAsync(Issuer, "origin-2");
-        Assert.True(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "x", originTokenId: "origin-2")));
+        Assert.True(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: "x", originTokenId: "origin-2")));
         Assert.Equal(2, store.Count);
     }
 
@@ -165,9 +165,9 @@ public sealed class InMemoryRevocationStoreTests
     public async Task Checks_complete_synchronously()
     {
         var store = Store();
-        Assert.False(Synchronously.Result(store.IsRevokedAsync(Issuer, RevocationTokens.Make())));
+        Assert.False(Synchronously.Result(store.IsRevokedAsync(RevocationTokens.Make())));
         await store.RevokeSignInAsync(Issuer, "origin-1");
-        Assert.True(Synchronously.Result(store.IsRevokedAsync(Issuer, RevocationTokens.Make(originTokenId: "origin-1"))));
+        Assert.True(Synchronously.Result(store.IsRevokedAsync(RevocationTokens.Make(originTokenId: "origin-1"))));
     }
 
     [Fact]
@@ -175,7 +175,7 @@ public sealed class InMemoryRevocationStoreTests
     {
         var store = Store();
         await store.RevokeSignInAsync(Issuer, "origin-1");
-        Assert.False(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: null, originTokenId: null, subject: null)));
+        Assert.False(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: null, originTokenId: null, subject: null)));
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public sealed class SignOutLoopTests : IDisposable
 
         Assert.InRange(store.Count, 1, PerUser + 1);
         await store.RevokeSignInAsync(Issuer, "other-origin", "sub-other");
-        Assert.True(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "t", originTokenId: "other-origin", subject: "sub-other")));
+        Assert.True(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: "t", originTokenId: "other-origin", subject: "sub-other")));
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public sealed class SignOutLoopTests : IDisposable
 
         for (var i = 0; i < 4_000; i += 100)
         {
-            Assert.True(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "t", originTokenId: $"origin-{i}", subject: $"sub-{i}", issuedAt: TestPool.Start)));
+            Assert.True(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: "t", originTokenId: $"origin-{i}", subject: $"sub-{i}", issuedAt: TestPool.Start)));
         }
     }
 
@@ -85,16 +85,16 @@ public sealed class SignOutLoopTests : IDisposable
         Assert.Equal(1, store.Count);
         foreach (var token in tokens)
         {
-            Assert.True(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "t", originTokenId: token.Origin, subject: "sub-1", issuedAt: token.IssuedAt)));
+            Assert.True(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: "t", originTokenId: token.Origin, subject: "sub-1", issuedAt: token.IssuedAt)));
         }
 
         _time.Advance(TimeSpan.FromSeconds(1));
-        Assert.False(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "t", originTokenId: "origin-new", subject: "sub-1", issuedAt: _time.GetUtcNow())));
-        Assert.False(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "t", originTokenId: "origin-x", subject: "sub-2", issuedAt: TestPool.Start)));
+        Assert.False(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: "t", originTokenId: "origin-new", subject: "sub-1", issuedAt: _time.GetUtcNow())));
+        Assert.False(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: "t", originTokenId: "origin-x", subject: "sub-2", issuedAt: TestPool.Start)));
 
         // The user entry lives as long as the sign-in entries it replaced would have.
         _time.Advance(new RevocationStoreOptions().MaxTokenLifetime - TimeSpan.FromSeconds(2));
-        Assert.True(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "t", originTokenId: tokens[^1].Origin, subject: "sub-1", issuedAt: tokens[^1].IssuedAt)));
+        Assert.True(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: "t", originTokenId: tokens[^1].Origin, subject: "sub-1", issuedAt: tokens[^1].IssuedAt)));
     }
 
     [Fact]
@@ -107,8 +107,8 @@ public sealed class SignOutLoopTests : IDisposable
 
         await store.RevokeSignInAsync(Issuer, "a-2", "sub-a");
 
-        Assert.True(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "t", originTokenId: "a-1", subject: "sub-a", issuedAt: TestPool.Start.AddSeconds(-1))));
-        Assert.True(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "t", originTokenId: "a-2", subject: "sub-a", issuedAt: TestPool.Start.AddSeconds(-1))));
+        Assert.True(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: "t", originTokenId: "a-1", subject: "sub-a", issuedAt: TestPool.Start.AddSeconds(-1))));
+        Assert.True(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: "t", originTokenId: "a-2", subject: "sub-a", issuedAt: TestPool.Start.AddSeconds(-1))));
         Assert.Equal(3, store.Count);
         await Assert.ThrowsAsync<InvalidOperationException>(async () => await store.RevokeSignInAsync(Issuer, "c-1", "sub-c"));
     }
@@ -141,7 +141,7 @@ public sealed class SignOutLoopTests : IDisposable
 
         // Once drained below the mark, the next fill warns again.
         _time.Advance(TimeSpan.FromMinutes(11));
-        Assert.False(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "jti-0")));
+        Assert.False(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: "jti-0")));
         for (var i = 0; i < 8; i++)
         {
             await store.RevokeTokenAsync(Issuer, $"again-{i}", _time.GetUtcNow().AddMinutes(10));
@@ -170,11 +170,11 @@ public sealed class SignOutLoopTests : IDisposable
         var other = new DistributedCacheRevocationStore(cache, Options(), _time);
         foreach (var token in tokens)
         {
-            Assert.True(await other.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "t", originTokenId: token.Origin, subject: "sub-loop", issuedAt: token.IssuedAt)));
+            Assert.True(await other.IsRevokedAsync(RevocationTokens.Make(tokenId: "t", originTokenId: token.Origin, subject: "sub-loop", issuedAt: token.IssuedAt)));
         }
 
         _time.Advance(TimeSpan.FromSeconds(1));
-        Assert.False(await other.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "t", originTokenId: "fresh", subject: "sub-loop", issuedAt: _time.GetUtcNow())));
+        Assert.False(await other.IsRevokedAsync(RevocationTokens.Make(tokenId: "t", originTokenId: "fresh", subject: "sub-loop", issuedAt: _time.GetUtcNow())));
     }
 
     [Fact]
@@ -186,7 +186,7 @@ public sealed class SignOutLoopTests : IDisposable
 
         await store.RevokeSignInAsync(Issuer, "origin-1", "sub-1");
 
-        Assert.True(await store.IsRevokedAsync(Issuer, RevocationTokens.Make(tokenId: "t", originTokenId: "origin-1", subject: "sub-1")));
+        Assert.True(await store.IsRevokedAsync(RevocationTokens.Make(tokenId: "t", originTokenId: "origin-1", subject: "sub-1")));
     }
 
     private sealed record IssuedToken(string Origin, DateTimeOffset IssuedAt);

@@ -43,6 +43,22 @@ public sealed class LocalUserPoolImportedKeyTests : IDisposable
     }
 
     [Fact]
+    public void Importing_a_key_generates_none()
+    {
+        // The imported-key constructor used to generate a 512-bit key first and throw it away; a command-line tool paid
+        // for it on every run.
+        var before = SigningKey.GeneratedOnThisThread;
+        using (var pool = new LocalUserPool("eu-west-1_Dev1", _key, KeyId, timeProvider: _time))
+        {
+            Assert.Equal(KeyId, pool.CurrentKeyId);
+        }
+
+        Assert.Equal(before, SigningKey.GeneratedOnThisThread);
+        using var generating = new LocalUserPool("eu-west-1_Dev1", timeProvider: _time);
+        Assert.Equal(before + 1, SigningKey.GeneratedOnThisThread);
+    }
+
+    [Fact]
     public void The_pool_keeps_its_own_copy_of_the_key()
     {
         using var pool = new LocalUserPool("eu-west-1_Dev1", _key, KeyId, timeProvider: _time);

@@ -10,10 +10,10 @@ internal sealed class NativeStores(string connectionString) : IAsyncDisposable
 
     public string Prefix { get; } = $"tv-native-{Guid.NewGuid():N}:";
 
-    public async Task<RedisRevocationStore> AddAsync(TimeSpan? localCache = null, RedisRevocationOptions? redisOptions = null, Microsoft.Extensions.Logging.ILogger<RedisRevocationStore>? logger = null, System.Diagnostics.Metrics.IMeterFactory? meters = null, string? configuration = null, bool waitSubscribed = true)
+    public async Task<RedisRevocationStore> AddAsync(TimeSpan? localCache = null, RedisRevocationOptions? redisOptions = null, Microsoft.Extensions.Logging.ILogger<RedisRevocationStore>? logger = null, System.Diagnostics.Metrics.IMeterFactory? meters = null, string? configuration = null, bool waitSubscribed = true, int maxSignInEntriesPerUser = 5)
     {
         var redis = await ConnectionMultiplexer.ConnectAsync(configuration ?? connectionString);
-        var store = new RedisRevocationStore(redis, redisOptions, new RevocationStoreOptions { KeyPrefix = Prefix, LocalCacheDuration = localCache ?? TimeSpan.FromMinutes(1) }, logger: logger, meterFactory: meters);
+        var store = new RedisRevocationStore(redis, redisOptions, new RevocationStoreOptions { KeyPrefix = Prefix, LocalCacheDuration = localCache ?? TimeSpan.FromMinutes(1), MaxSignInEntriesPerUser = maxSignInEntriesPerUser }, logger: logger, meterFactory: meters);
         _stores.Add((store, redis));
         if (waitSubscribed)
         {

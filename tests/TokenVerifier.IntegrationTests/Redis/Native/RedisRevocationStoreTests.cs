@@ -39,8 +39,8 @@ public sealed class RedisRevocationStoreTests(RedisFixture fixture) : IAsyncLife
         foreach (var token in new[] { byJti, bySignIn, byUser })
         {
             // B and C now hold "not revoked" for a minute.
-            Assert.False(await b.IsRevokedAsync(token.Issuer, token));
-            Assert.False(await c.IsRevokedAsync(token.Issuer, token));
+            Assert.False(await b.IsRevokedAsync(token));
+            Assert.False(await c.IsRevokedAsync(token));
         }
 
         await a.RevokeTokenAsync(byJti.Issuer, byJti.TokenId!, byJti.ExpiresAt);
@@ -49,7 +49,7 @@ public sealed class RedisRevocationStoreTests(RedisFixture fixture) : IAsyncLife
 
         foreach (var token in new[] { byJti, bySignIn, byUser })
         {
-            Assert.True(await a.IsRevokedAsync(token.Issuer, token));
+            Assert.True(await a.IsRevokedAsync(token));
             await UntilRevokedAsync(b, token);
             await UntilRevokedAsync(c, token);
         }
@@ -91,17 +91,17 @@ public sealed class RedisRevocationStoreTests(RedisFixture fixture) : IAsyncLife
         Assert.NotEqual(inA.Issuer, inB.Issuer);
 
         // B holds "not revoked" for pool B's token; pool A's revocations reach it through the channel.
-        Assert.False(await b.IsRevokedAsync(inB.Issuer, inB));
+        Assert.False(await b.IsRevokedAsync(inB));
         await a.RevokeTokenAsync(inA.Issuer, "same-jti", inA.ExpiresAt);
         await a.RevokeSignInAsync(inA.Issuer, "same-origin");
         await a.RevokeUserAsync(inA.Issuer, "same-sub", DateTimeOffset.UtcNow);
         await UntilRevokedAsync(b, inA);
 
-        Assert.False(await b.IsRevokedAsync(inB.Issuer, inB));
-        Assert.False(await a.IsRevokedAsync(inB.Issuer, inB));
+        Assert.False(await b.IsRevokedAsync(inB));
+        Assert.False(await a.IsRevokedAsync(inB));
         var fresh = await _stores.AddAsync();
-        Assert.True(await fresh.IsRevokedAsync(inA.Issuer, inA));
-        Assert.False(await fresh.IsRevokedAsync(inB.Issuer, inB));
+        Assert.True(await fresh.IsRevokedAsync(inA));
+        Assert.False(await fresh.IsRevokedAsync(inB));
 
         // Each pool's keys are its own: pool B has none.
         await using var redis = await RedisProbe.ConnectAsync(fixture.Server);
@@ -118,8 +118,8 @@ public sealed class RedisRevocationStoreTests(RedisFixture fixture) : IAsyncLife
         var b = await _stores.AddAsync();
         var inB = await otherPool.ValidAsync("message-sub", jti: "message-jti");
         var signal = await _tokens.ValidAsync("message-signal", DateTimeOffset.UtcNow.AddMinutes(-1));
-        Assert.False(await b.IsRevokedAsync(inB.Issuer, inB));
-        Assert.False(await b.IsRevokedAsync(signal.Issuer, signal));
+        Assert.False(await b.IsRevokedAsync(inB));
+        Assert.False(await b.IsRevokedAsync(signal));
 
         // Messages arrive in the order they were published: once B refuses the signal token, it has had the jti's message.
         await a.RevokeTokenAsync(_tokens.Issuer, "message-jti", DateTimeOffset.UtcNow.AddHours(1));
@@ -127,7 +127,7 @@ public sealed class RedisRevocationStoreTests(RedisFixture fixture) : IAsyncLife
         await UntilRevokedAsync(b, signal);
 
         // Pool A's message for "message-jti" dropped nothing of pool B: its answer is still served locally.
-        var pending = b.IsRevokedAsync(inB.Issuer, inB);
+        var pending = b.IsRevokedAsync(inB);
         Assert.True(pending.IsCompletedSuccessfully, "Pool B's answer was dropped from the local cache.");
         Assert.False(await pending);
     }
@@ -143,7 +143,7 @@ public sealed class RedisRevocationStoreTests(RedisFixture fixture) : IAsyncLife
 
         var between = await _tokens.ValidAsync("later-wins", now.AddMinutes(-10));
         var fresh = await _stores.AddAsync();
-        Assert.True(await fresh.IsRevokedAsync(between.Issuer, between));
+        Assert.True(await fresh.IsRevokedAsync(between));
     }
 
     [Fact]
@@ -196,7 +196,7 @@ public sealed class RedisRevocationStoreTests(RedisFixture fixture) : IAsyncLife
     private static async Task UntilRevokedAsync(RedisRevocationStore store, TokenVerifier.Validation.UserPoolToken token)
     {
         var clock = Stopwatch.StartNew();
-        while (!await store.IsRevokedAsync(token.Issuer, token))
+        while (!await store.IsRevokedAsync(token))
         {
             Assert.True(clock.Elapsed < Propagation, "The revocation did not reach the other instance through the channel.");
             await Task.Delay(5);
