@@ -14,17 +14,16 @@ internal sealed class KeyCacheRefresher(UserPoolValidators validators, UserPoolS
     private static readonly TimeSpan MinTick = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxTick = TimeSpan.FromMinutes(1);
 
-    private List<SigningKeyCache> _caches = [];
     private PeriodicTimer? _timer;
 
     // The schedule starts with the host, not whenever the thread pool gets to ExecuteAsync (which runs on its own task):
     // refreshes are then due at fixed times after the start, also under a test's fake clock.
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        _caches = schemes.KeyCaches(validators);
-        if (_caches.Count > 0)
+        var caches = schemes.KeyCaches(validators);
+        if (caches.Count > 0)
         {
-            var tick = TimeSpan.FromTicks(Math.Clamp(_caches.Min(c => c.RefreshInterval).Ticks / 4, MinTick.Ticks, MaxTick.Ticks));
+            var tick = TimeSpan.FromTicks(Math.Clamp(caches.Min(c => c.RefreshInterval).Ticks / 4, MinTick.Ticks, MaxTick.Ticks));
             _timer = new PeriodicTimer(tick, time);
         }
 
@@ -48,7 +47,8 @@ internal sealed class KeyCacheRefresher(UserPoolValidators validators, UserPoolS
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                foreach (var cache in _caches)
+                // Read at each tick: a configuration reload adds pools, and a removed pool's keys must not be fetched again.
+                foreach (var cache in schemes.KeyCaches(validators))
                 {
                     if (IsDue(cache))
                     {

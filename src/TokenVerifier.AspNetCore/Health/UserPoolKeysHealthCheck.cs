@@ -9,8 +9,9 @@ namespace TokenVerifier.AspNetCore.Health;
 /// Reports the signing keys of every user-pool scheme: Healthy when every key set is fresh, Degraded when one is stale
 /// (refreshes failing or overdue; the last good keys still serve), Unhealthy when one was never fetched or is past
 /// MaxStaleness (tokens of that pool are being rejected). The data holds one <see cref="SigningKeyCacheStatus"/> per JWKS address.
+/// A configuration reload refused (and not yet followed by a good one) makes it Degraded too, naming what was refused and why.
 /// </summary>
-internal sealed class UserPoolKeysHealthCheck(UserPoolValidators? validators, UserPoolSchemes? schemes, TimeProvider? timeProvider = null) : IHealthCheck
+internal sealed class UserPoolKeysHealthCheck(UserPoolValidators? validators, UserPoolSchemes? schemes, TimeProvider? timeProvider = null, RejectedReloads? rejectedReloads = null) : IHealthCheck
 {
     private readonly TimeProvider time = timeProvider ?? TimeProvider.System;
 
@@ -51,6 +52,13 @@ internal sealed class UserPoolKeysHealthCheck(UserPoolValidators? validators, Us
 
             problems.Add(keys.LastError is null ? problem : $"{problem} (last error: {keys.LastError})");
             status = health < status ? health : status;
+        }
+
+        foreach (var rejected in rejectedReloads?.Current ?? [])
+        {
+            // The errors name settings, never a token; the last good configuration serves meanwhile.
+            problems.Add($"a configuration reload of {rejected.What} was refused at {When(rejected.At)} and the last good configuration serves ({string.Join(" ", rejected.Errors)})");
+            status = HealthStatus.Degraded < status ? HealthStatus.Degraded : status;
         }
 
         var description = problems.Count == 0

@@ -16,6 +16,13 @@ public sealed class SigningKeyCacheRegistry : IDisposable
     public const string HttpClientName = "TokenVerifier.Jwks";
 
     private readonly ConcurrentDictionary<Uri, SigningKeyCache> _caches = new();
+
+    // Caches taken only by validators' configured pools, with their number of holders: when the last validator holding
+    // one lets go (a configuration reload removed the pool), the cache leaves the registry. A cache handed out by
+    // GetOrAdd is pinned instead: its user never says when it is done.
+    private readonly Dictionary<SigningKeyCache, int> _holders = [];
+    private readonly HashSet<SigningKeyCache> _pinned = [];
+    private readonly Lock _holdGate = new();
     private readonly Func<HttpClient> _httpClientFactory;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -64,15 +71,71 @@ public sealed class SigningKeyCacheRegistry : IDisposable
     {
         ArgumentNullException.ThrowIfNull(jwksUri);
         ArgumentNullException.ThrowIfNull(settings);
-        return GetOrAdd(jwksUri, settings, uri => new SigningKeyCache(uri, settings, _httpClientFactory, _time, _logger, Metrics));
+        lock (_holdGate)
+        {
+            return Pin(GetOrAdd(jwksUri, settings, uri => new SigningKeyCache(uri, settings, _httpClientFactory, _time, _logger, Metrics)));
+        }
     }
 
     /// <summary>The cache of <paramref name="pool"/>'s keys: fetched from its JWKS address, or read from its configured set.</summary>
     internal SigningKeyCache GetOrAdd(UserPoolOptions pool, UserPoolValidationOptions settings)
     {
+        lock (_holdGate)
+        {
+            return Pin(Find(pool, settings));
+        }
+    }
+
+    /// <summary>As <see cref="GetOrAdd(UserPoolOptions, UserPoolValidationOptions)"/>, for a holder that gives it back with <see cref="Release"/>.</summary>
+    internal SigningKeyCache Hold(UserPoolOptions pool, UserPoolValidationOptions settings)
+    {
+        lock (_holdGate)
+        {
+            var cache = Find(pool, settings);
+            _holders[cache] = _holders.GetValueOrDefault(cache) + 1;
+            return cache;
+        }
+    }
+
+    /// <summary>
+    /// Gives back a cache taken with <see cref="Hold"/>. The last holder's release drops the cache from the registry (unless
+    /// it is pinned), so a pool removed by a configuration reload is neither kept nor refreshed; a validator that trusts the
+    /// pool again later starts a new cache.
+    /// </summary>
+    internal void Release(SigningKeyCache cache)
+    {
+        lock (_holdGate)
+        {
+            if (!_holders.TryGetValue(cache, out var holders))
+            {
+                return;
+            }
+
+            if (holders > 1)
+            {
+                _holders[cache] = holders - 1;
+                return;
+            }
+
+            _holders.Remove(cache);
+            if (!_pinned.Contains(cache))
+            {
+                _caches.TryRemove(new KeyValuePair<Uri, SigningKeyCache>(cache.JwksUri, cache));
+            }
+        }
+    }
+
+    private SigningKeyCache Pin(SigningKeyCache cache)
+    {
+        _pinned.Add(cache);
+        return cache;
+    }
+
+    private SigningKeyCache Find(UserPoolOptions pool, UserPoolValidationOptions settings)
+    {
         var source = ConfiguredJwksSource.For(pool, _time, settings.JwksMaxResponseBytes);
         return source is null
-            ? GetOrAdd(pool.GetJwksUri(), settings)
+            ? GetOrAdd(pool.GetJwksUri(), settings, uri => new SigningKeyCache(uri, settings, _httpClientFactory, _time, _logger, Metrics))
             : GetOrAdd(source.Address, settings, _ => new SigningKeyCache(source, settings, _time, _logger, Metrics));
     }
 
