@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using TokenVerifier.AspNetCore.Authentication;
@@ -26,11 +27,11 @@ internal sealed class CurrentPolicies : IDisposable
     private FrozenDictionary<string, AuthorizationPolicy> _policies;
     private string _fingerprint;
 
-    public CurrentPolicies(IOptions<UserPoolPolicyOptions> options, IOptionsFactory<UserPoolPolicyOptions> factory, IEnumerable<PolicyReloadSource> sources, RejectedReloads rejected, ILoggerFactory loggerFactory, TimeProvider time)
+    public CurrentPolicies(IOptions<UserPoolPolicyOptions> options, IOptionsFactory<UserPoolPolicyOptions> factory, IEnumerable<PolicyReloadSource> sources, RejectedReloads rejected, TimeProvider time, ILoggerFactory? loggerFactory = null)
     {
         _factory = factory;
         _rejected = rejected;
-        _logger = loggerFactory.CreateLogger<CurrentPolicies>();
+        _logger = (ILogger?)loggerFactory?.CreateLogger<CurrentPolicies>() ?? NullLogger.Instance;
         _time = time;
         _sections = [.. sources.Select(s => s.Section).Distinct()];
 
