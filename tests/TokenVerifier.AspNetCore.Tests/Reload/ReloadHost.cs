@@ -49,7 +49,8 @@ internal sealed class ReloadHost : IAsyncDisposable
     public SigningKeyCacheRegistry KeyCaches => _app.Services.GetRequiredService<SigningKeyCacheRegistry>();
 
     /// <summary>Starts the app on the test server, or with <paramref name="kestrel"/> on a loopback socket.</summary>
-    public static async Task<ReloadHost> StartAsync(JwksRouter keys, IDictionary<string, string?> settings, TimeProvider time, Action<IServiceCollection>? services = null, bool kestrel = false)
+    /// <param name="moreSources">Configuration sources added after the replaceable one (a JSON file), whose settings win.</param>
+    public static async Task<ReloadHost> StartAsync(JwksRouter keys, IDictionary<string, string?> settings, TimeProvider time, Action<IServiceCollection>? services = null, bool kestrel = false, Action<IConfigurationBuilder>? moreSources = null)
     {
         var builder = WebApplication.CreateBuilder();
         if (kestrel)
@@ -67,6 +68,7 @@ internal sealed class ReloadHost : IAsyncDisposable
         var configuration = new ReplaceableConfiguration(settings);
         builder.Configuration.Sources.Clear();
         ((IConfigurationBuilder)builder.Configuration).Add(configuration);
+        moreSources?.Invoke(builder.Configuration);
         builder.Services.AddSingleton(time);
         services?.Invoke(builder.Services);
         builder.Services.AddUserPoolAuth(builder.Configuration);
