@@ -80,11 +80,24 @@ public sealed partial class UserPoolValidators : IDisposable
     /// <summary>Disposes every validator handed out, each once the validations under way on it have ended.</summary>
     public void Dispose()
     {
-        _disposed = true;
+        lock (_createGate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+        }
+
         foreach (var state in _schemes.Values)
         {
-            state.Subscription?.Dispose();
-            state.Current.Release();
+            // Under the reload gate: a reload under way either finishes first (and its configuration is let go here) or sees _disposed.
+            lock (state.ReloadGate)
+            {
+                state.Subscription?.Dispose();
+                state.Current.Release();
+            }
         }
     }
 
@@ -99,6 +112,7 @@ public sealed partial class UserPoolValidators : IDisposable
         // Built once: the state subscribes to the scheme's configuration, and a second subscription would rebuild twice.
         lock (_createGate)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             if (!_schemes.TryGetValue(scheme, out state))
             {
                 var options = _options.Get(scheme);
