@@ -10,6 +10,8 @@ using TokenVerifier.AspNetCore.Authentication;
 using TokenVerifier.AspNetCore.Revocation;
 using TokenVerifier.Diagnostics;
 using TokenVerifier.Keys;
+using TokenVerifier.Revocation;
+using TokenVerifier.Validation;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -39,7 +41,8 @@ public static class UserPoolAuthenticationBuilderExtensions
     /// <summary>
     /// Adds a user-pool scheme bound from <paramref name="section"/> (pools, clients, token uses, skew, key settings,
     /// <c>IncludeErrorDetails</c>, <c>Realm</c>, <c>QueryTokenPaths</c>), with its keys checked at start as the <c>UserPool</c> section's are:
-    /// <c>.AddUserPool("IdTokens", builder.Configuration.GetSection("UserPoolIdTokens"))</c>. Policies and the revocation
+    /// <c>.AddUserPool("IdTokens", builder.Configuration.GetSection("UserPoolIdTokens"))</c>. The scheme follows the section's
+    /// reloads (a valid one takes effect at once; an invalid one is refused, logged, and the last good configuration stays). Policies and the revocation
     /// store are the application's, not a scheme's: declare them with <c>AddUserPoolAuth</c> or <c>AddUserPoolPolicies</c>.
     /// </summary>
     /// <param name="builder">The authentication builder.</param>
@@ -48,6 +51,7 @@ public static class UserPoolAuthenticationBuilderExtensions
     public static AuthenticationBuilder AddUserPool(this AuthenticationBuilder builder, string scheme, IConfigurationSection section)
     {
         ArgumentNullException.ThrowIfNull(section);
+        builder.Services.AddSingleton(new SchemeReloadSource(scheme, section));
         return builder.AddUserPool(scheme, options => UserPoolServiceCollectionExtensions.Bind(section, options));
     }
 
@@ -58,7 +62,18 @@ public static class UserPoolAuthenticationBuilderExtensions
     internal static void AddSchemeServices(IServiceCollection services, string scheme)
     {
         AddValidationServices(services);
-        services.TryAddSingleton<UserPoolValidators>();
+        services.TryAddSingleton<RejectedReloads>();
+        services.TryAddSingleton(static sp => new UserPoolValidators(
+            sp.GetRequiredService<IOptionsMonitor<UserPoolAuthenticationOptions>>(),
+            sp.GetRequiredService<SigningKeyCacheRegistry>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<UserPoolTokenValidator>>(),
+            sp.GetService<IRevocationStore>(),
+            new SchemeReloading(
+                sp.GetServices<SchemeReloadSource>(),
+                sp.GetRequiredService<IOptionsFactory<UserPoolAuthenticationOptions>>(),
+                sp.GetRequiredService<RejectedReloads>(),
+                sp.GetRequiredService<ILoggerFactory>())));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UserPoolAuthenticationOptions>, UserPoolOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KeyCacheWarmup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KeyCacheRefresher>());

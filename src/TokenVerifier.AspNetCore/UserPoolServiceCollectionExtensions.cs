@@ -14,6 +14,8 @@ public static class UserPoolServiceCollectionExtensions
     /// <summary>
     /// Adds user-pool authentication as the default scheme, bound from the <c>UserPool</c> configuration section
     /// (pools, clients, token uses, named policies under <c>Policies</c>, the revocation store under <c>Revocation</c>), plus authorization.
+    /// Pools, clients, token uses and policies follow the section's reloads; a reload that would fail the start is refused
+    /// and logged, and the last good configuration stays in force.
     /// Revocations are held in memory unless a shared store is added on the returned builder; with <c>Revocation:Redis</c> set,
     /// the start fails unless a Redis store (TokenVerifier.Redis package) is registered.
     /// </summary>
@@ -42,6 +44,7 @@ public static class UserPoolServiceCollectionExtensions
             Bind(section, options);
             configure(options);
         });
+        services.AddSingleton(new SchemeReloadSource(UserPoolAuthenticationDefaults.AuthenticationScheme, section));
         services.AddUserPoolPolicies(section.GetSection("Policies"));
         AddRevocation(builder, section.GetSection("Revocation"));
         return builder;

@@ -52,6 +52,7 @@ internal sealed class KeyCacheRefresher(UserPoolValidators validators, UserPoolS
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = ParallelRefreshes, CancellationToken = stoppingToken };
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
+                // Read at each tick: a configuration reload adds pools, and a removed pool's keys must not be fetched again.
                 var caches = schemes.KeyCaches(validators);
                 caches.AddRange(schemes.ResolvedKeyCaches(validators, caches));
 

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using TokenVerifier.AspNetCore.Events;
+using TokenVerifier.Validation;
 
 namespace TokenVerifier.AspNetCore.Authentication;
 
@@ -25,10 +26,21 @@ public sealed class UserPoolAuthenticationHandler : AuthenticationHandler<UserPo
     /// <param name="logger">The logger factory.</param>
     /// <param name="encoder">The URL encoder.</param>
     /// <param name="validators">The per-scheme validators.</param>
+    /// <remarks>
+    /// The handler reads the options of the scheme's configuration in force from <paramref name="validators"/>, not from
+    /// <paramref name="options"/>: after a configuration reload they are the new ones, or the last good ones if the reload was refused.
+    /// </remarks>
     public UserPoolAuthenticationHandler(IOptionsMonitor<UserPoolAuthenticationOptions> options, ILoggerFactory logger, UrlEncoder encoder, UserPoolValidators validators)
-        : base(options, logger, encoder)
+        : base(CurrentOptions(options, validators), logger, encoder)
     {
         _validators = validators;
+    }
+
+    private static IOptionsMonitor<UserPoolAuthenticationOptions> CurrentOptions(IOptionsMonitor<UserPoolAuthenticationOptions> options, UserPoolValidators validators)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(validators);
+        return validators.CurrentOptions;
     }
 
     private new UserPoolEvents Events => (UserPoolEvents)base.Events!;
@@ -74,7 +86,13 @@ public sealed class UserPoolAuthenticationHandler : AuthenticationHandler<UserPo
             return AuthenticateResult.NoResult();
         }
 
-        var result = await _validators.Get(Scheme.Name).ValidateAsync(token, Context.RequestAborted);
+        // Held until the answer is known: a reload landing meanwhile does not dispose the validator under this token.
+        UserPoolValidationResult result;
+        using (var lease = _validators.Lease(Scheme.Name))
+        {
+            result = await lease.Validator.ValidateAsync(token, Context.RequestAborted);
+        }
+
         if (!result.IsValid)
         {
             var failed = new UserPoolAuthenticationFailedContext(Context, Scheme, Options, new UserPoolAuthenticationException(result.Failure, result.FailureMessage!));

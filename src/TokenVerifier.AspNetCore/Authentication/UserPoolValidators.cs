@@ -8,18 +8,23 @@ using TokenVerifier.Validation;
 namespace TokenVerifier.AspNetCore.Authentication;
 
 /// <summary>
-/// The validator of each user-pool scheme, built once from the scheme's options. Use it to validate tokens that do not
-/// arrive in an Authorization header (web sockets, queues) with exactly the rules of the scheme. Owns the validators:
-/// disposing it (the container does) disposes them, which releases their hold on the shared key caches and metrics.
+/// The validator of each user-pool scheme, built from the scheme's options. Use it to validate tokens that do not
+/// arrive in an Authorization header (web sockets, queues) with exactly the rules of the scheme. A scheme bound from a
+/// configuration section follows the section's reloads: a valid reload replaces the scheme's validator, and the one
+/// replaced is disposed once the validations under way on it have ended; so ask for the validator per token rather
+/// than keeping it. Owns the validators: disposing it (the container does) disposes them, which releases their hold on
+/// the shared key caches and metrics.
 /// </summary>
-public sealed class UserPoolValidators : IDisposable
+public sealed partial class UserPoolValidators : IDisposable
 {
-    private readonly ConcurrentDictionary<string, UserPoolTokenValidator> _validators = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SchemeState> _schemes = new(StringComparer.Ordinal);
+    private readonly Lock _createGate = new();
     private readonly IOptionsMonitor<UserPoolAuthenticationOptions> _options;
     private readonly SigningKeyCacheRegistry _keyCaches;
     private readonly TimeProvider _time;
     private readonly ILogger<UserPoolTokenValidator> _logger;
     private readonly IRevocationStore? _revocationStore;
+    private readonly SchemeReloading? _reloading;
     private volatile bool _disposed;
 
     /// <summary>Created by dependency injection.</summary>
@@ -29,46 +34,113 @@ public sealed class UserPoolValidators : IDisposable
     /// <param name="logger">The validators' logger.</param>
     /// <param name="revocationStore">Where the validators look up revoked tokens; null checks no revocation.</param>
     public UserPoolValidators(IOptionsMonitor<UserPoolAuthenticationOptions> options, SigningKeyCacheRegistry keyCaches, TimeProvider timeProvider, ILogger<UserPoolTokenValidator> logger, IRevocationStore? revocationStore = null)
+        : this(options, keyCaches, timeProvider, logger, revocationStore, reloading: null)
+    {
+    }
+
+    internal UserPoolValidators(IOptionsMonitor<UserPoolAuthenticationOptions> options, SigningKeyCacheRegistry keyCaches, TimeProvider timeProvider, ILogger<UserPoolTokenValidator> logger, IRevocationStore? revocationStore, SchemeReloading? reloading)
     {
         _revocationStore = revocationStore;
         _options = options;
         _keyCaches = keyCaches;
         _time = timeProvider;
         _logger = logger;
+        _reloading = reloading;
+        CurrentOptions = new CurrentSchemeOptions(this, options);
     }
 
-    /// <summary>The validator of <paramref name="scheme"/>.</summary>
+    /// <summary>The options in force of each scheme, for the handler: the last good ones after a refused reload.</summary>
+    internal IOptionsMonitor<UserPoolAuthenticationOptions> CurrentOptions { get; }
+
+    /// <summary>The validator of <paramref name="scheme"/> in force now.</summary>
     /// <param name="scheme">A scheme added with <c>AddUserPool</c>.</param>
     /// <exception cref="ObjectDisposedException">The validators have been disposed.</exception>
-    public UserPoolTokenValidator Get(string scheme = UserPoolAuthenticationDefaults.AuthenticationScheme)
+    public UserPoolTokenValidator Get(string scheme = UserPoolAuthenticationDefaults.AuthenticationScheme) => StateOf(scheme).Current.Validator;
+
+    /// <summary>The options of <paramref name="scheme"/> in force now.</summary>
+    internal UserPoolAuthenticationOptions CurrentOptionsOf(string scheme) => StateOf(scheme).Current.Options;
+
+    /// <summary>The configuration of <paramref name="scheme"/> in force now, held until the lease is disposed.</summary>
+    internal ValidatorLease Lease(string scheme)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_validators.TryGetValue(scheme, out var validator))
+        var state = StateOf(scheme);
+        while (true)
         {
-            return validator;
-        }
+            var current = state.Current;
+            if (current.TryLease())
+            {
+                return new ValidatorLease(current);
+            }
 
-        // Two first requests may both build one; the one not kept must let go of the key caches it subscribed to.
-        var created = Create(scheme);
-        validator = _validators.GetOrAdd(scheme, created);
-        if (!ReferenceEquals(validator, created))
-        {
-            created.Dispose();
+            // Replaced and let go between the read and the lease: the next read sees its successor.
+            ObjectDisposedException.ThrowIf(_disposed, this);
         }
-
-        return validator;
     }
 
-    /// <summary>Disposes every validator handed out.</summary>
+    /// <summary>Disposes every validator handed out, each once the validations under way on it have ended.</summary>
     public void Dispose()
     {
-        _disposed = true;
-        foreach (var validator in _validators.Values)
+        lock (_createGate)
         {
-            validator.Dispose();
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+        }
+
+        foreach (var state in _schemes.Values)
+        {
+            // Under the reload gate: a reload under way either finishes first (and its configuration is let go here) or sees _disposed.
+            lock (state.ReloadGate)
+            {
+                state.Subscription?.Dispose();
+                state.Current.Release();
+            }
         }
     }
 
-    private UserPoolTokenValidator Create(string scheme) =>
-        new(_options.Get(scheme).Validation, _keyCaches, _time, _logger, _revocationStore);
+    private SchemeState StateOf(string scheme)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_schemes.TryGetValue(scheme, out var state))
+        {
+            return state;
+        }
+
+        // Built once: the state subscribes to the scheme's configuration, and a second subscription would rebuild twice.
+        lock (_createGate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!_schemes.TryGetValue(scheme, out state))
+            {
+                var options = _options.Get(scheme);
+                state = new SchemeState(new SchemeConfiguration(options, Create(options)));
+                Watch(scheme, state);
+                _schemes[scheme] = state;
+            }
+
+            return state;
+        }
+    }
+
+    private UserPoolTokenValidator Create(UserPoolAuthenticationOptions options) =>
+        new(options.Validation, _keyCaches, _time, _logger, _revocationStore);
+
+    private sealed class SchemeState(SchemeConfiguration current)
+    {
+        private SchemeConfiguration _current = current;
+
+        public SchemeConfiguration Current => Volatile.Read(ref _current);
+
+        // Reloads of one scheme are applied one at a time, in the order they are signalled.
+        public Lock ReloadGate { get; } = new();
+
+        public string? Fingerprint { get; set; }
+
+        public IDisposable? Subscription { get; set; }
+
+        public SchemeConfiguration Replace(SchemeConfiguration next) => Interlocked.Exchange(ref _current, next);
+    }
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using TokenVerifier.AspNetCore.Authentication;
 using TokenVerifier.AspNetCore.Authorization;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -24,6 +25,9 @@ public static class UserPoolPolicyServiceCollectionExtensions
     /// <remarks>
     /// A policy with neither groups nor scopes, an invalid entry or an unknown setting stops the application
     /// at start-up with an <see cref="OptionsValidationException"/> naming the policy.
+    /// The policies follow the section's reloads: a valid reload applies from the next request; an invalid one is
+    /// refused and logged, and the last good policies stay (an <see cref="IAuthorizationPolicyProvider"/> registered
+    /// after this call replaces the one that follows reloads).
     /// An <see cref="IAuthorizationMiddlewareResultHandler"/> registered before this call is wrapped and keeps
     /// running; one registered after it replaces the <c>insufficient_scope</c> header.
     /// </remarks>
@@ -33,7 +37,10 @@ public static class UserPoolPolicyServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(policiesSection);
 
         services.Configure<UserPoolPolicyOptions>(options => Bind(policiesSection, options));
-        return AddCore(services);
+        services.AddSingleton(new PolicyReloadSource(policiesSection));
+        AddCore(services);
+        DecoratePolicyProvider(services);
+        return services;
     }
 
     /// <summary>
@@ -64,8 +71,35 @@ public static class UserPoolPolicyServiceCollectionExtensions
         services.AddOptions<UserPoolPolicyOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UserPoolPolicyOptions>, UserPoolPolicyOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<AuthorizationOptions>, UserPoolPolicyAuthorizationSetup>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<RejectedReloads>();
+        services.TryAddSingleton<CurrentPolicies>();
         DecorateResultHandler(services);
         return services;
+    }
+
+    // Wraps the registered provider so the configured names follow reloads; the others stay the wrapped provider's.
+    private static void DecoratePolicyProvider(IServiceCollection services)
+    {
+        var previous = services.LastOrDefault(d => d.ServiceType == typeof(IAuthorizationPolicyProvider) && !d.IsKeyedService);
+        if (previous is null || previous.ImplementationType == typeof(UserPoolPolicyProvider))
+        {
+            return;
+        }
+
+        var inner = previous switch
+        {
+            { ImplementationInstance: { } instance } =>
+                new ServiceDescriptor(typeof(IAuthorizationPolicyProvider), UserPoolPolicyProvider.InnerKey, instance),
+            { ImplementationFactory: { } factory } =>
+                new ServiceDescriptor(typeof(IAuthorizationPolicyProvider), UserPoolPolicyProvider.InnerKey, (provider, _) => factory(provider), previous.Lifetime),
+            _ =>
+                new ServiceDescriptor(typeof(IAuthorizationPolicyProvider), UserPoolPolicyProvider.InnerKey, previous.ImplementationType!, previous.Lifetime),
+        };
+
+        services.Remove(previous);
+        services.Add(inner);
+        services.Add(new ServiceDescriptor(typeof(IAuthorizationPolicyProvider), typeof(UserPoolPolicyProvider), previous.Lifetime));
     }
 
     private static void DecorateResultHandler(IServiceCollection services)

@@ -13,7 +13,8 @@ public static class UserPoolHealthChecksBuilderExtensions
     /// <summary>
     /// Adds a check of every user-pool scheme's signing keys: Healthy when all key sets are fresh, Degraded when one is
     /// stale (the last good keys still serve), Unhealthy (or <paramref name="failureStatus"/>) when one was never fetched
-    /// or is past <see cref="TokenVerifier.UserPoolValidationOptions.MaxStaleness"/>. The result's data has one
+    /// or is past <see cref="TokenVerifier.UserPoolValidationOptions.MaxStaleness"/>; Degraded also while a configuration
+    /// reload of a scheme or of the policies stands refused (the last good configuration serves). The result's data has one
     /// <see cref="TokenVerifier.Keys.SigningKeyCacheStatus"/> per JWKS address. A pool approved by an
     /// <see cref="TokenVerifier.Tenants.IUserPoolResolver"/> whose keys are not fresh makes it Degraded, never worse (one
     /// tenant's outage must not take instances out of a load balancer), and is listed only while it has a problem (at most ten).
@@ -28,7 +29,7 @@ public static class UserPoolHealthChecksBuilderExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         return builder.Add(new HealthCheckRegistration(
             name,
-            services => new UserPoolKeysHealthCheck(services.GetService<UserPoolValidators>(), services.GetService<UserPoolSchemes>(), services.GetService<TimeProvider>()),
+            services => new UserPoolKeysHealthCheck(services.GetService<UserPoolValidators>(), services.GetService<UserPoolSchemes>(), services.GetService<TimeProvider>(), services.GetService<RejectedReloads>()),
             failureStatus,
             tags));
     }

@@ -14,8 +14,9 @@ namespace TokenVerifier.AspNetCore.Health;
 /// is taken out of the load balancer, which would turn one tenant's outage into everyone's. Only the resolved pools with a
 /// problem are listed (at most <see cref="MaxResolvedPoolsListed"/>, the worst first), with two counts, so the report stays
 /// small however many tenants there are.
+/// A configuration reload refused (and not yet followed by a good one) makes it Degraded too, naming what was refused and why.
 /// </summary>
-internal sealed class UserPoolKeysHealthCheck(UserPoolValidators? validators, UserPoolSchemes? schemes, TimeProvider? timeProvider = null) : IHealthCheck
+internal sealed class UserPoolKeysHealthCheck(UserPoolValidators? validators, UserPoolSchemes? schemes, TimeProvider? timeProvider = null, RejectedReloads? rejectedReloads = null) : IHealthCheck
 {
     /// <summary>How many resolved pools with a problem are named in the description and the data.</summary>
     internal const int MaxResolvedPoolsListed = 10;
@@ -83,6 +84,13 @@ internal sealed class UserPoolKeysHealthCheck(UserPoolValidators? validators, Us
         {
             data[ResolvedPoolsKey] = resolved.Count;
             data[ResolvedPoolsNotFreshKey] = notFresh.Count;
+        }
+
+        foreach (var rejected in rejectedReloads?.Current ?? [])
+        {
+            // The errors name settings, never a token; the last good configuration serves meanwhile.
+            problems.Add($"a configuration reload of {rejected.What} was refused at {When(rejected.At)} and the last good configuration serves ({string.Join(" ", rejected.Errors)})");
+            status = HealthStatus.Degraded < status ? HealthStatus.Degraded : status;
         }
 
         var description = problems.Count == 0

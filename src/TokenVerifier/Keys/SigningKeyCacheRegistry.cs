@@ -19,7 +19,10 @@ public sealed class SigningKeyCacheRegistry : IDisposable
 
     private readonly ConcurrentDictionary<Uri, SigningKeyCache> _caches = new();
 
-    // Under _holdGate: how many holders each counted cache has, and the caches that stay whatever the count (configured).
+    // Under _holdGate: how many holders each counted cache has (validators, for their configured pools and the pools their
+    // resolver approved), and the caches that stay whatever the count: those handed out by GetOrAdd, whose users never say
+    // when they are done. When the last holder lets go (a reload removed the pool, an approval was evicted), the cache
+    // leaves the registry.
     private readonly Lock _holdGate = new();
     private readonly Dictionary<SigningKeyCache, int> _holds = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<SigningKeyCache> _pinned = new(ReferenceEqualityComparer.Instance);
@@ -77,7 +80,7 @@ public sealed class SigningKeyCacheRegistry : IDisposable
         }
     }
 
-    /// <summary>The cache of configured <paramref name="pool"/>'s keys, kept for the registry's lifetime.</summary>
+    /// <summary>The cache of <paramref name="pool"/>'s keys, kept for the registry's lifetime.</summary>
     internal SigningKeyCache GetOrAdd(UserPoolOptions pool, UserPoolValidationOptions settings)
     {
         lock (_holdGate)
@@ -88,7 +91,7 @@ public sealed class SigningKeyCacheRegistry : IDisposable
 
     /// <summary>
     /// The cache of <paramref name="pool"/>'s keys, counted as held once more: it stays in the registry (shared, refreshed,
-    /// reported) until every hold is given back with <see cref="Release"/>, unless it is also configured.
+    /// reported) until every hold is given back with <see cref="Release"/>, unless it was also handed out by GetOrAdd.
     /// </summary>
     internal SigningKeyCache Acquire(UserPoolOptions pool, UserPoolValidationOptions settings)
     {
@@ -100,7 +103,7 @@ public sealed class SigningKeyCacheRegistry : IDisposable
         }
     }
 
-    /// <summary>Gives back one hold of <see cref="Acquire"/>: the last one drops the cache from the registry, unless it is configured.</summary>
+    /// <summary>Gives back one hold of <see cref="Acquire"/>: the last one drops the cache from the registry, unless it is pinned.</summary>
     internal void Release(SigningKeyCache cache)
     {
         lock (_holdGate)

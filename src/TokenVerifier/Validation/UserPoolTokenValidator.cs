@@ -38,6 +38,8 @@ public sealed partial class UserPoolTokenValidator : IDisposable
     private readonly ValidatedTokenCache? _cache;
     private readonly TokenVerifierMetrics _metrics;
     private readonly IDisposable? _tokenCacheObservation;
+    private readonly SigningKeyCacheRegistry _keyCacheRegistry;
+    private readonly List<SigningKeyCache> _heldKeyCaches = [];
     private volatile bool _disposed;
     private readonly RejectionSummary _summary;
     private readonly bool _logRejectedValues;
@@ -61,19 +63,30 @@ public sealed partial class UserPoolTokenValidator : IDisposable
 
         var pools = new Dictionary<string, TrustedPool>(StringComparer.Ordinal);
         var caches = new List<SigningKeyCache>();
-        foreach (var pool in options.GetAllPools())
+        _keyCacheRegistry = keyCaches;
+        try
         {
-            var cache = keyCaches.GetOrAdd(pool, options);
-            if (!caches.Contains(cache))
+            foreach (var pool in options.GetAllPools())
             {
-                caches.Add(cache);
-            }
+                var cache = keyCaches.Acquire(pool, options);
+                _heldKeyCaches.Add(cache);
+                if (!caches.Contains(cache))
+                {
+                    caches.Add(cache);
+                }
 
-            var trusted = new TrustedPool(pool, cache);
-            foreach (var issuer in pool.GetIssuers())
-            {
-                pools.Add(issuer, trusted);
+                var trusted = new TrustedPool(pool, cache);
+                foreach (var issuer in pool.GetIssuers())
+                {
+                    pools.Add(issuer, trusted);
+                }
             }
+        }
+        catch
+        {
+            // A validator that is never built must not keep the caches it took so far in the registry.
+            ReleaseKeyCaches();
+            throw;
         }
 
         _poolsByIssuer = pools.ToFrozenDictionary(StringComparer.Ordinal);
@@ -160,8 +173,8 @@ public sealed partial class UserPoolTokenValidator : IDisposable
     /// <summary>
     /// Lets go of the shared key caches and metrics: the validated-token cache stops listening for removed keys and is
     /// emptied, and its lookups stop being observed (those counted so far stay in the meter's totals). The key caches
-    /// of configured pools belong to the <see cref="SigningKeyCacheRegistry"/> and stay; those of pools the resolver
-    /// approved are given back to it, and leave it when no other validator holds them.
+    /// of configured pools belong to the <see cref="SigningKeyCacheRegistry"/>: each stays there while another validator
+    /// trusts the pool and leaves it with the last one; those of pools the resolver approved are given back the same way.
     /// </summary>
     public void Dispose()
     {
@@ -175,6 +188,17 @@ public sealed partial class UserPoolTokenValidator : IDisposable
         _cache?.Dispose();
         _resolvedPools?.Dispose();
         _summary.Dispose();
+        ReleaseKeyCaches();
+    }
+
+    private void ReleaseKeyCaches()
+    {
+        foreach (var cache in _heldKeyCaches)
+        {
+            _keyCacheRegistry.Release(cache);
+        }
+
+        _heldKeyCaches.Clear();
     }
 
     private ValueTask<UserPoolValidationResult> ValidateCoreAsync(string token, CancellationToken cancellationToken)
