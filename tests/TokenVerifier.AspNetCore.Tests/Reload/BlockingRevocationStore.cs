@@ -16,7 +16,7 @@ internal sealed class BlockingRevocationStore : IRevocationStore
 
     public void Release() => _release.TrySetResult();
 
-    public async ValueTask<bool> IsRevokedAsync(string issuer, UserPoolToken token, CancellationToken cancellationToken = default)
+    public async ValueTask<bool> IsRevokedAsync(UserPoolToken token, CancellationToken cancellationToken = default)
     {
         if (Interlocked.Exchange(ref _armed, 0) == 1)
         {
