@@ -66,8 +66,8 @@ internal static class ClaimsReader
             reader.Read();
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var name = InternedNames.Read(ref reader);
-                if (!members.AddIgnoringCase(name))
+                var name = InternedNames.Read(ref reader, ignoreCase: true, out var hash);
+                if (!members.Add(hash))
                 {
                     return false;
                 }
@@ -144,10 +144,10 @@ internal static class ClaimsReader
     }
 
     private static bool IsCaseVariantOfAnswered(string name) =>
-        string.Equals(name, UserPoolClaimTypes.Username, StringComparison.OrdinalIgnoreCase)
+        name.Length is 5 or 8 or 14 or 16 && (string.Equals(name, UserPoolClaimTypes.Username, StringComparison.OrdinalIgnoreCase)
         || string.Equals(name, UserPoolClaimTypes.CognitoUsername, StringComparison.OrdinalIgnoreCase)
         || string.Equals(name, UserPoolClaimTypes.Groups, StringComparison.OrdinalIgnoreCase)
-        || string.Equals(name, UserPoolClaimTypes.Scope, StringComparison.OrdinalIgnoreCase);
+        || string.Equals(name, UserPoolClaimTypes.Scope, StringComparison.OrdinalIgnoreCase));
 
     private static string? ReadKnownString(ref Utf8JsonReader reader, string name, ParsedJwt jwt, List<ClaimData>? claims)
     {
