@@ -22,7 +22,14 @@ internal static class ClaimsReader
     /// claims themselves are read again from the token when something asks for them (<see cref="Collect"/>).
     /// False when <paramref name="json"/> is not valid UTF-8 or fails a check of <see cref="StrictJson"/>.
     /// </summary>
-    public static bool TryRead(ReadOnlySpan<byte> json, ParsedJwt jwt) => TryRead(json, jwt, null);
+    public static bool TryRead(ReadOnlySpan<byte> json, ParsedJwt jwt) =>
+        StrictJson.IsObjectText(json) && Utf8.IsValid(json) && TryRead(json, jwt, null);
+
+    /// <summary>
+    /// As <see cref="TryRead(ReadOnlySpan{byte}, ParsedJwt)"/> for a payload <see cref="IssuerScan"/> accepted: the
+    /// scan has checked its UTF-8 and outer braces, so they are not checked again.
+    /// </summary>
+    public static bool TryReadScanned(ReadOnlySpan<byte> json, ParsedJwt jwt) => TryRead(json, jwt, null);
 
     /// <summary>
     /// Every claim of a claims set <see cref="TryRead(ReadOnlySpan{byte}, ParsedJwt)"/> accepted, in order, as the app
@@ -36,7 +43,7 @@ internal static class ClaimsReader
         t_claims = null;
         try
         {
-            return TryRead(json, new ParsedJwt(), claims)
+            return StrictJson.IsObjectText(json) && Utf8.IsValid(json) && TryRead(json, new ParsedJwt(), claims)
                 ? [.. claims]
                 : throw new InvalidOperationException("The claims set of a validated token no longer reads.");
         }
@@ -48,13 +55,9 @@ internal static class ClaimsReader
     }
 
     // With claims null only the checks run and the values the token keeps are read; otherwise every claim is added too.
+    // The callers have checked that json is UTF-8 with nothing around its object.
     private static bool TryRead(ReadOnlySpan<byte> json, ParsedJwt jwt, List<ClaimData>? claims)
     {
-        if (!StrictJson.IsObjectText(json) || !Utf8.IsValid(json))
-        {
-            return false;
-        }
-
         var reader = new Utf8JsonReader(json, StrictJson.ReaderOptions);
         var members = new MemberNames(stackalloc int[64]);
         var token = jwt.Token;
@@ -63,8 +66,8 @@ internal static class ClaimsReader
             reader.Read();
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var name = InternedNames.Read(ref reader);
-                if (!members.AddIgnoringCase(name))
+                var name = InternedNames.Read(ref reader, ignoreCase: true, out var hash);
+                if (!members.Add(hash))
                 {
                     return false;
                 }
@@ -141,10 +144,10 @@ internal static class ClaimsReader
     }
 
     private static bool IsCaseVariantOfAnswered(string name) =>
-        string.Equals(name, UserPoolClaimTypes.Username, StringComparison.OrdinalIgnoreCase)
+        name.Length is 5 or 8 or 14 or 16 && (string.Equals(name, UserPoolClaimTypes.Username, StringComparison.OrdinalIgnoreCase)
         || string.Equals(name, UserPoolClaimTypes.CognitoUsername, StringComparison.OrdinalIgnoreCase)
         || string.Equals(name, UserPoolClaimTypes.Groups, StringComparison.OrdinalIgnoreCase)
-        || string.Equals(name, UserPoolClaimTypes.Scope, StringComparison.OrdinalIgnoreCase);
+        || string.Equals(name, UserPoolClaimTypes.Scope, StringComparison.OrdinalIgnoreCase));
 
     private static string? ReadKnownString(ref Utf8JsonReader reader, string name, ParsedJwt jwt, List<ClaimData>? claims)
     {

@@ -9,45 +9,66 @@ namespace TokenVerifier.Validation;
 /// </summary>
 internal static class InternedNames
 {
-    /// <summary>The current property name of <paramref name="reader"/>, unescaped.</summary>
-    public static string Read(ref Utf8JsonReader reader)
+    private static readonly string[] Names =
+    [
+        UserPoolClaimTypes.Issuer, UserPoolClaimTypes.Subject, UserPoolClaimTypes.Expiration, UserPoolClaimTypes.IssuedAt,
+        UserPoolClaimTypes.NotBefore, UserPoolClaimTypes.TokenId, UserPoolClaimTypes.Audience, "alg", "kid", "typ",
+        UserPoolClaimTypes.Scope, "email", "version", UserPoolClaimTypes.Username, UserPoolClaimTypes.EventId,
+        UserPoolClaimTypes.TokenUse, UserPoolClaimTypes.ClientId, UserPoolClaimTypes.AuthTime, UserPoolClaimTypes.OriginTokenId,
+        UserPoolClaimTypes.Groups, "email_verified", UserPoolClaimTypes.CognitoUsername,
+    ];
+
+    // The names' hashes as MemberNames compares them, computed once: string hashing (Marvin) of every member name of
+    // every token was a measurable part of a validation. The hashes are seeded per process, hence computed at start.
+    private static readonly int[] OrdinalHashes = Array.ConvertAll(Names, n => string.GetHashCode(n, StringComparison.Ordinal));
+    private static readonly int[] IgnoreCaseHashes = Array.ConvertAll(Names, n => string.GetHashCode(n, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// The current property name of <paramref name="reader"/>, unescaped, and its hash for <see cref="MemberNames.Add(int)"/>:
+    /// <c>string.GetHashCode(name, Ordinal)</c>, or <c>OrdinalIgnoreCase</c> when <paramref name="ignoreCase"/> is set.
+    /// </summary>
+    public static string Read(ref Utf8JsonReader reader, bool ignoreCase, out int hash)
     {
         if (!reader.ValueIsEscaped)
         {
             var known = Known(reader.ValueSpan);
-            if (known is not null)
+            if (known >= 0)
             {
-                return known;
+                hash = ignoreCase ? IgnoreCaseHashes[known] : OrdinalHashes[known];
+                return Names[known];
             }
         }
 
-        return reader.GetString()!;
+        var name = reader.GetString()!;
+        hash = string.GetHashCode(name, ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+        return name;
     }
 
-    private static string? Known(ReadOnlySpan<byte> name) => name.Length switch
+    // The index in Names, or -1.
+    private static int Known(ReadOnlySpan<byte> name) => name.Length switch
     {
-        3 when name.SequenceEqual("iss"u8) => UserPoolClaimTypes.Issuer,
-        3 when name.SequenceEqual("sub"u8) => UserPoolClaimTypes.Subject,
-        3 when name.SequenceEqual("exp"u8) => UserPoolClaimTypes.Expiration,
-        3 when name.SequenceEqual("iat"u8) => UserPoolClaimTypes.IssuedAt,
-        3 when name.SequenceEqual("nbf"u8) => UserPoolClaimTypes.NotBefore,
-        3 when name.SequenceEqual("jti"u8) => UserPoolClaimTypes.TokenId,
-        3 when name.SequenceEqual("aud"u8) => UserPoolClaimTypes.Audience,
-        3 when name.SequenceEqual("alg"u8) => "alg",
-        3 when name.SequenceEqual("kid"u8) => "kid",
-        3 when name.SequenceEqual("typ"u8) => "typ",
-        5 when name.SequenceEqual("scope"u8) => UserPoolClaimTypes.Scope,
-        5 when name.SequenceEqual("email"u8) => "email",
-        7 when name.SequenceEqual("version"u8) => "version",
-        8 when name.SequenceEqual("username"u8) => UserPoolClaimTypes.Username,
-        8 when name.SequenceEqual("event_id"u8) => UserPoolClaimTypes.EventId,
-        9 when name.SequenceEqual("token_use"u8) => UserPoolClaimTypes.TokenUse,
-        9 when name.SequenceEqual("client_id"u8) => UserPoolClaimTypes.ClientId,
-        9 when name.SequenceEqual("auth_time"u8) => UserPoolClaimTypes.AuthTime,
-        10 when name.SequenceEqual("origin_jti"u8) => UserPoolClaimTypes.OriginTokenId,
-        14 when name.SequenceEqual("cognito:groups"u8) => UserPoolClaimTypes.Groups,
-        14 when name.SequenceEqual("email_verified"u8) => "email_verified",
-        16 when name.SequenceEqual("cognito:username"u8) => UserPoolClaimTypes.CognitoUsername,
-        _ => null,
+        3 when name.SequenceEqual("iss"u8) => 0,
+        3 when name.SequenceEqual("sub"u8) => 1,
+        3 when name.SequenceEqual("exp"u8) => 2,
+        3 when name.SequenceEqual("iat"u8) => 3,
+        3 when name.SequenceEqual("nbf"u8) => 4,
+        3 when name.SequenceEqual("jti"u8) => 5,
+        3 when name.SequenceEqual("aud"u8) => 6,
+        3 when name.SequenceEqual("alg"u8) => 7,
+        3 when name.SequenceEqual("kid"u8) => 8,
+        3 when name.SequenceEqual("typ"u8) => 9,
+        5 when name.SequenceEqual("scope"u8) => 10,
+        5 when name.SequenceEqual("email"u8) => 11,
+        7 when name.SequenceEqual("version"u8) => 12,
+        8 when name.SequenceEqual("username"u8) => 13,
+        8 when name.SequenceEqual("event_id"u8) => 14,
+        9 when name.SequenceEqual("token_use"u8) => 15,
+        9 when name.SequenceEqual("client_id"u8) => 16,
+        9 when name.SequenceEqual("auth_time"u8) => 17,
+        10 when name.SequenceEqual("origin_jti"u8) => 18,
+        14 when name.SequenceEqual("cognito:groups"u8) => 19,
+        14 when name.SequenceEqual("email_verified"u8) => 20,
+        16 when name.SequenceEqual("cognito:username"u8) => 21,
+        _ => -1,
     };
 }

@@ -26,8 +26,8 @@ internal static class JwsHeaderReader
             reader.Read();
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var name = InternedNames.Read(ref reader);
-                if (!members.Add(name))
+                var name = InternedNames.Read(ref reader, ignoreCase: false, out var hash);
+                if (!members.Add(hash))
                 {
                     return false;
                 }

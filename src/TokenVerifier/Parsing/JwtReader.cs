@@ -5,9 +5,9 @@ using TokenVerifier.Claims;
 namespace TokenVerifier.Validation;
 
 /// <summary>
-/// Reads a compact JWS strictly, in two steps so that a forged token costs little: <see cref="TryRead"/> before the
+/// Reads a compact JWS strictly, in two steps so that a forged token costs little: <see cref="TryRead(string, int, out ParsedJwt, out string)"/> before the
 /// issuer, key and signature are checked (the shape, the header in full, and a scan of the payload for <c>iss</c>), and
-/// <see cref="TryReadClaims"/> after the signature has verified (the payload in full, and its claims). Reads values
+/// <see cref="TryReadClaims(string, ParsedJwt)"/> after the signature has verified (the payload in full, and its claims). Reads values
 /// but decides nothing about trust.
 /// </summary>
 internal static class JwtReader
@@ -18,19 +18,41 @@ internal static class JwtReader
     /// </summary>
     public static TokenFailure TryRead(string? token, int maxLength, out ParsedJwt? jwt, out string? error)
     {
+        var failure = TryRead(token, maxLength, out jwt, out var payload, out error);
+        if (payload is not null)
+        {
+            ArrayPool<byte>.Shared.Return(payload);
+        }
+
+        return failure;
+    }
+
+    /// <summary>
+    /// As <see cref="TryRead(string, int, out ParsedJwt, out string)"/>, and keeps the decoded payload for
+    /// <see cref="TryReadClaims(ReadOnlySpan{byte}, ParsedJwt)"/>: its first <see cref="ParsedJwt.PayloadLength"/> bytes,
+    /// in an array of <see cref="ArrayPool{T}.Shared"/> the caller returns (null when the token was refused).
+    /// </summary>
+    public static TokenFailure TryRead(string? token, int maxLength, out ParsedJwt? jwt, out byte[]? payload, out string? error)
+    {
+        payload = null;
         var failure = TryReadHeader(token, maxLength, payloadRequired: true, out jwt, out error);
         if (failure != TokenFailure.None)
         {
             return failure;
         }
 
-        if (!TryDecode(token!, jwt!, IssuerScan.TryRead))
+        var encoded = token.AsSpan(jwt!.PayloadStart, jwt.SignedLength - jwt.PayloadStart);
+        var buffer = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(encoded.Length));
+        jwt.PayloadLength = Base64Url.DecodeFromChars(encoded, buffer);
+        if (!IssuerScan.TryRead(buffer.AsSpan(0, jwt.PayloadLength), jwt))
         {
+            ArrayPool<byte>.Shared.Return(buffer);
             jwt = null;
             error = "The token payload is not a single JSON object with at most one 'iss'.";
             return TokenFailure.Malformed;
         }
 
+        payload = buffer;
         return TokenFailure.None;
     }
 
@@ -42,13 +64,19 @@ internal static class JwtReader
         TryReadHeader(token, maxLength, payloadRequired: false, out jwt, out _);
 
     /// <summary>
-    /// The payload of a token <see cref="TryRead"/> accepted, in full (<see cref="ClaimsReader"/>): false when it is not
+    /// The payload of a token <see cref="TryRead(string, int, out ParsedJwt, out string)"/> accepted, in full (<see cref="ClaimsReader"/>): false when it is not
     /// exactly one claims set, and no claim may be trusted.
     /// </summary>
     public static bool TryReadClaims(string token, ParsedJwt jwt) => TryDecode(token, jwt, ClaimsReader.TryRead);
 
     /// <summary>
-    /// Every claim of a token that passed validation (<see cref="TryReadClaims"/> accepted its payload), in order: the
+    /// As <see cref="TryReadClaims(string, ParsedJwt)"/>, from the payload the <see cref="TryRead(string, int, out ParsedJwt, out byte[], out string)"/> overload that keeps it
+    /// decoded and scanned: not decoded again, and its UTF-8 and outer braces, which the scan checked, not checked again.
+    /// </summary>
+    public static bool TryReadClaims(ReadOnlySpan<byte> scannedPayload, ParsedJwt jwt) => ClaimsReader.TryReadScanned(scannedPayload, jwt);
+
+    /// <summary>
+    /// Every claim of a token that passed validation (<see cref="TryReadClaims(string, ParsedJwt)"/> accepted its payload), in order: the
     /// identity's claims, read again from the token on first need instead of kept with it.
     /// </summary>
     /// <exception cref="InvalidOperationException">The token was never accepted.</exception>
@@ -125,8 +153,8 @@ internal static class JwtReader
         return TokenFailure.None;
     }
 
-    // The payload is decoded for each reading rather than kept between them: a key fetch may come in between, and
-    // decoding a kilobyte costs less than holding a pooled buffer across it.
+    // When a key fetch comes between the scan and the claims, the payload is decoded again rather than kept across it:
+    // decoding a kilobyte costs less than holding a pooled buffer for the length of a fetch.
     private static bool TryDecode(string token, ParsedJwt jwt, PayloadReader read)
     {
         var payload = token.AsSpan(jwt.PayloadStart, jwt.SignedLength - jwt.PayloadStart);

@@ -28,5 +28,8 @@ internal sealed class ParsedJwt
     /// <summary>Length of <c>header.payload</c>, the signing input.</summary>
     public int SignedLength;
 
+    /// <summary>Bytes in the decoded payload.</summary>
+    public int PayloadLength;
+
     public readonly UserPoolToken Token = new();
 }

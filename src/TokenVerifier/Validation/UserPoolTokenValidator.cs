@@ -211,13 +211,27 @@ public sealed partial class UserPoolTokenValidator : IDisposable
 
     private ValueTask<UserPoolValidationResult> ValidateUncachedAsync(string token, CancellationToken cancellationToken)
     {
-        var failure = JwtReader.TryRead(token, _maxTokenLength, out var jwt, out var error);
+        var failure = JwtReader.TryRead(token, _maxTokenLength, out var jwt, out var payload, out var error);
         if (failure != TokenFailure.None)
         {
             return new(Reject(failure, error!));
         }
 
-        if (!string.Equals(jwt!.Algorithm, RequiredAlgorithm, StringComparison.Ordinal))
+        // The payload decoded for the issuer scan is read again for the claims while validation stays synchronous
+        // (the key cached); a path that waits for a key or a resolver decodes it again instead of holding the buffer.
+        try
+        {
+            return ValidateScanned(token, jwt!, payload.AsSpan(0, jwt!.PayloadLength), cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(payload!);
+        }
+    }
+
+    private ValueTask<UserPoolValidationResult> ValidateScanned(string token, ParsedJwt jwt, ReadOnlySpan<byte> payload, CancellationToken cancellationToken)
+    {
+        if (!string.Equals(jwt.Algorithm, RequiredAlgorithm, StringComparison.Ordinal))
         {
             return new(Reject(TokenFailure.UnsupportedAlgorithm, "The token's algorithm is not allowed; only RS256 is accepted."));
         }
@@ -245,7 +259,9 @@ public sealed partial class UserPoolTokenValidator : IDisposable
                 : ResolvePoolThenContinueAsync(token, jwt, cancellationToken);
         }
 
-        return ContinueWithPool(token, jwt, pool, cancellationToken);
+        return pool.Keys.TryGetKey(jwt.KeyId!, out var key)
+            ? Finish(token, jwt, pool, key!, payload, cancellationToken)
+            : ResolveKeyThenFinishAsync(token, jwt, pool, cancellationToken);
     }
 
     private UserPoolValidationResult RejectUnknownIssuer(string token, ParsedJwt jwt) =>
@@ -255,7 +271,7 @@ public sealed partial class UserPoolTokenValidator : IDisposable
     {
         if (pool.Keys.TryGetKey(jwt.KeyId!, out var key))
         {
-            return Finish(token, jwt, pool, key!, cancellationToken);
+            return Finish(token, jwt, pool, key!, payload: default, cancellationToken);
         }
 
         return ResolveKeyThenFinishAsync(token, jwt, pool, cancellationToken);
@@ -274,10 +290,11 @@ public sealed partial class UserPoolTokenValidator : IDisposable
             };
         }
 
-        return await Finish(token, jwt, pool, key, cancellationToken);
+        return await Finish(token, jwt, pool, key, payload: default, cancellationToken);
     }
 
-    private ValueTask<UserPoolValidationResult> Finish(string token, ParsedJwt jwt, TrustedPool pool, RsaSigningKey key, CancellationToken cancellationToken)
+    // payload: the decoded payload the issuer scan accepted, or empty where validation went asynchronous on the way.
+    private ValueTask<UserPoolValidationResult> Finish(string token, ParsedJwt jwt, TrustedPool pool, RsaSigningKey key, ReadOnlySpan<byte> payload, CancellationToken cancellationToken)
     {
         if (!VerifySignature(token, jwt.SignedLength, key))
         {
@@ -285,7 +302,7 @@ public sealed partial class UserPoolTokenValidator : IDisposable
         }
 
         // Only now, with the signature verified, is the payload read in full and its claims built (cheap refusal of forgeries).
-        if (!JwtReader.TryReadClaims(token, jwt))
+        if (!(payload.IsEmpty ? JwtReader.TryReadClaims(token, jwt) : JwtReader.TryReadClaims(payload, jwt)))
         {
             return new(Reject(TokenFailure.Malformed, "The token payload has a member name twice (at any depth, or differing only in case at the top level) or a string that is not valid Unicode."));
         }
