@@ -74,7 +74,8 @@ public sealed class UserPoolAuthenticationHandler : AuthenticationHandler<UserPo
             return AuthenticateResult.NoResult();
         }
 
-        var result = await _validators.Get(Scheme.Name).ValidateAsync(token, Context.RequestAborted);
+        // The request's abort token is read only if the validation may wait (Kestrel takes a lock to hand it out).
+        var result = await _validators.Get(Scheme.Name).ValidateAsync(token, static context => context.RequestAborted, Context);
         if (!result.IsValid)
         {
             var failed = new UserPoolAuthenticationFailedContext(Context, Scheme, Options, new UserPoolAuthenticationException(result.Failure, result.FailureMessage!));
