@@ -54,6 +54,8 @@ if ! command -v wrk >/dev/null; then
 fi
 
 dotnet build benchmarks/TokenVerifier.LoadTarget -c Release -nologo -clp:ErrorsOnly >/dev/null
+# Printed with the tables: on a shared machine the load tells whether a run can be read at all.
+load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
 app=benchmarks/TokenVerifier.LoadTarget/bin/Release/net10.0/TokenVerifier.LoadTarget.dll
 work=$(mktemp -d)
 pids=()
@@ -148,6 +150,7 @@ done
 
 echo "wrk -t $THREADS -c $CONNECTIONS -d ${DURATION}s per case and round, $ROUNDS rounds taking turns, GET /me on 127.0.0.1, $TOKENS tokens in the 1000-tokens cases."
 echo "apps warmed up ${APP_WARMUP}s each; apps on CPUs ${SERVER_CPUS:-any}, wrk on CPUs ${CLIENT_CPUS:-any}."
+echo "load average (1, 5, 15 min) $load_at_start at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end, on $(nproc) CPUs."
 echo "requests/s and latencies: median over the rounds. Ratios: median over the rounds of that round's ratio (both sides"
 echo "measured in the same round, a minute apart at most), with the lowest and highest round in brackets."
 echo
