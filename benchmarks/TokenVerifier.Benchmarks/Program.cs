@@ -2,10 +2,19 @@ using BenchmarkDotNet.Running;
 using TokenVerifier.Benchmarks;
 
 // "--paired" measures the ratios to the RSA floor in alternating blocks, "--cache-retention" what the validated-token
-// cache keeps per entry, "--scaling" two threads against one; anything else goes to BenchmarkDotNet.
+// cache keeps per entry, "--scaling" two threads against one, "--auth-paired" and "--auth-allocations" the per-request
+// rows (our handler against the floor) in alternating blocks and by allocated type; anything else goes to BenchmarkDotNet.
 if (args is ["--paired"])
 {
     PairedRatios.Run();
+}
+else if (args is ["--auth-paired", ..] && args.Length <= 3)
+{
+    AuthenticationProfile.Paired(Count(args, 1, 2000), Count(args, 2, 200));
+}
+else if (args is ["--auth-allocations", var row, ..] && args.Length <= 3)
+{
+    AuthenticationProfile.Allocations(row, Count(args, 2, 300_000));
 }
 else if (args is ["--cache-retention"])
 {
@@ -21,4 +30,8 @@ else
 }
 
 /// <summary>Entry point.</summary>
-public partial class Program;
+public partial class Program
+{
+    private static int Count(string[] args, int at, int otherwise) =>
+        args.Length > at ? int.Parse(args[at], System.Globalization.CultureInfo.InvariantCulture) : otherwise;
+}
