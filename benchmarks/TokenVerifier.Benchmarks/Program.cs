@@ -3,7 +3,8 @@ using TokenVerifier.Benchmarks;
 
 // "--paired" measures the ratios to the RSA floor in alternating blocks ("--paired <rows> <rounds>": only the rows whose
 // name contains <rows>, that many rounds), "--cache-retention" what the validated-token cache keeps per entry,
-// "--scaling" two threads against one; anything else goes to BenchmarkDotNet.
+// "--scaling" two threads against one, "--auth-paired" and "--auth-allocations" the per-request rows (our handler
+// against the floor) in alternating blocks and by allocated type; anything else goes to BenchmarkDotNet.
 if (args is ["--paired"])
 {
     PairedRatios.Run();
@@ -11,6 +12,14 @@ if (args is ["--paired"])
 else if (args is ["--paired", var only, var rounds])
 {
     PairedRatios.Run(only, int.Parse(rounds, System.Globalization.CultureInfo.InvariantCulture));
+}
+else if (args is ["--auth-paired", ..] && args.Length <= 3)
+{
+    AuthenticationProfile.Paired(Count(args, 1, 2000), Count(args, 2, 200));
+}
+else if (args is ["--auth-allocations", var row, ..] && args.Length <= 3)
+{
+    AuthenticationProfile.Allocations(row, Count(args, 2, 300_000));
 }
 else if (args is ["--cache-retention"])
 {
@@ -26,4 +35,8 @@ else
 }
 
 /// <summary>Entry point.</summary>
-public partial class Program;
+public partial class Program
+{
+    private static int Count(string[] args, int at, int otherwise) =>
+        args.Length > at ? int.Parse(args[at], System.Globalization.CultureInfo.InvariantCulture) : otherwise;
+}

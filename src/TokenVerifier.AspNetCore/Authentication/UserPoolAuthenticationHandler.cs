@@ -86,11 +86,12 @@ public sealed class UserPoolAuthenticationHandler : AuthenticationHandler<UserPo
             return AuthenticateResult.NoResult();
         }
 
-        // Held until the answer is known: a reload landing meanwhile does not dispose the validator under this token.
+        // Held until the answer is known: a reload landing meanwhile does not dispose the validator under this token. The
+        // request's abort token is read only if the validation may wait (Kestrel takes a lock to hand it out).
         UserPoolValidationResult result;
         using (var lease = _validators.Lease(Scheme.Name))
         {
-            result = await lease.Validator.ValidateAsync(token, Context.RequestAborted);
+            result = await lease.Validator.ValidateAsync(token, static context => context.RequestAborted, Context);
         }
 
         if (!result.IsValid)

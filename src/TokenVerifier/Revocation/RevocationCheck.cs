@@ -47,6 +47,12 @@ internal sealed class RevocationCheck
     public bool Enabled => _store is not null;
 
     /// <summary>
+    /// True when <see cref="ApplyAsync"/> may wait, and so may use its cancellation token: a store other than the
+    /// in-memory one, which always answers at once.
+    /// </summary>
+    public bool MayWait => _store is not null and not InMemoryRevocationStore;
+
+    /// <summary>
     /// <paramref name="accepted"/> itself when its token is not revoked (or the store is down and the mode is fail-open);
     /// otherwise a <see cref="TokenFailure.Revoked"/> or <see cref="TokenFailure.RevocationUnavailable"/> result.
     /// Failures pass through unchanged.

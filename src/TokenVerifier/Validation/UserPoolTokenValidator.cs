@@ -160,13 +160,22 @@ public sealed partial class UserPoolTokenValidator : IDisposable
     /// <param name="token">The compact JWT's characters, without the <c>Bearer </c> prefix.</param>
     /// <param name="cancellationToken">As for <see cref="ValidateAsync(string, CancellationToken)"/>.</param>
     /// <exception cref="ObjectDisposedException">The validator has been disposed.</exception>
-    public ValueTask<UserPoolValidationResult> ValidateAsync(ReadOnlyMemory<char> token, CancellationToken cancellationToken = default)
+    public ValueTask<UserPoolValidationResult> ValidateAsync(ReadOnlyMemory<char> token, CancellationToken cancellationToken = default) =>
+        ValidateAsync(token, static cancellation => cancellation, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ValidateAsync(ReadOnlyMemory{char}, CancellationToken)"/>, asking <paramref name="cancellation"/> for
+    /// the cancellation token only when the validation may wait for it: not for a token served from the cache whose
+    /// revocation check answers from memory. The authentication handler passes the request's <c>RequestAborted</c> this
+    /// way, which Kestrel hands out under a lock on every read.
+    /// </summary>
+    internal ValueTask<UserPoolValidationResult> ValidateAsync<TState>(ReadOnlyMemory<char> token, Func<TState, CancellationToken> cancellation, TState state)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var start = _metrics.MeasuresDuration ? Stopwatch.GetTimestamp() : 0;
         var pending = _cache is not null && _cache.TryGet(token.Span, out var cached)
-            ? CompleteAsync(cached!, cancellationToken)
-            : ValidateUncachedAsync(token.ToString(), cancellationToken);
+            ? CompleteAsync(cached!, _revocation.MayWait ? cancellation(state) : CancellationToken.None)
+            : ValidateUncachedAsync(token.ToString(), cancellation(state));
         return Track(pending, start);
     }
 
