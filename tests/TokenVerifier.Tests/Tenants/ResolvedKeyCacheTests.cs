@@ -131,7 +131,7 @@ public sealed class ResolvedKeyCacheTests : IDisposable
     }
 
     [Fact]
-    public async Task DisposedValidatorGivesBackResolvedKeyCachesAndKeepsConfiguredOnes()
+    public async Task DisposedValidatorGivesBackResolvedAndConfiguredKeyCaches()
     {
         Assert.True((await Validator.ValidateAsync(_configured.MintAccessToken())).IsValid);
         Assert.True((await Validator.ValidateAsync(Tenant.MintAccessToken())).IsValid);
@@ -139,7 +139,8 @@ public sealed class ResolvedKeyCacheTests : IDisposable
 
         Validator.Dispose();
 
-        Assert.Equal([_configured.JwksUri], _registry.Caches.Select(c => c.JwksUri));
+        // Its configured pool's cache is held by count as well (a reload that removes a pool lets it go): none is left.
+        Assert.Empty(_registry.Caches);
     }
 
     [Fact]
@@ -161,7 +162,7 @@ public sealed class ResolvedKeyCacheTests : IDisposable
         }
 
         Assert.Equal(0, Validator.ResolvedPoolCount);
-        Assert.Equal([_configured.JwksUri], _registry.Caches.Select(c => c.JwksUri));
+        Assert.Empty(_registry.Caches);
     }
 
     [Fact]
