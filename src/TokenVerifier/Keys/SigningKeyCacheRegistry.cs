@@ -80,15 +80,6 @@ public sealed class SigningKeyCacheRegistry : IDisposable
         }
     }
 
-    /// <summary>The cache of <paramref name="pool"/>'s keys, kept for the registry's lifetime.</summary>
-    internal SigningKeyCache GetOrAdd(UserPoolOptions pool, UserPoolValidationOptions settings)
-    {
-        lock (_holdGate)
-        {
-            return Pin(Find(pool, settings));
-        }
-    }
-
     /// <summary>
     /// The cache of <paramref name="pool"/>'s keys, counted as held once more: it stays in the registry (shared, refreshed,
     /// reported) until every hold is given back with <see cref="Release"/>, unless it was also handed out by GetOrAdd.
