@@ -24,9 +24,51 @@ internal static class PairedRatios
         benchmarks.SetupForgedTokens();
         try
         {
+            var rows = Rows(benchmarks);
+            RunRows(rows, only, rounds);
+        }
+        finally
+        {
+            benchmarks.Cleanup();
+        }
+    }
+
+    /// <summary>
+    /// Runs the first row whose name contains <paramref name="row"/> (its floor with "floor") for <paramref name="seconds"/>,
+    /// nothing else: for a profiler (perf with DOTNET_PerfMapEnabled=1) to attribute the time of one path.
+    /// </summary>
+    public static void Loop(string row, double seconds)
+    {
+        var benchmarks = new ValidationBenchmarks();
+        benchmarks.SetupDistinctTokens();
+        benchmarks.SetupForgedTokens();
+        try
+        {
+            var floorOnly = row.StartsWith("floor:", StringComparison.Ordinal);
+            var name = floorOnly ? row["floor:".Length..] : row;
+            var found = Rows(benchmarks).First(r => r.Name.Contains(name, StringComparison.OrdinalIgnoreCase));
+            var operation = floorOnly ? found.Floor : found.Run;
+            var stop = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
+            long count = 0;
+            while (Stopwatch.GetTimestamp() < stop)
+            {
+                Measure(operation, OperationsPerBlock);
+                count += OperationsPerBlock;
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(floorOnly ? "floor of " : "")}{found.Name}: {count} operations, {seconds * 1e6 / count:F2} us each"));
+        }
+        finally
+        {
+            benchmarks.Cleanup();
+        }
+    }
+
+    private static (string Name, Func<bool> Floor, Func<bool> Run)[] Rows(ValidationBenchmarks benchmarks)
+    {
             Func<bool> floor1K = benchmarks.RsaVerifyData;
             Func<bool> floorLarge = benchmarks.RsaVerifyDataLarge;
-            (string Name, Func<bool> Floor, Func<bool> Run)[] rows =
+            return
             [
                 ("JsonWebTokenHandler, JsonWebKey", floor1K, () => benchmarks.IdentityModelJsonWebKey().GetAwaiter().GetResult()),
                 ("UserPoolTokenValidator, cold", floor1K, () => benchmarks.OursCold().GetAwaiter().GetResult()),
@@ -38,7 +80,10 @@ internal static class PairedRatios
                 ("forged: unknown issuer, 1 KB", floor1K, () => benchmarks.ForgedUnknownIssuer() == TokenFailure.UnknownIssuer),
                 ("forged: unknown issuer, 16 KiB (16 KiB floor)", floorLarge, () => benchmarks.ForgedUnknownIssuerLarge() == TokenFailure.UnknownIssuer),
             ];
+    }
 
+    private static void RunRows((string Name, Func<bool> Floor, Func<bool> Run)[] rows, string? only, int rounds)
+    {
             Console.WriteLine($"Paired ratios to RSA.VerifyData: {rounds} rounds of {OperationsPerBlock} operations a side, order alternating.");
             Console.WriteLine();
             Console.WriteLine("| Row | floor, median (us) | row, median (us) | ratio, median | ratio, 25%-75% | ratio of the fastest blocks |");
@@ -75,11 +120,6 @@ internal static class PairedRatios
                     CultureInfo.InvariantCulture,
                     $"| {name} | {Quantile(floorTimes, 0.5):F2} | {Quantile(rowTimes, 0.5):F3} | {Quantile(ratios, 0.5):F3} | {Quantile(ratios, 0.25):F3}-{Quantile(ratios, 0.75):F3} | {Quantile(rowTimes, 0) / Quantile(floorTimes, 0):F3} |"));
             }
-        }
-        finally
-        {
-            benchmarks.Cleanup();
-        }
     }
 
     // Microseconds per operation over one block.

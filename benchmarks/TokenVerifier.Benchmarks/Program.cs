@@ -4,7 +4,8 @@ using TokenVerifier.Benchmarks;
 // "--paired" measures the ratios to the RSA floor in alternating blocks ("--paired <rows> <rounds>": only the rows whose
 // name contains <rows>, that many rounds), "--cache-retention" what the validated-token cache keeps per entry,
 // "--scaling" two threads against one, "--auth-paired" and "--auth-allocations" the per-request rows (our handler
-// against the floor) in alternating blocks and by allocated type; anything else goes to BenchmarkDotNet.
+// against the floor) in alternating blocks and by allocated type, "--loop <row> <seconds>" one row alone for a profiler
+// ("floor:<row>" its floor); anything else goes to BenchmarkDotNet.
 if (args is ["--paired"])
 {
     PairedRatios.Run();
@@ -20,6 +21,10 @@ else if (args is ["--auth-paired", ..] && args.Length <= 3)
 else if (args is ["--auth-allocations", var row, ..] && args.Length <= 3)
 {
     AuthenticationProfile.Allocations(row, Count(args, 2, 300_000));
+}
+else if (args is ["--loop", var loopRow, var seconds])
+{
+    PairedRatios.Loop(loopRow!, double.Parse(seconds!, System.Globalization.CultureInfo.InvariantCulture));
 }
 else if (args is ["--cache-retention"])
 {
