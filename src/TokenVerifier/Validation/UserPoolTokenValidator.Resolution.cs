@@ -3,7 +3,8 @@ using TokenVerifier.Tenants;
 
 namespace TokenVerifier.Validation;
 
-// Pools not in the configuration, approved one by one by the application's IUserPoolResolver.
+// Pools not in the configuration, approved one by one by the application's IUserPoolResolver, and the step from a
+// pool to its key that both kinds of pool share.
 public sealed partial class UserPoolTokenValidator
 {
     /// <summary>How many answers of the pool resolver are kept (for tests of the bound).</summary>
@@ -17,6 +18,19 @@ public sealed partial class UserPoolTokenValidator
     /// </summary>
     /// <returns>One cache per approved pool.</returns>
     public IReadOnlyList<SigningKeyCache> GetResolvedKeyCaches() => _resolvedPools?.KeyCaches() ?? [];
+
+    private UserPoolValidationResult RejectUnknownIssuer(string token, ParsedJwt jwt) =>
+        Reject(TokenFailure.UnknownIssuer, "The token's issuer is not a configured user pool.", token: token, jwt: jwt);
+
+    private ValueTask<UserPoolValidationResult> ContinueWithPool(string token, ParsedJwt jwt, TrustedPool pool, CancellationToken cancellationToken)
+    {
+        if (pool.Keys.TryGetKey(jwt.KeyId!, out var key))
+        {
+            return Finish(token, jwt, pool, key!, payload: default, cancellationToken);
+        }
+
+        return ResolveKeyThenFinishAsync(token, jwt, pool, cancellationToken);
+    }
 
     private ValueTask<UserPoolValidationResult> ResolvePoolThenContinueAsync(string token, ParsedJwt jwt, CancellationToken cancellationToken)
     {

@@ -61,34 +61,8 @@ public sealed partial class UserPoolTokenValidator : IDisposable
             throw new ArgumentException("Invalid user pool options: " + string.Join(" ", errors), nameof(options));
         }
 
-        var pools = new Dictionary<string, TrustedPool>(StringComparer.Ordinal);
-        var caches = new List<SigningKeyCache>();
         _keyCacheRegistry = keyCaches;
-        try
-        {
-            foreach (var pool in options.GetAllPools())
-            {
-                var cache = keyCaches.Acquire(pool, options);
-                _heldKeyCaches.Add(cache);
-                if (!caches.Contains(cache))
-                {
-                    caches.Add(cache);
-                }
-
-                var trusted = new TrustedPool(pool, cache);
-                foreach (var issuer in pool.GetIssuers())
-                {
-                    pools.Add(issuer, trusted);
-                }
-            }
-        }
-        catch
-        {
-            // A validator that is never built must not keep the caches it took so far in the registry.
-            ReleaseKeyCaches();
-            throw;
-        }
-
+        var (pools, caches) = AcquireConfiguredPools(options);
         _poolsByIssuer = pools.ToFrozenDictionary(StringComparer.Ordinal);
         _resolvedPools = options.GetPoolResolver() is { } resolver
             ? new ResolvedPools(resolver, options, pool => keyCaches.Acquire(pool, options), keyCaches.Release, timeProvider ?? TimeProvider.System, logger ?? (ILogger)NullLogger.Instance)
@@ -120,12 +94,6 @@ public sealed partial class UserPoolTokenValidator : IDisposable
             });
         }
     }
-
-    /// <summary>The key caches of the configured pools, for warm-up and health checks.</summary>
-    public IReadOnlyList<SigningKeyCache> KeyCaches { get; }
-
-    /// <summary>Age at which this validator's key sets count as stale (<see cref="UserPoolValidationOptions.KeyRefreshInterval"/>).</summary>
-    internal TimeSpan KeyRefreshInterval { get; }
 
     /// <summary>True when pools not in the configuration are asked about (<see cref="UserPoolValidationOptions.UsePoolResolver"/>).</summary>
     internal bool HasPoolResolver => _resolvedPools is not null;
@@ -200,16 +168,6 @@ public sealed partial class UserPoolTokenValidator : IDisposable
         ReleaseKeyCaches();
     }
 
-    private void ReleaseKeyCaches()
-    {
-        foreach (var cache in _heldKeyCaches)
-        {
-            _keyCacheRegistry.Release(cache);
-        }
-
-        _heldKeyCaches.Clear();
-    }
-
     private ValueTask<UserPoolValidationResult> ValidateCoreAsync(string token, CancellationToken cancellationToken)
     {
         // A hit has passed every check before, and is re-checked against the clock and the key set by the cache.
@@ -271,35 +229,6 @@ public sealed partial class UserPoolTokenValidator : IDisposable
         return pool.Keys.TryGetKey(jwt.KeyId!, out var key)
             ? Finish(token, jwt, pool, key!, payload, cancellationToken)
             : ResolveKeyThenFinishAsync(token, jwt, pool, cancellationToken);
-    }
-
-    private UserPoolValidationResult RejectUnknownIssuer(string token, ParsedJwt jwt) =>
-        Reject(TokenFailure.UnknownIssuer, "The token's issuer is not a configured user pool.", token: token, jwt: jwt);
-
-    private ValueTask<UserPoolValidationResult> ContinueWithPool(string token, ParsedJwt jwt, TrustedPool pool, CancellationToken cancellationToken)
-    {
-        if (pool.Keys.TryGetKey(jwt.KeyId!, out var key))
-        {
-            return Finish(token, jwt, pool, key!, payload: default, cancellationToken);
-        }
-
-        return ResolveKeyThenFinishAsync(token, jwt, pool, cancellationToken);
-    }
-
-    private async ValueTask<UserPoolValidationResult> ResolveKeyThenFinishAsync(string token, ParsedJwt jwt, TrustedPool pool, CancellationToken cancellationToken)
-    {
-        var (key, failure, refusedBecause) = await pool.Keys.ResolveAsync(jwt.KeyId!, cancellationToken);
-        if (key is null)
-        {
-            return failure switch
-            {
-                TokenFailure.KeyNotFound => Reject(failure, "The token's signing key (kid) is not in the user pool's key set."),
-                TokenFailure.InvalidKey => Reject(failure, $"The token's signing key was refused: {refusedBecause}."),
-                _ => Reject(failure, "The user pool's signing keys are unavailable."),
-            };
-        }
-
-        return await Finish(token, jwt, pool, key, payload: default, cancellationToken);
     }
 
     // payload: the decoded payload the issuer scan accepted, or empty where validation went asynchronous on the way.
