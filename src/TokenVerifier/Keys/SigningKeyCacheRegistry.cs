@@ -145,9 +145,12 @@ public sealed class SigningKeyCacheRegistry : IDisposable
         var differences = cache.Settings.Differences(KeyCacheSettings.From(settings));
         if (differences.Count > 0)
         {
-            throw new InvalidOperationException(
-                $"The schemes '{cache.SettingsOwner}' and '{settings.AuthenticationType}' share the signing keys of {jwksUri} but disagree on "
-                + string.Join(", ", differences) + "; a key cache has one set of settings, so set the same values in both.");
+            // The same scheme on both sides is a configuration reload changing the settings of a pool it keeps.
+            throw new InvalidOperationException(string.Equals(cache.SettingsOwner, settings.AuthenticationType, StringComparison.Ordinal)
+                ? $"The scheme '{settings.AuthenticationType}' keeps the signing keys of {jwksUri} but changes "
+                    + string.Join(", ", differences) + "; a key cache keeps the settings it was created with, so restart the application to change them."
+                : $"The schemes '{cache.SettingsOwner}' and '{settings.AuthenticationType}' share the signing keys of {jwksUri} but disagree on "
+                    + string.Join(", ", differences) + "; a key cache has one set of settings, so set the same values in both.");
         }
 
         return cache;

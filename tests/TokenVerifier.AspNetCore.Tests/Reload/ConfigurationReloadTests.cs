@@ -214,6 +214,24 @@ public sealed class ConfigurationReloadTests : IClassFixture<ConfigurationReload
     }
 
     [Fact]
+    public async Task A_reload_changing_the_key_cache_settings_of_a_kept_pool_is_refused_with_a_message_that_says_to_restart()
+    {
+        var time = new FakeTimeProvider(Start);
+        await using var host = await ReloadHost.StartAsync(new JwksRouter([A]), ReloadHost.Trusting([A]), time);
+        var before = host.Validators.Get();
+
+        host.Configuration.Replace(ReloadHost.Trusting([A], ("UserPool:KeyRefreshInterval", "00:07:00")));
+
+        Assert.Same(before, host.Validators.Get());
+        Assert.Equal(200, await host.StatusAsync(A.MintAccessToken()));
+        var error = Assert.Single(host.Logs.GetSnapshot(), r => r.Id.Id == 8602);
+        Assert.Contains("The scheme 'UserPool' keeps the signing keys of", error.Message, StringComparison.Ordinal);
+        Assert.Contains("restart the application", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("The schemes", error.Message, StringComparison.Ordinal);
+        Assert.Equal(HealthStatus.Degraded, (await host.CheckHealthAsync()).Status);
+    }
+
+    [Fact]
     public async Task A_token_being_validated_when_a_reload_lands_is_answered_by_the_configuration_it_started_with()
     {
         var time = new FakeTimeProvider(Start);
