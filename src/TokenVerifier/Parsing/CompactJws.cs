@@ -45,17 +45,19 @@ internal static class CompactJws
             return TokenFailure.Malformed;
         }
 
-        var dots = chars.Count('.');
-        if (dots != 2)
+        // One pass over the token finds both dots and that no third follows (a count first was a second pass).
+        firstDot = chars.IndexOf('.');
+        var afterFirst = firstDot < 0 ? -1 : chars[(firstDot + 1)..].IndexOf('.');
+        secondDot = firstDot + 1 + afterFirst;
+        if (afterFirst < 0 || chars[(secondDot + 1)..].Contains('.'))
         {
-            error = dots == 4
+            error = chars.Count('.') == 4
                 ? "The token has five segments (an encrypted JWE); only signed tokens are accepted."
                 : "The token does not have exactly three segments.";
+            firstDot = secondDot = 0;
             return TokenFailure.Malformed;
         }
 
-        firstDot = chars.IndexOf('.');
-        secondDot = firstDot + 1 + chars[(firstDot + 1)..].IndexOf('.');
         var header = chars[..firstDot];
         var payload = chars[(firstDot + 1)..secondDot];
         var signature = chars[(secondDot + 1)..];

@@ -12,6 +12,8 @@ namespace TokenVerifier.Validation;
 /// </summary>
 internal static class JwtReader
 {
+    private const int StackHeaderBytes = 256;
+
     /// <summary>
     /// The token's shape (<see cref="CompactJws"/>), its header (<see cref="JwsHeaderReader"/>) and its issuer
     /// (<see cref="IssuerScan"/>). The claims are not read yet.
@@ -133,12 +135,15 @@ internal static class JwtReader
         }
 
         var parsed = new ParsedJwt { PayloadStart = firstDot + 1, SignedLength = secondDot };
+        // A Cognito header decodes to about 70 bytes: the stack holds it, and only a long header rents.
         var header = token.AsSpan(0, firstDot);
-        var buffer = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(header.Length));
+        var decodedLength = Base64Url.GetMaxDecodedLength(header.Length);
+        byte[]? rented = null;
+        var buffer = decodedLength <= StackHeaderBytes ? stackalloc byte[StackHeaderBytes] : (rented = ArrayPool<byte>.Shared.Rent(decodedLength));
         try
         {
             var written = Base64Url.DecodeFromChars(header, buffer);
-            if (!JwsHeaderReader.TryRead(buffer.AsSpan(0, written), parsed))
+            if (!JwsHeaderReader.TryRead(buffer[..written], parsed))
             {
                 error = "The token header is not a single JSON object with unique members.";
                 return TokenFailure.Malformed;
@@ -146,7 +151,10 @@ internal static class JwtReader
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
         }
 
         jwt = parsed;
