@@ -135,8 +135,14 @@ internal static class JwtReader
         }
 
         var parsed = new ParsedJwt { PayloadStart = firstDot + 1, SignedLength = secondDot };
-        // A Cognito header decodes to about 70 bytes: the stack holds it, and only a long header rents.
         var header = token.AsSpan(0, firstDot);
+        if (KnownHeaders.TryRead(header, parsed))
+        {
+            jwt = parsed;
+            return TokenFailure.None;
+        }
+
+        // A Cognito header decodes to about 70 bytes: the stack holds it, and only a long header rents.
         var decodedLength = Base64Url.GetMaxDecodedLength(header.Length);
         byte[]? rented = null;
         var buffer = decodedLength <= StackHeaderBytes ? stackalloc byte[StackHeaderBytes] : (rented = ArrayPool<byte>.Shared.Rent(decodedLength));

@@ -273,6 +273,7 @@ public sealed partial class UserPoolTokenValidator : IDisposable
         validated.IsMachineClient = MachineClients.IsMachineClient(jwt.TokenUse, jwt.Username, validated.Subject, jwt.ClientId);
         validated.ExpiresAt = jwt.Expiration.ToDateTimeOffset();
         validated.IssuedAt = jwt.IssuedAt.ToDateTimeOffset();
+        KnownHeaders.Remember(token.AsSpan(0, jwt.PayloadStart - 1), jwt);
         if (!pool.Resolved)
         {
             _cache?.Add(
