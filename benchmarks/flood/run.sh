@@ -44,63 +44,23 @@ RATE=${RATE:-}
 MODE=${MODE:-userpool}
 KID_MISS_INTERVAL=30      # UserPoolValidationOptions.KidMissRefreshInterval's default, which the app keeps
 KID_MISS_FETCHES=4        # KidMissLimiter.MaxPerWindow
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-SERVER_CPUS=${SERVER_CPUS:-}
-CLIENT_CPUS=${CLIENT_CPUS:-}
-server_pin=()
-client_pin=()
-for cpus in "$SERVER_CPUS" "$CLIENT_CPUS"; do
-  if [ -n "$cpus" ] && ! taskset -c "$cpus" true 2>/dev/null; then
-    echo "cannot pin to CPUs '$cpus' (taskset -c; this machine has $(nproc))" >&2
-    exit 1
-  fi
-done
-if [ -n "$SERVER_CPUS" ]; then server_pin=(taskset -c "$SERVER_CPUS"); fi
-if [ -n "$CLIENT_CPUS" ]; then client_pin=(taskset -c "$CLIENT_CPUS"); fi
-
-for tool in wrk curl; do
-  if ! command -v "$tool" >/dev/null; then
-    if [ "$(id -u)" -eq 0 ]; then
-      apt-get update -qq && apt-get install -y -qq "$tool" >/dev/null
-    else
-      echo "$tool is missing: sudo apt-get install -y $tool" >&2
-      exit 1
-    fi
-  fi
-done
+source benchmarks/common.sh
+pin_cpus
+require_tools wrk curl
 
 dotnet build benchmarks/TokenVerifier.LoadTarget -c Release -nologo -clp:ErrorsOnly >/dev/null
 dotnet build benchmarks/TokenVerifier.FixedRateClient -c Release -nologo -clp:ErrorsOnly >/dev/null
 app=benchmarks/TokenVerifier.LoadTarget/bin/Release/net10.0/TokenVerifier.LoadTarget.dll
 client=benchmarks/TokenVerifier.FixedRateClient/bin/Release/net10.0/TokenVerifier.FixedRateClient.dll
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
-  for pid in "${pids[@]}"; do
-    wait "$pid" 2>/dev/null || true
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+start_work
 
 "${server_pin[@]}" dotnet "$app" --mode "$MODE" --urls http://127.0.0.1:0 --token-count 1000 --tokens "$work/valid.tokens" \
   --forged "$work/forged.tokens" --jwks-http "$work/jwks.address" --ready "$work/ready" >"$work/app.log" 2>&1 &
 app_pid=$!
 pids+=("$app_pid")
-for _ in $(seq 1 900); do
-  [ -s "$work/ready" ] && break
-  kill -0 "$app_pid" 2>/dev/null || { cat "$work/app.log" >&2; echo "the app stopped" >&2; exit 1; }
-  sleep 0.2
-done
-[ -s "$work/ready" ] || { echo "the app did not start within 180 s" >&2; exit 1; }
-url=$(cat "$work/ready")
+url=$(wait_ready "$work/ready" "$app_pid" "load target" "$work/app.log")
 stats_url="$(cat "$work/jwks.address")/stats"
-for address in "$url" "$stats_url"; do
-  case "$address" in http://127.0.0.1:*) ;; *) echo "the app is not on loopback: $address" >&2; exit 1 ;; esac
-done
+case "$stats_url" in http://127.0.0.1:*) ;; *) echo "the key endpoint is not on loopback: $stats_url" >&2; exit 1 ;; esac
 started=$(date +%s.%N)
 
 app_stat() {   # app_stat NAME [collect]: one figure of the app's /stats
@@ -109,10 +69,6 @@ app_stat() {   # app_stat NAME [collect]: one figure of the app's /stats
 rss_kb() {   # rss_kb [VmRSS|VmHWM]: the app's resident memory now, or its peak since the last reset
   awk -v field="${1:-VmRSS}:" '$1 == field { print $2 }' "/proc/$app_pid/status"
 }
-cpu_ticks() {
-  awk '{ print $14 + $15 }' "/proc/$app_pid/stat"
-}
-ticks_per_second=$(getconf CLK_TCK)
 # memory LABEL: the peak RSS since the last reset, the RSS now, then a full collection and the GC heap and RSS after it
 # (what is retained). The peak is reset afterwards (clear_refs 5), so the next point's peak covers what came between.
 memory() {
@@ -160,7 +116,7 @@ fi
 # One fixed-rate run, alone or under the flood: its figures, the app's CPU over it, and (flooded) wrk's.
 measure() {
   local round=$1 phase=$2 before flood_pid="" seconds
-  before=$(cpu_ticks)
+  before=$(cpu_ticks "$app_pid")
   seconds=$(date +%s.%N)
   if [ "$phase" = flood ]; then
     # Longer than the client can take to start and finish; stopped with SIGINT (wrk then prints its figures) as soon as
@@ -172,7 +128,7 @@ measure() {
     sleep 1
   fi
   fixed_rate >"$work/$phase.$round.client" || true
-  local ticks=$(( $(cpu_ticks) - before ))
+  local ticks=$(( $(cpu_ticks "$app_pid") - before ))
   seconds=$(awk -v s="$seconds" -v e="$(date +%s.%N)" 'BEGIN { print e - s }')
   if [ -n "$flood_pid" ]; then
     kill -INT "$flood_pid" 2>/dev/null || true
@@ -211,9 +167,9 @@ cp "$work/valid.tokens" "$work/valid-only.tokens"
 for kind in "${kinds[@]}"; do
   tokens="$work/$kind.tokens"
   [ "$kind" = valid ] && tokens="$work/valid-only.tokens"
-  before=$(cpu_ticks)
+  before=$(cpu_ticks "$app_pid")
   run_wrk "$KIND_DURATION" "$tokens" "$FLOOD_CONNECTIONS" >"$work/$kind.kind"
-  echo "$kind $(( $(cpu_ticks) - before ))" >>"$work/kinds"
+  echo "$kind $(( $(cpu_ticks "$app_pid") - before ))" >>"$work/kinds"
   awk '/ requests in / { print $1 } /^Requests\/sec:/ { print $2 }' "$work/$kind.kind" | paste -sd' ' >>"$work/kinds"
 done
 

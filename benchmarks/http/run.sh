@@ -30,45 +30,15 @@ APP_WARMUP=${APP_WARMUP:-20}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
 TOKENS=${TOKENS:-1000}
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-SERVER_CPUS=${SERVER_CPUS:-}
-CLIENT_CPUS=${CLIENT_CPUS:-}
-server_pin=()
-client_pin=()
-for cpus in "$SERVER_CPUS" "$CLIENT_CPUS"; do
-  if [ -n "$cpus" ] && ! taskset -c "$cpus" true 2>/dev/null; then
-    echo "cannot pin to CPUs '$cpus' (taskset -c; this machine has $(nproc))" >&2
-    exit 1
-  fi
-done
-if [ -n "$SERVER_CPUS" ]; then server_pin=(taskset -c "$SERVER_CPUS"); fi
-if [ -n "$CLIENT_CPUS" ]; then client_pin=(taskset -c "$CLIENT_CPUS"); fi
-
-if ! command -v wrk >/dev/null; then
-  if [ "$(id -u)" -eq 0 ]; then
-    apt-get update -qq && apt-get install -y -qq wrk >/dev/null
-  else
-    echo "wrk is missing: sudo apt-get install -y wrk" >&2
-    exit 1
-  fi
-fi
+source benchmarks/common.sh
+pin_cpus
+require_tools wrk
 
 dotnet build benchmarks/TokenVerifier.LoadTarget -c Release -nologo -clp:ErrorsOnly >/dev/null
 # Printed with the tables: on a shared machine the load tells whether a run can be read at all.
 load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
 app=benchmarks/TokenVerifier.LoadTarget/bin/Release/net10.0/TokenVerifier.LoadTarget.dll
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
-  for pid in "${pids[@]}"; do
-    wait "$pid" 2>/dev/null || true
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+start_work
 
 modes=(none static userpool jwtbearer)
 declare -A url app_pid
@@ -79,25 +49,13 @@ for mode in "${modes[@]}"; do
   app_pid[$mode]=$!
 done
 
-# CPU time (user + system, in clock ticks) an app has used so far. Its growth over a wrk run, divided by the requests
-# wrk completed, is the server's cost per request: unlike requests/s, it does not depend on how the scheduler shares
-# the cores between wrk and the app at that moment.
-ticks_per_second=$(getconf CLK_TCK)
-cpu_ticks() {
-  awk '{ print $14 + $15 }' "/proc/$1/stat"
-}
+# The CPU time an app uses over a wrk run (cpu_ticks), divided by the requests wrk completed, is the server's cost per
+# request: unlike requests/s, it does not depend on how the scheduler shares the cores between wrk and the app.
 
 # Each app mints its tokens (its keys never leave it), then writes the address it listens on.
 for i in "${!modes[@]}"; do
   mode=${modes[$i]}
-  for _ in $(seq 1 900); do
-    [ -s "$work/$mode.ready" ] && break
-    kill -0 "${pids[$i]}" 2>/dev/null || { cat "$work/$mode.log" >&2; echo "the $mode app stopped" >&2; exit 1; }
-    sleep 0.2
-  done
-  [ -s "$work/$mode.ready" ] || { echo "the $mode app did not start within 180 s" >&2; exit 1; }
-  url[$mode]=$(cat "$work/$mode.ready")
-  case "${url[$mode]}" in http://127.0.0.1:*) ;; *) echo "the $mode app is not on loopback: ${url[$mode]}" >&2; exit 1 ;; esac
+  url[$mode]=$(wait_ready "$work/$mode.ready" "${pids[$i]}" "$mode" "$work/$mode.log")
 done
 
 # One wrk run against MODE: one repeated token ("repeat") or every token in turn ("rotate").
