@@ -62,7 +62,7 @@ public sealed partial class UserPoolValidators
             }
 
             // The new validator holds its key caches before the old one lets go: a pool kept across the reload keeps its keys.
-            state.Replace(next).Release();
+            state.Replace(next).Retire();
             reloading.Rejected.Applied(what);
             var pools = next.Options.Validation.GetAllPools().Count;
             ConfigurationReloadLog.SchemeReloaded(reloading.Logger, scheme, pools);

@@ -96,7 +96,7 @@ public sealed partial class UserPoolValidators : IDisposable
             lock (state.ReloadGate)
             {
                 state.Subscription?.Dispose();
-                state.Current.Release();
+                state.Current.Retire();
             }
         }
     }

@@ -9,5 +9,5 @@ internal readonly struct ValidatorLease(SchemeConfiguration configuration) : IDi
 
     public UserPoolAuthenticationOptions Options => configuration.Options;
 
-    public void Dispose() => configuration.Release();
+    public void Dispose() => configuration.EndLease();
 }
