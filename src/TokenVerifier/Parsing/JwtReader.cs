@@ -5,7 +5,7 @@ using TokenVerifier.Claims;
 namespace TokenVerifier.Validation;
 
 /// <summary>
-/// Reads a compact JWS strictly, in two steps so that a forged token costs little: <see cref="TryRead(string, int, out ParsedJwt, out string)"/> before the
+/// Reads a compact JWS strictly, in two steps so that a forged token costs little: <see cref="TryRead(ReadOnlySpan{char}, int, out ParsedJwt, out string)"/> before the
 /// issuer, key and signature are checked (the shape, the header in full, and a scan of the payload for <c>iss</c>), and
 /// <see cref="TryReadClaims(string, ParsedJwt)"/> after the signature has verified (the payload in full, and its claims). Reads values
 /// but decides nothing about trust.
@@ -18,7 +18,7 @@ internal static class JwtReader
     /// The token's shape (<see cref="CompactJws"/>), its header (<see cref="JwsHeaderReader"/>) and its issuer
     /// (<see cref="IssuerScan"/>). The claims are not read yet.
     /// </summary>
-    public static TokenFailure TryRead(string? token, int maxLength, out ParsedJwt? jwt, out string? error)
+    public static TokenFailure TryRead(ReadOnlySpan<char> token, int maxLength, out ParsedJwt? jwt, out string? error)
     {
         var failure = TryRead(token, maxLength, out jwt, out var payload, out error);
         if (payload is not null)
@@ -30,11 +30,11 @@ internal static class JwtReader
     }
 
     /// <summary>
-    /// As <see cref="TryRead(string, int, out ParsedJwt, out string)"/>, and keeps the decoded payload for
+    /// As <see cref="TryRead(ReadOnlySpan{char}, int, out ParsedJwt, out string)"/>, and keeps the decoded payload for
     /// <see cref="TryReadClaims(ReadOnlySpan{byte}, ParsedJwt)"/>: its first <see cref="ParsedJwt.PayloadLength"/> bytes,
     /// in an array of <see cref="ArrayPool{T}.Shared"/> the caller returns (null when the token was refused).
     /// </summary>
-    public static TokenFailure TryRead(string? token, int maxLength, out ParsedJwt? jwt, out byte[]? payload, out string? error)
+    public static TokenFailure TryRead(ReadOnlySpan<char> token, int maxLength, out ParsedJwt? jwt, out byte[]? payload, out string? error)
     {
         payload = null;
         var failure = TryReadHeader(token, maxLength, payloadRequired: true, out jwt, out error);
@@ -43,7 +43,7 @@ internal static class JwtReader
             return failure;
         }
 
-        var encoded = token.AsSpan(jwt!.PayloadStart, jwt.SignedLength - jwt.PayloadStart);
+        var encoded = token.Slice(jwt!.PayloadStart, jwt.SignedLength - jwt.PayloadStart);
         var buffer = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(encoded.Length));
         jwt.PayloadLength = Base64Url.DecodeFromChars(encoded, buffer);
         if (!IssuerScan.TryRead(buffer.AsSpan(0, jwt.PayloadLength), jwt))
@@ -66,13 +66,13 @@ internal static class JwtReader
         TryReadHeader(token, maxLength, payloadRequired: false, out jwt, out _);
 
     /// <summary>
-    /// The payload of a token <see cref="TryRead(string, int, out ParsedJwt, out string)"/> accepted, in full (<see cref="ClaimsReader"/>): false when it is not
+    /// The payload of a token <see cref="TryRead(ReadOnlySpan{char}, int, out ParsedJwt, out string)"/> accepted, in full (<see cref="ClaimsReader"/>): false when it is not
     /// exactly one claims set, and no claim may be trusted.
     /// </summary>
     public static bool TryReadClaims(string token, ParsedJwt jwt) => TryDecode(token, jwt, ClaimsReader.TryRead);
 
     /// <summary>
-    /// As <see cref="TryReadClaims(string, ParsedJwt)"/>, from the payload the <see cref="TryRead(string, int, out ParsedJwt, out byte[], out string)"/> overload that keeps it
+    /// As <see cref="TryReadClaims(string, ParsedJwt)"/>, from the payload the <see cref="TryRead(ReadOnlySpan{char}, int, out ParsedJwt, out byte[], out string)"/> overload that keeps it
     /// decoded and scanned: not decoded again, and its UTF-8 and outer braces, which the scan checked, not checked again.
     /// </summary>
     public static bool TryReadClaims(ReadOnlySpan<byte> scannedPayload, ParsedJwt jwt) => ClaimsReader.TryReadScanned(scannedPayload, jwt);
@@ -125,7 +125,7 @@ internal static class JwtReader
             && Base64Url.TryDecodeFromChars(segment, destination, out written);
     }
 
-    private static TokenFailure TryReadHeader(string? token, int maxLength, bool payloadRequired, out ParsedJwt? jwt, out string? error)
+    private static TokenFailure TryReadHeader(ReadOnlySpan<char> token, int maxLength, bool payloadRequired, out ParsedJwt? jwt, out string? error)
     {
         jwt = null;
         var failure = CompactJws.TrySplit(token, maxLength, payloadRequired, out var firstDot, out var secondDot, out error);
@@ -135,7 +135,7 @@ internal static class JwtReader
         }
 
         var parsed = new ParsedJwt { PayloadStart = firstDot + 1, SignedLength = secondDot };
-        var header = token.AsSpan(0, firstDot);
+        var header = token[..firstDot];
         if (KnownHeaders.TryRead(header, parsed))
         {
             jwt = parsed;

@@ -19,7 +19,7 @@ public sealed partial class UserPoolTokenValidator
     /// <returns>One cache per approved pool.</returns>
     public IReadOnlyList<SigningKeyCache> GetResolvedKeyCaches() => _resolvedPools?.KeyCaches() ?? [];
 
-    private UserPoolValidationResult RejectUnknownIssuer(string token, ParsedJwt jwt) =>
+    private UserPoolValidationResult RejectUnknownIssuer(ReadOnlySpan<char> token, ParsedJwt jwt) =>
         Reject(TokenFailure.UnknownIssuer, "The token's issuer is not a configured user pool.", token: token, jwt: jwt);
 
     private ValueTask<UserPoolValidationResult> ContinueWithPool(string token, ParsedJwt jwt, TrustedPool pool, CancellationToken cancellationToken)

@@ -123,7 +123,8 @@ public sealed partial class UserPoolTokenValidator : IDisposable
 
     /// <summary>
     /// Validates a token that is part of a larger string, such as the <c>Authorization</c> header: a token served from
-    /// the validated-token cache is never copied; any other is copied once and validated as usual.
+    /// the validated-token cache is never copied, nor is one refused before its issuer and key are known (a malformed
+    /// token, an unknown issuer); any other is copied once and validated as usual.
     /// </summary>
     /// <param name="token">The compact JWT's characters, without the <c>Bearer </c> prefix.</param>
     /// <param name="cancellationToken">As for <see cref="ValidateAsync(string, CancellationToken)"/>.</param>
@@ -143,7 +144,7 @@ public sealed partial class UserPoolTokenValidator : IDisposable
         var start = _metrics.MeasuresDuration ? Stopwatch.GetTimestamp() : 0;
         var pending = _cache is not null && _cache.TryGet(token.Span, out var cached)
             ? CompleteAsync(cached!, _revocation.MayWait ? cancellation(state) : CancellationToken.None)
-            : ValidateUncachedAsync(token.ToString(), cancellation(state));
+            : ValidateUncachedAsync(token, cancellation(state));
         return Track(pending, start);
     }
 
@@ -173,12 +174,14 @@ public sealed partial class UserPoolTokenValidator : IDisposable
         // A hit has passed every check before, and is re-checked against the clock and the key set by the cache.
         return _cache is not null && _cache.TryGet(token, out var cached)
             ? CompleteAsync(cached!, cancellationToken)
-            : ValidateUncachedAsync(token, cancellationToken);
+            : ValidateUncachedAsync(token.AsMemory(), cancellationToken);
     }
 
-    private ValueTask<UserPoolValidationResult> ValidateUncachedAsync(string token, CancellationToken cancellationToken)
+    // The token stays a slice of the caller's string (the Authorization header) until its issuer and key are known:
+    // a forged token refused before then, up to 16 KiB of it, is never copied.
+    private ValueTask<UserPoolValidationResult> ValidateUncachedAsync(ReadOnlyMemory<char> token, CancellationToken cancellationToken)
     {
-        var failure = JwtReader.TryRead(token, _maxTokenLength, out var jwt, out var payload, out var error);
+        var failure = JwtReader.TryRead(token.Span, _maxTokenLength, out var jwt, out var payload, out var error);
         if (failure != TokenFailure.None)
         {
             return new(Reject(failure, error!));
@@ -196,7 +199,7 @@ public sealed partial class UserPoolTokenValidator : IDisposable
         }
     }
 
-    private ValueTask<UserPoolValidationResult> ValidateScanned(string token, ParsedJwt jwt, ReadOnlySpan<byte> payload, CancellationToken cancellationToken)
+    private ValueTask<UserPoolValidationResult> ValidateScanned(ReadOnlyMemory<char> token, ParsedJwt jwt, ReadOnlySpan<byte> payload, CancellationToken cancellationToken)
     {
         if (!string.Equals(jwt.Algorithm, RequiredAlgorithm, StringComparison.Ordinal))
         {
@@ -215,20 +218,20 @@ public sealed partial class UserPoolTokenValidator : IDisposable
 
         if (jwt.Issuer is null)
         {
-            return new(Reject(TokenFailure.UnknownIssuer, "The token has no 'iss' claim, or it is not a string.", token: token, jwt: jwt));
+            return new(Reject(TokenFailure.UnknownIssuer, "The token has no 'iss' claim, or it is not a string.", token: token.Span, jwt: jwt));
         }
 
         // The issuer decides which key set is consulted, so a forged issuer never causes a fetch.
         if (!_poolsByIssuer.TryGetValue(jwt.Issuer, out var pool))
         {
             return _resolvedPools is null
-                ? new(RejectUnknownIssuer(token, jwt))
-                : ResolvePoolThenContinueAsync(token, jwt, cancellationToken);
+                ? new(RejectUnknownIssuer(token.Span, jwt))
+                : ResolvePoolThenContinueAsync(token.ToString(), jwt, cancellationToken);
         }
 
         return pool.Keys.TryGetKey(jwt.KeyId!, out var key)
-            ? Finish(token, jwt, pool, key!, payload, cancellationToken)
-            : ResolveKeyThenFinishAsync(token, jwt, pool, cancellationToken);
+            ? Finish(token.ToString(), jwt, pool, key!, payload, cancellationToken)
+            : ResolveKeyThenFinishAsync(token.ToString(), jwt, pool, cancellationToken);
     }
 
     // payload: the decoded payload the issuer scan accepted, or empty where validation went asynchronous on the way.

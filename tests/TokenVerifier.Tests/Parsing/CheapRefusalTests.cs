@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using TokenVerifier.Tests.Security;
 using TokenVerifier.Tests.Validation;
 using TokenVerifier.Validation;
 
@@ -87,6 +88,35 @@ public sealed class CheapRefusalTests : IDisposable
         // Building 1,000 claims costs about 100 KB (names, values, the claim array); the refusal must cost none of it.
         Assert.True(refused < 4 * 1024, $"The refusal allocated {refused} bytes.");
         Assert.True(accepted > 50 * 1024, $"Reading the same members for a signed token allocated only {accepted} bytes, so the bound proves nothing.");
+    }
+
+    [Fact]
+    public async Task A_large_forged_token_refused_before_its_issuer_and_key_are_known_is_never_copied_from_the_header()
+    {
+        // As the handler passes a token: a slice of the Authorization header's string, 16,000 characters of it.
+        using var t = new TestPool(o => o.ValidatedTokenCacheSize = 0);
+        var padding = new string('x', 11_000);
+        var foreign = RawTokens.Unsigned(RawTokens.Header(t), $"{{\"iss\":\"{ForeignIssuer}\",\"pad\":\"{padding}\"}}", new string('A', 342));
+        var junk = $"{Forge.B64(RawTokens.Header(t))}.{new string('j', 15_000)}.{new string('A', 342)}";
+        var trusted = RawTokens.Signed(t, RawTokens.Header(t), RawTokens.AccessPayload(t)[..^1] + $",\"pad\":\"{padding}\"}}");
+        foreach (var (token, failure) in new[] { (foreign, TokenFailure.UnknownIssuer), (junk, TokenFailure.Malformed), (trusted, TokenFailure.None) })
+        {
+            var slice = ("Bearer " + token).AsMemory(7);
+            Assert.Equal(failure, (await t.Validator.ValidateAsync(slice)).Failure);
+            await t.Validator.ValidateAsync(slice);
+            var copied = AllocatedBy(() => t.Validator.ValidateAsync(slice), out var result);
+            Assert.Equal(failure, result.Failure);
+
+            // A copy of the token is 2 bytes a character; the refusals stay far below one, the accepted token makes one.
+            if (failure == TokenFailure.None)
+            {
+                Assert.True(copied > 2 * token.Length, $"The accepted token allocated only {copied} bytes, so the bound proves nothing.");
+            }
+            else
+            {
+                Assert.True(copied < 2 * 1024, $"The refusal ({failure}) allocated {copied} bytes for a {token.Length}-character token.");
+            }
+        }
     }
 
     private static long AllocatedBy(Func<ValueTask<UserPoolValidationResult>> validate, out UserPoolValidationResult result)
