@@ -5,9 +5,9 @@ using TokenVerifier.Claims;
 namespace TokenVerifier.Validation;
 
 /// <summary>
-/// Reads a compact JWS strictly, in two steps so that a forged token costs little: <see cref="TryRead(string, int, out ParsedJwt, out string)"/> before the
+/// Reads a compact JWS strictly, in two steps so that a forged token costs little: <see cref="TryRead(ReadOnlySpan{char}, int, out ParsedJwt, out string)"/> before the
 /// issuer, key and signature are checked (the shape, the header in full, and a scan of the payload for <c>iss</c>), and
-/// <see cref="TryReadClaims(string, ParsedJwt)"/> after the signature has verified (the payload in full, and its claims). Reads values
+/// <see cref="TryReadClaims(ReadOnlySpan{char}, ParsedJwt)"/> after the signature has verified (the payload in full, and its claims). Reads values
 /// but decides nothing about trust.
 /// </summary>
 internal static class JwtReader
@@ -16,7 +16,7 @@ internal static class JwtReader
     /// The token's shape (<see cref="CompactJws"/>), its header (<see cref="JwsHeaderReader"/>) and its issuer
     /// (<see cref="IssuerScan"/>). The claims are not read yet.
     /// </summary>
-    public static TokenFailure TryRead(string? token, int maxLength, out ParsedJwt? jwt, out string? error)
+    public static TokenFailure TryRead(ReadOnlySpan<char> token, int maxLength, out ParsedJwt? jwt, out string? error)
     {
         var failure = TryRead(token, maxLength, out jwt, out var payload, out error);
         if (payload is not null)
@@ -28,11 +28,11 @@ internal static class JwtReader
     }
 
     /// <summary>
-    /// As <see cref="TryRead(string, int, out ParsedJwt, out string)"/>, and keeps the decoded payload for
+    /// As <see cref="TryRead(ReadOnlySpan{char}, int, out ParsedJwt, out string)"/>, and keeps the decoded payload for
     /// <see cref="TryReadClaims(ReadOnlySpan{byte}, ParsedJwt)"/>: its first <see cref="ParsedJwt.PayloadLength"/> bytes,
     /// in an array of <see cref="ArrayPool{T}.Shared"/> the caller returns (null when the token was refused).
     /// </summary>
-    public static TokenFailure TryRead(string? token, int maxLength, out ParsedJwt? jwt, out byte[]? payload, out string? error)
+    public static TokenFailure TryRead(ReadOnlySpan<char> token, int maxLength, out ParsedJwt? jwt, out byte[]? payload, out string? error)
     {
         payload = null;
         var failure = TryReadHeader(token, maxLength, payloadRequired: true, out jwt, out error);
@@ -41,7 +41,7 @@ internal static class JwtReader
             return failure;
         }
 
-        var encoded = token.AsSpan(jwt!.PayloadStart, jwt.SignedLength - jwt.PayloadStart);
+        var encoded = token.Slice(jwt!.PayloadStart, jwt.SignedLength - jwt.PayloadStart);
         var buffer = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(encoded.Length));
         jwt.PayloadLength = Base64Url.DecodeFromChars(encoded, buffer);
         if (!IssuerScan.TryRead(buffer.AsSpan(0, jwt.PayloadLength), jwt))
@@ -60,23 +60,23 @@ internal static class JwtReader
     /// For JWS test vectors, whose payloads are arbitrary bytes (even none) rather than a claims set: the shape and the
     /// header; the payload segment is checked as canonical base64url but not decoded.
     /// </summary>
-    public static TokenFailure TryReadJws(string? token, int maxLength, out ParsedJwt? jwt) =>
+    public static TokenFailure TryReadJws(ReadOnlySpan<char> token, int maxLength, out ParsedJwt? jwt) =>
         TryReadHeader(token, maxLength, payloadRequired: false, out jwt, out _);
 
     /// <summary>
-    /// The payload of a token <see cref="TryRead(string, int, out ParsedJwt, out string)"/> accepted, in full (<see cref="ClaimsReader"/>): false when it is not
+    /// The payload of a token <see cref="TryRead(ReadOnlySpan{char}, int, out ParsedJwt, out string)"/> accepted, in full (<see cref="ClaimsReader"/>): false when it is not
     /// exactly one claims set, and no claim may be trusted.
     /// </summary>
-    public static bool TryReadClaims(string token, ParsedJwt jwt) => TryDecode(token, jwt, ClaimsReader.TryRead);
+    public static bool TryReadClaims(ReadOnlySpan<char> token, ParsedJwt jwt) => TryDecode(token, jwt, ClaimsReader.TryRead);
 
     /// <summary>
-    /// As <see cref="TryReadClaims(string, ParsedJwt)"/>, from the payload the <see cref="TryRead(string, int, out ParsedJwt, out byte[], out string)"/> overload that keeps it
+    /// As <see cref="TryReadClaims(ReadOnlySpan{char}, ParsedJwt)"/>, from the payload the <see cref="TryRead(ReadOnlySpan{char}, int, out ParsedJwt, out byte[], out string)"/> overload that keeps it
     /// decoded and scanned: not decoded again, and its UTF-8 and outer braces, which the scan checked, not checked again.
     /// </summary>
     public static bool TryReadClaims(ReadOnlySpan<byte> scannedPayload, ParsedJwt jwt) => ClaimsReader.TryReadScanned(scannedPayload, jwt);
 
     /// <summary>
-    /// Every claim of a token that passed validation (<see cref="TryReadClaims(string, ParsedJwt)"/> accepted its payload), in order: the
+    /// Every claim of a token that passed validation (<see cref="TryReadClaims(ReadOnlySpan{char}, ParsedJwt)"/> accepted its payload), in order: the
     /// identity's claims, read again from the token on first need instead of kept with it.
     /// </summary>
     /// <exception cref="InvalidOperationException">The token was never accepted.</exception>
@@ -123,7 +123,7 @@ internal static class JwtReader
             && Base64Url.TryDecodeFromChars(segment, destination, out written);
     }
 
-    private static TokenFailure TryReadHeader(string? token, int maxLength, bool payloadRequired, out ParsedJwt? jwt, out string? error)
+    private static TokenFailure TryReadHeader(ReadOnlySpan<char> token, int maxLength, bool payloadRequired, out ParsedJwt? jwt, out string? error)
     {
         jwt = null;
         var failure = CompactJws.TrySplit(token, maxLength, payloadRequired, out var firstDot, out var secondDot, out error);
@@ -133,7 +133,7 @@ internal static class JwtReader
         }
 
         var parsed = new ParsedJwt { PayloadStart = firstDot + 1, SignedLength = secondDot };
-        var header = token.AsSpan(0, firstDot);
+        var header = token[..firstDot];
         var buffer = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(header.Length));
         try
         {
@@ -155,9 +155,9 @@ internal static class JwtReader
 
     // When a key fetch comes between the scan and the claims, the payload is decoded again rather than kept across it:
     // decoding a kilobyte costs less than holding a pooled buffer for the length of a fetch.
-    private static bool TryDecode(string token, ParsedJwt jwt, PayloadReader read)
+    private static bool TryDecode(ReadOnlySpan<char> token, ParsedJwt jwt, PayloadReader read)
     {
-        var payload = token.AsSpan(jwt.PayloadStart, jwt.SignedLength - jwt.PayloadStart);
+        var payload = token.Slice(jwt.PayloadStart, jwt.SignedLength - jwt.PayloadStart);
         var buffer = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(payload.Length));
         try
         {

@@ -14,7 +14,7 @@ internal static partial class RejectedValueLog
 {
     public const int MaxValueLength = 128;
 
-    public static void Rejected(ILogger logger, TokenFailure failure, string description, string token, ParsedJwt jwt)
+    public static void Rejected(ILogger logger, TokenFailure failure, string description, ReadOnlySpan<char> token, ParsedJwt jwt)
     {
         // Every event here is at Debug; the values are only worked out when it is written.
         if (!logger.IsEnabled(LogLevel.Debug))
@@ -52,7 +52,7 @@ internal static partial class RejectedValueLog
     /// separator characters, lone surrogates, backslashes and quotes escaped (<c>\uXXXX</c>), so one log line stays one
     /// line and shows what was sent; "(none)" when absent; "(withheld ...)" when it contains a segment of the token.
     /// </summary>
-    public static string Safe(string? value, string token)
+    public static string Safe(string? value, ReadOnlySpan<char> token)
     {
         if (value is null)
         {
@@ -60,9 +60,10 @@ internal static partial class RejectedValueLog
         }
 
         // A forged token may repeat its own header or signature in a claim; that text must not reach the log either.
-        foreach (var segment in token.Split('.'))
+        foreach (var range in token.Split('.'))
         {
-            if (segment.Length >= 8 && value.Contains(segment, StringComparison.Ordinal))
+            var segment = token[range];
+            if (segment.Length >= 8 && value.AsSpan().Contains(segment, StringComparison.Ordinal))
             {
                 return "(withheld: contains part of the token)";
             }

@@ -18,7 +18,7 @@ public sealed partial class UserPoolTokenValidator
     /// <returns>One cache per approved pool.</returns>
     public IReadOnlyList<SigningKeyCache> GetResolvedKeyCaches() => _resolvedPools?.KeyCaches() ?? [];
 
-    private ValueTask<UserPoolValidationResult> ResolvePoolThenContinueAsync(string token, ParsedJwt jwt, CancellationToken cancellationToken)
+    private ValueTask<UserPoolValidationResult> ResolvePoolThenContinueAsync(ReadOnlyMemory<char> token, ParsedJwt jwt, CancellationToken cancellationToken)
     {
         // Only an issuer of Cognito's exact form is worth a question: anything else is refused as any unknown issuer is.
         if (CognitoIssuer.PoolIdOf(jwt.Issuer!) is not { } poolId)
@@ -32,10 +32,10 @@ public sealed partial class UserPoolTokenValidator
             : AwaitResolvedAsync(token, jwt, pending, cancellationToken);
     }
 
-    private async ValueTask<UserPoolValidationResult> AwaitResolvedAsync(string token, ParsedJwt jwt, ValueTask<ResolvedPool> pending, CancellationToken cancellationToken) =>
+    private async ValueTask<UserPoolValidationResult> AwaitResolvedAsync(ReadOnlyMemory<char> token, ParsedJwt jwt, ValueTask<ResolvedPool> pending, CancellationToken cancellationToken) =>
         await ContinueWithResolved(token, jwt, await pending.ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
-    private ValueTask<UserPoolValidationResult> ContinueWithResolved(string token, ParsedJwt jwt, ResolvedPool answer, CancellationToken cancellationToken)
+    private ValueTask<UserPoolValidationResult> ContinueWithResolved(ReadOnlyMemory<char> token, ParsedJwt jwt, ResolvedPool answer, CancellationToken cancellationToken)
     {
         if (answer.Failed)
         {

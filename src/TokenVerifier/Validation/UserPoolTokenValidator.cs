@@ -3,6 +3,7 @@ using System.Buffers.Text;
 using System.Collections.Frozen;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -155,7 +156,8 @@ public sealed partial class UserPoolTokenValidator : IDisposable
 
     /// <summary>
     /// Validates a token that is part of a larger string, such as the <c>Authorization</c> header: a token served from
-    /// the validated-token cache is never copied; any other is copied once and validated as usual.
+    /// the validated-token cache is never copied, nor is a refused one; an accepted one is copied once, unless the cache
+    /// keeps it (as ASCII bytes).
     /// </summary>
     /// <param name="token">The compact JWT's characters, without the <c>Bearer </c> prefix.</param>
     /// <param name="cancellationToken">As for <see cref="ValidateAsync(string, CancellationToken)"/>.</param>
@@ -175,7 +177,7 @@ public sealed partial class UserPoolTokenValidator : IDisposable
         var start = _metrics.MeasuresDuration ? Stopwatch.GetTimestamp() : 0;
         var pending = _cache is not null && _cache.TryGet(token.Span, out var cached)
             ? CompleteAsync(cached!, _revocation.MayWait ? cancellation(state) : CancellationToken.None)
-            : ValidateUncachedAsync(token.ToString(), cancellation(state));
+            : ValidateUncachedAsync(token, cancellation(state));
         return Track(pending, start);
     }
 
@@ -215,12 +217,13 @@ public sealed partial class UserPoolTokenValidator : IDisposable
         // A hit has passed every check before, and is re-checked against the clock and the key set by the cache.
         return _cache is not null && _cache.TryGet(token, out var cached)
             ? CompleteAsync(cached!, cancellationToken)
-            : ValidateUncachedAsync(token, cancellationToken);
+            : ValidateUncachedAsync(token.AsMemory(), cancellationToken);
     }
 
-    private ValueTask<UserPoolValidationResult> ValidateUncachedAsync(string token, CancellationToken cancellationToken)
+    // The token stays where the caller has it (the request's header string) until it is accepted: a refusal copies nothing.
+    private ValueTask<UserPoolValidationResult> ValidateUncachedAsync(ReadOnlyMemory<char> token, CancellationToken cancellationToken)
     {
-        var failure = JwtReader.TryRead(token, _maxTokenLength, out var jwt, out var payload, out var error);
+        var failure = JwtReader.TryRead(token.Span, _maxTokenLength, out var jwt, out var payload, out var error);
         if (failure != TokenFailure.None)
         {
             return new(Reject(failure, error!));
@@ -238,7 +241,7 @@ public sealed partial class UserPoolTokenValidator : IDisposable
         }
     }
 
-    private ValueTask<UserPoolValidationResult> ValidateScanned(string token, ParsedJwt jwt, ReadOnlySpan<byte> payload, CancellationToken cancellationToken)
+    private ValueTask<UserPoolValidationResult> ValidateScanned(ReadOnlyMemory<char> token, ParsedJwt jwt, ReadOnlySpan<byte> payload, CancellationToken cancellationToken)
     {
         if (!string.Equals(jwt.Algorithm, RequiredAlgorithm, StringComparison.Ordinal))
         {
@@ -273,10 +276,10 @@ public sealed partial class UserPoolTokenValidator : IDisposable
             : ResolveKeyThenFinishAsync(token, jwt, pool, cancellationToken);
     }
 
-    private UserPoolValidationResult RejectUnknownIssuer(string token, ParsedJwt jwt) =>
+    private UserPoolValidationResult RejectUnknownIssuer(ReadOnlyMemory<char> token, ParsedJwt jwt) =>
         Reject(TokenFailure.UnknownIssuer, "The token's issuer is not a configured user pool.", token: token, jwt: jwt);
 
-    private ValueTask<UserPoolValidationResult> ContinueWithPool(string token, ParsedJwt jwt, TrustedPool pool, CancellationToken cancellationToken)
+    private ValueTask<UserPoolValidationResult> ContinueWithPool(ReadOnlyMemory<char> token, ParsedJwt jwt, TrustedPool pool, CancellationToken cancellationToken)
     {
         if (pool.Keys.TryGetKey(jwt.KeyId!, out var key))
         {
@@ -286,7 +289,7 @@ public sealed partial class UserPoolTokenValidator : IDisposable
         return ResolveKeyThenFinishAsync(token, jwt, pool, cancellationToken);
     }
 
-    private async ValueTask<UserPoolValidationResult> ResolveKeyThenFinishAsync(string token, ParsedJwt jwt, TrustedPool pool, CancellationToken cancellationToken)
+    private async ValueTask<UserPoolValidationResult> ResolveKeyThenFinishAsync(ReadOnlyMemory<char> token, ParsedJwt jwt, TrustedPool pool, CancellationToken cancellationToken)
     {
         var (key, failure, refusedBecause) = await pool.Keys.ResolveAsync(jwt.KeyId!, cancellationToken);
         if (key is null)
@@ -303,15 +306,15 @@ public sealed partial class UserPoolTokenValidator : IDisposable
     }
 
     // payload: the decoded payload the issuer scan accepted, or empty where validation went asynchronous on the way.
-    private ValueTask<UserPoolValidationResult> Finish(string token, ParsedJwt jwt, TrustedPool pool, RsaSigningKey key, ReadOnlySpan<byte> payload, CancellationToken cancellationToken)
+    private ValueTask<UserPoolValidationResult> Finish(ReadOnlyMemory<char> token, ParsedJwt jwt, TrustedPool pool, RsaSigningKey key, ReadOnlySpan<byte> payload, CancellationToken cancellationToken)
     {
-        if (!VerifySignature(token, jwt.SignedLength, key))
+        if (!VerifySignature(token.Span, jwt.SignedLength, key))
         {
             return new(Reject(TokenFailure.InvalidSignature, "The token's signature is invalid."));
         }
 
         // Only now, with the signature verified, is the payload read in full and its claims built (cheap refusal of forgeries).
-        if (!(payload.IsEmpty ? JwtReader.TryReadClaims(token, jwt) : JwtReader.TryReadClaims(payload, jwt)))
+        if (!(payload.IsEmpty ? JwtReader.TryReadClaims(token.Span, jwt) : JwtReader.TryReadClaims(payload, jwt)))
         {
             return new(Reject(TokenFailure.Malformed, "The token payload has a member name twice (at any depth, or differing only in case at the top level) or a string that is not valid Unicode."));
         }
@@ -335,7 +338,6 @@ public sealed partial class UserPoolTokenValidator : IDisposable
         }
 
         var validated = jwt.Token;
-        validated.Source = token;
         validated.Issuer = jwt.Issuer!;
         validated.UserPoolId = pool.Options.UserPoolId!;
         validated.KeyId = key.KeyId;
@@ -347,12 +349,21 @@ public sealed partial class UserPoolTokenValidator : IDisposable
         if (!pool.Resolved)
         {
             _cache?.Add(
-                token,
+                token.Span,
                 validated,
                 pool.Keys,
                 key,
                 jwt.Expiration.Seconds,
                 jwt.NotBefore.State == NumericDateState.Present ? jwt.NotBefore.Seconds : double.NegativeInfinity);
+        }
+
+        // The cache keeps the token as ASCII bytes and the validated token reads its claims from them; otherwise it
+        // needs the token as a string of its own: the caller's, when the token is all of it.
+        if (validated.AsciiSource is null)
+        {
+            validated.Source = MemoryMarshal.TryGetString(token, out var text, out var start, out var length) && start == 0 && length == text.Length
+                ? text
+                : token.ToString();
         }
 
         return CompleteAsync(validated, cancellationToken);
