@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Authentication;
@@ -96,7 +95,16 @@ public sealed class UserPoolAuthenticationHandler : AuthenticationHandler<UserPo
 
         if (!result.IsValid)
         {
-            var failed = new UserPoolAuthenticationFailedContext(Context, Scheme, Options, new UserPoolAuthenticationException(result.Failure, result.FailureMessage!));
+            // A new exception per request, even for the constant messages: its Data is writable and a throw writes its
+            // stack trace, so a shared one could carry one request's state into another's.
+            var exception = new UserPoolAuthenticationException(result.Failure, result.FailureMessage!);
+            if (!events.HandlesAuthenticationFailed)
+            {
+                // What the context below gives when nobody looks at it.
+                return AuthenticateResult.Fail(exception);
+            }
+
+            var failed = new UserPoolAuthenticationFailedContext(Context, Scheme, Options, exception);
             await events.AuthenticationFailed(failed);
             return failed.Result ?? AuthenticateResult.Fail(failed.Exception);
         }
@@ -126,35 +134,48 @@ public sealed class UserPoolAuthenticationHandler : AuthenticationHandler<UserPo
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var authenticated = await HandleAuthenticateOnceSafeAsync();
-        var challenge = new UserPoolChallengeContext(Context, Scheme, Options, properties)
-        {
-            AuthenticateFailure = authenticated.Failure,
-        };
+        var failure = authenticated.Failure;
 
         // The token may be perfectly valid; "invalid_token" would make clients discard it and sign in again.
-        var outage = authenticated.Failure is UserPoolAuthenticationException { Failure: var failure } && ServiceUnavailableResponse.IsOutage(failure);
-        var refused = authenticated.Failure is QueryTokenRefusedException;
-        if (authenticated.Failure is not null)
+        var outage = failure is UserPoolAuthenticationException { Failure: var reason } && ServiceUnavailableResponse.IsOutage(reason);
+        var refused = failure is QueryTokenRefusedException;
+        string? error = null;
+        string? description = null;
+        if (failure is not null)
         {
-            challenge.Error = outage ? null : refused ? "invalid_request" : "invalid_token";
-            challenge.ErrorDescription = Options.IncludeErrorDetails ? authenticated.Failure.Message : null;
+            error = outage ? null : refused ? "invalid_request" : "invalid_token";
+            description = Options.IncludeErrorDetails ? failure.Message : null;
         }
 
-        await Events.Challenge(challenge);
-        if (challenge.Handled)
+        // Every refused request is challenged: the context is built only when someone handles the event.
+        var events = Events;
+        if (events.HandlesChallenge)
         {
-            return;
+            var challenge = new UserPoolChallengeContext(Context, Scheme, Options, properties)
+            {
+                AuthenticateFailure = failure,
+                Error = error,
+                ErrorDescription = description,
+            };
+            await events.Challenge(challenge);
+            if (challenge.Handled)
+            {
+                return;
+            }
+
+            error = challenge.Error;
+            description = challenge.ErrorDescription;
         }
 
         if (outage)
         {
-            await ServiceUnavailableResponse.WriteAsync(Context, challenge.ErrorDescription);
+            await ServiceUnavailableResponse.WriteAsync(Context, description);
             return;
         }
 
         // RFC 6750 section 3.1: invalid_request is a 400; no token was judged, so none is called invalid.
         Response.StatusCode = refused ? StatusCodes.Status400BadRequest : StatusCodes.Status401Unauthorized;
-        Response.Headers.Append(HeaderNames.WWWAuthenticate, BuildChallenge(challenge));
+        Response.Headers.Append(HeaderNames.WWWAuthenticate, BearerChallenge.Header(Options.Realm, error, description, failure));
     }
 
     /// <inheritdoc />
@@ -215,32 +236,5 @@ public sealed class UserPoolAuthenticationHandler : AuthenticationHandler<UserPo
         }
 
         return authorization.AsMemory(BearerPrefix.Length).Trim();
-    }
-
-    private string BuildChallenge(UserPoolChallengeContext challenge)
-    {
-        if (Options.Realm is null && challenge.Error is null && challenge.ErrorDescription is null)
-        {
-            return "Bearer";
-        }
-
-        var header = new StringBuilder("Bearer");
-        var separator = " ";
-        void Add(string name, string? value)
-        {
-            if (value is null)
-            {
-                return;
-            }
-
-            // Quoted-string per RFC 7235; our messages have no quotes, but event handlers may set any text.
-            header.Append(separator).Append(name).Append("=\"").Append(value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)).Append('"');
-            separator = ", ";
-        }
-
-        Add("realm", Options.Realm);
-        Add("error", challenge.Error);
-        Add("error_description", challenge.ErrorDescription);
-        return header.ToString();
     }
 }

@@ -5,6 +5,8 @@ public class UserPoolEvents
 {
     private static readonly Func<UserPoolMessageReceivedContext, Task> NoMessageReceived = _ => Task.CompletedTask;
     private static readonly Func<UserPoolTokenValidatedContext, Task> NoTokenValidated = _ => Task.CompletedTask;
+    private static readonly Func<UserPoolAuthenticationFailedContext, Task> NoAuthenticationFailed = _ => Task.CompletedTask;
+    private static readonly Func<UserPoolChallengeContext, Task> NoChallenge = _ => Task.CompletedTask;
 
     /// <summary>Before the token is read.</summary>
     public Func<UserPoolMessageReceivedContext, Task> OnMessageReceived { get; set; } = NoMessageReceived;
@@ -18,11 +20,16 @@ public class UserPoolEvents
 
     internal bool HandlesTokenValidated => GetType() != typeof(UserPoolEvents) || !ReferenceEquals(OnTokenValidated, NoTokenValidated);
 
+    // The same for the two events of a refusal, which a flood of forged tokens raises on every request.
+    internal bool HandlesAuthenticationFailed => GetType() != typeof(UserPoolEvents) || !ReferenceEquals(OnAuthenticationFailed, NoAuthenticationFailed);
+
+    internal bool HandlesChallenge => GetType() != typeof(UserPoolEvents) || !ReferenceEquals(OnChallenge, NoChallenge);
+
     /// <summary>After a token was rejected.</summary>
-    public Func<UserPoolAuthenticationFailedContext, Task> OnAuthenticationFailed { get; set; } = _ => Task.CompletedTask;
+    public Func<UserPoolAuthenticationFailedContext, Task> OnAuthenticationFailed { get; set; } = NoAuthenticationFailed;
 
     /// <summary>Before the 401 challenge is written.</summary>
-    public Func<UserPoolChallengeContext, Task> OnChallenge { get; set; } = _ => Task.CompletedTask;
+    public Func<UserPoolChallengeContext, Task> OnChallenge { get; set; } = NoChallenge;
 
     /// <summary>Before the 403 response is written.</summary>
     public Func<UserPoolForbiddenContext, Task> OnForbidden { get; set; } = _ => Task.CompletedTask;

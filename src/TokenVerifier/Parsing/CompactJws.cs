@@ -16,7 +16,7 @@ internal static class CompactJws
     private static readonly SearchValues<char> Base64UrlOrDot = SearchValues.Create(Base64UrlAlphabet + ".");
 
     /// <summary>Checks the shape of <paramref name="token"/> and finds the dots that end its header and payload.</summary>
-    /// <param name="token">The compact JWS.</param>
+    /// <param name="token">The compact JWS (empty when there is none).</param>
     /// <param name="maxLength">The longest token read at all.</param>
     /// <param name="payloadRequired">False only for JWS test vectors, whose payload may be empty.</param>
     /// <param name="firstDot">The index of the dot after the header.</param>

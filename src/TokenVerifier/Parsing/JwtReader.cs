@@ -7,7 +7,7 @@ namespace TokenVerifier.Validation;
 /// <summary>
 /// Reads a compact JWS strictly, in two steps so that a forged token costs little: <see cref="TryRead(ReadOnlySpan{char}, int, out ParsedJwt, out string)"/> before the
 /// issuer, key and signature are checked (the shape, the header in full, and a scan of the payload for <c>iss</c>), and
-/// <see cref="TryReadClaims(string, ParsedJwt)"/> after the signature has verified (the payload in full, and its claims). Reads values
+/// <see cref="TryReadClaims(ReadOnlySpan{char}, ParsedJwt)"/> after the signature has verified (the payload in full, and its claims). Reads values
 /// but decides nothing about trust.
 /// </summary>
 internal static class JwtReader
@@ -62,23 +62,23 @@ internal static class JwtReader
     /// For JWS test vectors, whose payloads are arbitrary bytes (even none) rather than a claims set: the shape and the
     /// header; the payload segment is checked as canonical base64url but not decoded.
     /// </summary>
-    public static TokenFailure TryReadJws(string? token, int maxLength, out ParsedJwt? jwt) =>
+    public static TokenFailure TryReadJws(ReadOnlySpan<char> token, int maxLength, out ParsedJwt? jwt) =>
         TryReadHeader(token, maxLength, payloadRequired: false, out jwt, out _);
 
     /// <summary>
     /// The payload of a token <see cref="TryRead(ReadOnlySpan{char}, int, out ParsedJwt, out string)"/> accepted, in full (<see cref="ClaimsReader"/>): false when it is not
     /// exactly one claims set, and no claim may be trusted.
     /// </summary>
-    public static bool TryReadClaims(string token, ParsedJwt jwt) => TryDecode(token, jwt, ClaimsReader.TryRead);
+    public static bool TryReadClaims(ReadOnlySpan<char> token, ParsedJwt jwt) => TryDecode(token, jwt, ClaimsReader.TryRead);
 
     /// <summary>
-    /// As <see cref="TryReadClaims(string, ParsedJwt)"/>, from the payload the <see cref="TryRead(ReadOnlySpan{char}, int, out ParsedJwt, out byte[], out string)"/> overload that keeps it
+    /// As <see cref="TryReadClaims(ReadOnlySpan{char}, ParsedJwt)"/>, from the payload the <see cref="TryRead(ReadOnlySpan{char}, int, out ParsedJwt, out byte[], out string)"/> overload that keeps it
     /// decoded and scanned: not decoded again, and its UTF-8 and outer braces, which the scan checked, not checked again.
     /// </summary>
     public static bool TryReadClaims(ReadOnlySpan<byte> scannedPayload, ParsedJwt jwt) => ClaimsReader.TryReadScanned(scannedPayload, jwt);
 
     /// <summary>
-    /// Every claim of a token that passed validation (<see cref="TryReadClaims(string, ParsedJwt)"/> accepted its payload), in order: the
+    /// Every claim of a token that passed validation (<see cref="TryReadClaims(ReadOnlySpan{char}, ParsedJwt)"/> accepted its payload), in order: the
     /// identity's claims, read again from the token on first need instead of kept with it.
     /// </summary>
     /// <exception cref="InvalidOperationException">The token was never accepted.</exception>
@@ -169,9 +169,9 @@ internal static class JwtReader
 
     // When a key fetch comes between the scan and the claims, the payload is decoded again rather than kept across it:
     // decoding a kilobyte costs less than holding a pooled buffer for the length of a fetch.
-    private static bool TryDecode(string token, ParsedJwt jwt, PayloadReader read)
+    private static bool TryDecode(ReadOnlySpan<char> token, ParsedJwt jwt, PayloadReader read)
     {
-        var payload = token.AsSpan(jwt.PayloadStart, jwt.SignedLength - jwt.PayloadStart);
+        var payload = token.Slice(jwt.PayloadStart, jwt.SignedLength - jwt.PayloadStart);
         var buffer = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(payload.Length));
         try
         {

@@ -31,5 +31,8 @@ internal sealed class ParsedJwt
     /// <summary>Bytes in the decoded payload.</summary>
     public int PayloadLength;
 
-    public readonly UserPoolToken Token = new();
+    private UserPoolToken? _token;
+
+    /// <summary>What the claims are read into, made on first use: a token refused before its claims are read makes none.</summary>
+    public UserPoolToken Token => _token ??= new();
 }

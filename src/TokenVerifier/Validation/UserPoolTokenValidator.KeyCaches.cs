@@ -55,7 +55,7 @@ public sealed partial class UserPoolTokenValidator
         _heldKeyCaches.Clear();
     }
 
-    private async ValueTask<UserPoolValidationResult> ResolveKeyThenFinishAsync(string token, ParsedJwt jwt, TrustedPool pool, CancellationToken cancellationToken)
+    private async ValueTask<UserPoolValidationResult> ResolveKeyThenFinishAsync(ReadOnlyMemory<char> token, ParsedJwt jwt, TrustedPool pool, CancellationToken cancellationToken)
     {
         var (key, failure, refusedBecause) = await pool.Keys.ResolveAsync(jwt.KeyId!, cancellationToken);
         if (key is null)

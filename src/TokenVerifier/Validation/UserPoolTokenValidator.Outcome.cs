@@ -30,11 +30,11 @@ public sealed partial class UserPoolTokenValidator
 
     // With the token and its parsed form, the events that can name the rejected issuer, client and token use do so
     // when LogRejectedClaimValues is on.
-    private UserPoolValidationResult Reject(TokenFailure failure, string message, DateTimeOffset? time = null, ReadOnlySpan<char> token = default, ParsedJwt? jwt = null)
+    private UserPoolValidationResult Reject(TokenFailure failure, string message, DateTimeOffset? time = null, ReadOnlyMemory<char> token = default, ParsedJwt? jwt = null)
     {
-        if (_logRejectedValues && !token.IsEmpty && jwt is not null)
+        if (_logRejectedValues && jwt is not null)
         {
-            RejectedValueLog.Rejected(_logger, failure, message, token, jwt);
+            RejectedValueLog.Rejected(_logger, failure, message, token.Span, jwt);
         }
         else
         {

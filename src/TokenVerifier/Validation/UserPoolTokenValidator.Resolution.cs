@@ -19,10 +19,10 @@ public sealed partial class UserPoolTokenValidator
     /// <returns>One cache per approved pool.</returns>
     public IReadOnlyList<SigningKeyCache> GetResolvedKeyCaches() => _resolvedPools?.KeyCaches() ?? [];
 
-    private UserPoolValidationResult RejectUnknownIssuer(ReadOnlySpan<char> token, ParsedJwt jwt) =>
+    private UserPoolValidationResult RejectUnknownIssuer(ReadOnlyMemory<char> token, ParsedJwt jwt) =>
         Reject(TokenFailure.UnknownIssuer, "The token's issuer is not a configured user pool.", token: token, jwt: jwt);
 
-    private ValueTask<UserPoolValidationResult> ContinueWithPool(string token, ParsedJwt jwt, TrustedPool pool, CancellationToken cancellationToken)
+    private ValueTask<UserPoolValidationResult> ContinueWithPool(ReadOnlyMemory<char> token, ParsedJwt jwt, TrustedPool pool, CancellationToken cancellationToken)
     {
         if (pool.Keys.TryGetKey(jwt.KeyId!, out var key))
         {
@@ -32,7 +32,7 @@ public sealed partial class UserPoolTokenValidator
         return ResolveKeyThenFinishAsync(token, jwt, pool, cancellationToken);
     }
 
-    private ValueTask<UserPoolValidationResult> ResolvePoolThenContinueAsync(string token, ParsedJwt jwt, CancellationToken cancellationToken)
+    private ValueTask<UserPoolValidationResult> ResolvePoolThenContinueAsync(ReadOnlyMemory<char> token, ParsedJwt jwt, CancellationToken cancellationToken)
     {
         // Only an issuer of Cognito's exact form is worth a question: anything else is refused as any unknown issuer is.
         if (CognitoIssuer.PoolIdOf(jwt.Issuer!) is not { } poolId)
@@ -46,10 +46,10 @@ public sealed partial class UserPoolTokenValidator
             : AwaitResolvedAsync(token, jwt, pending, cancellationToken);
     }
 
-    private async ValueTask<UserPoolValidationResult> AwaitResolvedAsync(string token, ParsedJwt jwt, ValueTask<ResolvedPool> pending, CancellationToken cancellationToken) =>
+    private async ValueTask<UserPoolValidationResult> AwaitResolvedAsync(ReadOnlyMemory<char> token, ParsedJwt jwt, ValueTask<ResolvedPool> pending, CancellationToken cancellationToken) =>
         await ContinueWithResolved(token, jwt, await pending.ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
-    private ValueTask<UserPoolValidationResult> ContinueWithResolved(string token, ParsedJwt jwt, ResolvedPool answer, CancellationToken cancellationToken)
+    private ValueTask<UserPoolValidationResult> ContinueWithResolved(ReadOnlyMemory<char> token, ParsedJwt jwt, ResolvedPool answer, CancellationToken cancellationToken)
     {
         if (answer.Failed)
         {

@@ -12,10 +12,10 @@ public sealed partial class UserPoolTokenValidator
     private const int MaxSignatureBytes = 1024;
     private const int StackSigningInput = 2048;
 
-    private static bool VerifySignature(string token, int signedLength, RsaSigningKey key)
+    private static bool VerifySignature(ReadOnlySpan<char> token, int signedLength, RsaSigningKey key)
     {
         // Sized to what this token needs: stackalloc zeroes what it reserves, and the bounds stay the same.
-        var segment = token.AsSpan(signedLength + 1);
+        var segment = token[(signedLength + 1)..];
         Span<byte> signature = stackalloc byte[Math.Min(MaxSignatureBytes, Base64Url.GetMaxDecodedLength(segment.Length))];
         if (!JwtReader.TryDecodeSignature(segment, signature, out var signatureLength))
         {
@@ -29,7 +29,7 @@ public sealed partial class UserPoolTokenValidator
         try
         {
             // The reader admitted only base64url characters and dots, so ASCII encoding is exact.
-            var written = Encoding.ASCII.GetBytes(token.AsSpan(0, signedLength), signedData);
+            var written = Encoding.ASCII.GetBytes(token[..signedLength], signedData);
             return key.Verify(signedData[..written], signature[..signatureLength]);
         }
         finally

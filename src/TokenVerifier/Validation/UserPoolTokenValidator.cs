@@ -3,6 +3,7 @@ using System.Buffers.Text;
 using System.Collections.Frozen;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -123,8 +124,8 @@ public sealed partial class UserPoolTokenValidator : IDisposable
 
     /// <summary>
     /// Validates a token that is part of a larger string, such as the <c>Authorization</c> header: a token served from
-    /// the validated-token cache is never copied, nor is one refused before its issuer and key are known (a malformed
-    /// token, an unknown issuer); any other is copied once and validated as usual.
+    /// the validated-token cache is never copied, nor is a refused one; an accepted one is copied once, unless the cache
+    /// keeps it (as ASCII bytes).
     /// </summary>
     /// <param name="token">The compact JWT's characters, without the <c>Bearer </c> prefix.</param>
     /// <param name="cancellationToken">As for <see cref="ValidateAsync(string, CancellationToken)"/>.</param>
@@ -177,8 +178,7 @@ public sealed partial class UserPoolTokenValidator : IDisposable
             : ValidateUncachedAsync(token.AsMemory(), cancellationToken);
     }
 
-    // The token stays a slice of the caller's string (the Authorization header) until its issuer and key are known:
-    // a forged token refused before then, up to 16 KiB of it, is never copied.
+    // The token stays where the caller has it (the request's header string) until it is accepted: a refusal copies nothing.
     private ValueTask<UserPoolValidationResult> ValidateUncachedAsync(ReadOnlyMemory<char> token, CancellationToken cancellationToken)
     {
         var failure = JwtReader.TryRead(token.Span, _maxTokenLength, out var jwt, out var payload, out var error);
@@ -218,32 +218,32 @@ public sealed partial class UserPoolTokenValidator : IDisposable
 
         if (jwt.Issuer is null)
         {
-            return new(Reject(TokenFailure.UnknownIssuer, "The token has no 'iss' claim, or it is not a string.", token: token.Span, jwt: jwt));
+            return new(Reject(TokenFailure.UnknownIssuer, "The token has no 'iss' claim, or it is not a string.", token: token, jwt: jwt));
         }
 
         // The issuer decides which key set is consulted, so a forged issuer never causes a fetch.
         if (!_poolsByIssuer.TryGetValue(jwt.Issuer, out var pool))
         {
             return _resolvedPools is null
-                ? new(RejectUnknownIssuer(token.Span, jwt))
-                : ResolvePoolThenContinueAsync(token.ToString(), jwt, cancellationToken);
+                ? new(RejectUnknownIssuer(token, jwt))
+                : ResolvePoolThenContinueAsync(token, jwt, cancellationToken);
         }
 
         return pool.Keys.TryGetKey(jwt.KeyId!, out var key)
-            ? Finish(token.ToString(), jwt, pool, key!, payload, cancellationToken)
-            : ResolveKeyThenFinishAsync(token.ToString(), jwt, pool, cancellationToken);
+            ? Finish(token, jwt, pool, key!, payload, cancellationToken)
+            : ResolveKeyThenFinishAsync(token, jwt, pool, cancellationToken);
     }
 
     // payload: the decoded payload the issuer scan accepted, or empty where validation went asynchronous on the way.
-    private ValueTask<UserPoolValidationResult> Finish(string token, ParsedJwt jwt, TrustedPool pool, RsaSigningKey key, ReadOnlySpan<byte> payload, CancellationToken cancellationToken)
+    private ValueTask<UserPoolValidationResult> Finish(ReadOnlyMemory<char> token, ParsedJwt jwt, TrustedPool pool, RsaSigningKey key, ReadOnlySpan<byte> payload, CancellationToken cancellationToken)
     {
-        if (!VerifySignature(token, jwt.SignedLength, key))
+        if (!VerifySignature(token.Span, jwt.SignedLength, key))
         {
             return new(Reject(TokenFailure.InvalidSignature, "The token's signature is invalid."));
         }
 
         // Only now, with the signature verified, is the payload read in full and its claims built (cheap refusal of forgeries).
-        if (!(payload.IsEmpty ? JwtReader.TryReadClaims(token, jwt) : JwtReader.TryReadClaims(payload, jwt)))
+        if (!(payload.IsEmpty ? JwtReader.TryReadClaims(token.Span, jwt) : JwtReader.TryReadClaims(payload, jwt)))
         {
             return new(Reject(TokenFailure.Malformed, "The token payload has a member name twice (at any depth, or differing only in case at the top level) or a string that is not valid Unicode."));
         }
@@ -267,7 +267,6 @@ public sealed partial class UserPoolTokenValidator : IDisposable
         }
 
         var validated = jwt.Token;
-        validated.Source = token;
         validated.Issuer = jwt.Issuer!;
         validated.UserPoolId = pool.Options.UserPoolId!;
         validated.KeyId = key.KeyId;
@@ -276,16 +275,25 @@ public sealed partial class UserPoolTokenValidator : IDisposable
         validated.IsMachineClient = MachineClients.IsMachineClient(jwt.TokenUse, jwt.Username, validated.Subject, jwt.ClientId);
         validated.ExpiresAt = jwt.Expiration.ToDateTimeOffset();
         validated.IssuedAt = jwt.IssuedAt.ToDateTimeOffset();
-        KnownHeaders.Remember(token.AsSpan(0, jwt.PayloadStart - 1), jwt);
+        KnownHeaders.Remember(token.Span[..(jwt.PayloadStart - 1)], jwt);
         if (!pool.Resolved)
         {
             _cache?.Add(
-                token,
+                token.Span,
                 validated,
                 pool.Keys,
                 key,
                 jwt.Expiration.Seconds,
                 jwt.NotBefore.State == NumericDateState.Present ? jwt.NotBefore.Seconds : double.NegativeInfinity);
+        }
+
+        // The cache keeps the token as ASCII bytes and the validated token reads its claims from them; otherwise it
+        // needs the token as a string of its own: the caller's, when the token is all of it.
+        if (validated.AsciiSource is null)
+        {
+            validated.Source = MemoryMarshal.TryGetString(token, out var text, out var start, out var length) && start == 0 && length == text.Length
+                ? text
+                : token.ToString();
         }
 
         return CompleteAsync(validated, cancellationToken);

@@ -5,6 +5,10 @@ namespace TokenVerifier.Validation;
 /// <summary>The outcome of <see cref="UserPoolTokenValidator.ValidateAsync(string, CancellationToken)"/>: a validated token and its identity, or a failure reason.</summary>
 public sealed class UserPoolValidationResult
 {
+    // The last refusal of each reason: most carry a constant message, and a flood of forged tokens would otherwise make a
+    // result per request.
+    private static readonly UserPoolValidationResult?[] Refusals = new UserPoolValidationResult?[Enum.GetValues<TokenFailure>().Max(f => (int)f) + 1];
+
     private readonly string? _authenticationType;
     private ClaimsIdentity? _identity;
 
@@ -59,6 +63,23 @@ public sealed class UserPoolValidationResult
     /// <summary>For <see cref="TokenFailure.InvalidTokenUse"/>, the token's <c>token_use</c> (attacker text: for metric tags only after mapping).</summary>
     internal string? RejectedTokenUse { get; private init; }
 
-    internal static UserPoolValidationResult Fail(TokenFailure failure, string message, DateTimeOffset? time = null, string? rejectedTokenUse = null) =>
-        new(null, null, failure, message) { FailureTime = time, RejectedTokenUse = rejectedTokenUse };
+    internal static UserPoolValidationResult Fail(TokenFailure failure, string message, DateTimeOffset? time = null, string? rejectedTokenUse = null)
+    {
+        var slot = (int)failure;
+        if (time is not null || rejectedTokenUse is not null || slot < 0 || slot >= Refusals.Length)
+        {
+            return new(null, null, failure, message) { FailureTime = time, RejectedTokenUse = rejectedTokenUse };
+        }
+
+        // A failed result holds nothing of its request and never changes, so one per reason and message serves them all.
+        var kept = Volatile.Read(ref Refusals[slot]);
+        if (kept is not null && string.Equals(kept.FailureMessage, message, StringComparison.Ordinal))
+        {
+            return kept;
+        }
+
+        kept = new(null, null, failure, message);
+        Volatile.Write(ref Refusals[slot], kept);
+        return kept;
+    }
 }

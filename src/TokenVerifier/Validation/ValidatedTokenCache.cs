@@ -117,7 +117,7 @@ internal sealed partial class ValidatedTokenCache : IDisposable
     /// bytes: the entry's key and, from now on, what <paramref name="validated"/> reads its claims from. A token that is
     /// not ASCII (never one that validated) is not cached.
     /// </summary>
-    public void Add(string token, UserPoolToken validated, SigningKeyCache keys, RsaSigningKey key, double expiresAt, double notBefore)
+    public void Add(ReadOnlySpan<char> token, UserPoolToken validated, SigningKeyCache keys, RsaSigningKey key, double expiresAt, double notBefore)
     {
         if (KeyOf(token) is not { } ascii)
         {
