@@ -1,4 +1,3 @@
-using System.Numerics;
 using TokenVerifier.Validation;
 
 namespace TokenVerifier.AspNetCore.Authentication;
@@ -11,13 +10,9 @@ namespace TokenVerifier.AspNetCore.Authentication;
 /// </summary>
 internal sealed class SchemeConfiguration(UserPoolAuthenticationOptions options, UserPoolTokenValidator validator)
 {
-    // Every request takes and ends a lease: one shared count would bounce its cache line between cores on each. Leases are
-    // counted in stripes chosen by thread, 128 bytes apart (x64 prefetches 64-byte lines in pairs); a lease may end on
-    // another thread, so a stripe can go negative, and only the sum means anything.
-    private const int Spacing = 128 / sizeof(long);
-    private static readonly int StripeMask = (int)Math.Min(64, BitOperations.RoundUpToPowerOf2((uint)Environment.ProcessorCount * 2)) - 1;
-
-    private readonly long[] _leases = new long[(StripeMask + 2) * Spacing];
+    // Every request takes and ends a lease: one shared count would bounce its cache line between cores on each. A lease
+    // may end on another thread than it began, so a stripe can go negative; only the sum means anything.
+    private readonly StripedCounter _leases = new();
     private int _retired;
     private int _disposed;
 
@@ -30,7 +25,7 @@ internal sealed class SchemeConfiguration(UserPoolAuthenticationOptions options,
     {
         // The increment is a full fence, as is the retirement's exchange: either this read sees the retirement and
         // backs out, or every sum the retirement takes afterwards counts this lease.
-        Interlocked.Increment(ref Stripe());
+        _leases.Increment();
         if (Volatile.Read(ref _retired) == 0)
         {
             return true;
@@ -43,7 +38,7 @@ internal sealed class SchemeConfiguration(UserPoolAuthenticationOptions options,
     /// <summary>Ends a lease <see cref="TryLease"/> took; after a retirement, the last one disposes the validator.</summary>
     public void EndLease()
     {
-        Interlocked.Decrement(ref Stripe());
+        _leases.Decrement();
         if (Volatile.Read(ref _retired) != 0)
         {
             DisposeWhenUnused();
@@ -57,19 +52,11 @@ internal sealed class SchemeConfiguration(UserPoolAuthenticationOptions options,
         DisposeWhenUnused();
     }
 
-    private ref long Stripe() => ref _leases[((Environment.CurrentManagedThreadId & StripeMask) + 1) * Spacing];
-
     // Only ends of leases change the stripes once retired (a lease that backs out adds and takes away on its own
     // stripe), so a sum read stripe by stripe may count a lease that has ended, never miss one under way: zero is final.
     private void DisposeWhenUnused()
     {
-        long sum = 0;
-        for (var stripe = 0; stripe <= StripeMask; stripe++)
-        {
-            sum += Interlocked.Read(ref _leases[(stripe + 1) * Spacing]);
-        }
-
-        if (sum == 0 && Interlocked.Exchange(ref _disposed, 1) == 0)
+        if (_leases.Read() == 0 && Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             Validator.Dispose();
         }

@@ -34,8 +34,12 @@ internal sealed class StripedCounter
         _cells = new long[(stripes + 1) * Spacing];
     }
 
-    public void Increment() => Interlocked.Increment(ref _cells[((Environment.CurrentManagedThreadId & _mask) + 1) * Spacing]);
+    public void Increment() => Interlocked.Increment(ref Stripe());
 
+    /// <summary>Takes one away on this thread's stripe: a count of things begun on one thread and ended on another still sums right.</summary>
+    public void Decrement() => Interlocked.Decrement(ref Stripe());
+
+    /// <summary>The sum of the stripes. Each is read atomically but not all at once: a stripe changed during the read counts or not.</summary>
     public long Read()
     {
         long sum = 0;
@@ -46,4 +50,6 @@ internal sealed class StripedCounter
 
         return sum;
     }
+
+    private ref long Stripe() => ref _cells[((Environment.CurrentManagedThreadId & _mask) + 1) * Spacing];
 }
