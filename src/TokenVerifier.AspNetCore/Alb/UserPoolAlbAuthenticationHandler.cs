@@ -90,9 +90,7 @@ internal sealed class UserPoolAlbAuthenticationHandler(
         }
 
         Response.StatusCode = StatusCodes.Status401Unauthorized;
-        var challenge = failure is null
-            ? "Bearer"
-            : "Bearer error=\"invalid_token\"" + (description is null ? "" : ", error_description=\"" + description.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"");
+        var challenge = failure is null ? "Bearer" : BearerChallenge.Format(realm: null, "invalid_token", description);
         Response.Headers.Append(HeaderNames.WWWAuthenticate, challenge);
     }
 

@@ -30,7 +30,7 @@ internal static class BearerChallenge
         };
         if (slot < 0)
         {
-            return Build(realm, error, description);
+            return Format(realm, error, description);
         }
 
         // Entries are immutable and replaced whole, so a racing reader sees one entry or the other, never a mix.
@@ -43,12 +43,13 @@ internal static class BearerChallenge
             return entry.Header;
         }
 
-        var header = Build(realm, error, description);
+        var header = Format(realm, error, description);
         Volatile.Write(ref Built[slot], new Entry(realm, error, description, header));
         return header;
     }
 
-    private static string Build(string? realm, string? error, string? description)
+    /// <summary>The header value built anew, each parameter quoted (RFC 7235) and left out when null.</summary>
+    public static string Format(string? realm, string? error, string? description)
     {
         var header = new StringBuilder("Bearer");
         var separator = " ";
