@@ -21,44 +21,34 @@ SERVER_CPUS=${SERVER_CPUS:-0}
 CLIENT_CPUS=${CLIENT_CPUS:-1}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
-hz=$(getconf CLK_TCK)
+source benchmarks/common.sh
+pin_cpus
+require_tools wrk
 kinds=(valid random-kid foreign-issuer bad-signature junk-16k)
-declare -A pid url work
-cleanup() {
-  for app in A B; do
-    if [ -n "${pid[$app]:-}" ]; then kill "${pid[$app]}" 2>/dev/null || true; wait "${pid[$app]}" 2>/dev/null || true; fi
-    if [ -n "${work[$app]:-}" ]; then rm -rf "${work[$app]}"; fi
-  done
-}
-trap cleanup EXIT
+declare -A pid url
+start_work
 
 for app in A B; do
   dir=${!app}
   [ -f "$dir/TokenVerifier.LoadTarget.dll" ] || { echo "$dir has no TokenVerifier.LoadTarget.dll" >&2; exit 1; }
-  w=$(mktemp -d)
-  work[$app]=$w
-  taskset -c "$SERVER_CPUS" dotnet "$dir/TokenVerifier.LoadTarget.dll" --mode "$MODE" --urls http://127.0.0.1:0 --token-count 1000 \
-    --tokens "$w/valid.tokens" --forged "$w/forged.tokens" --jwks-http "$w/jwks.address" --ready "$w/ready" >"$w/app.log" 2>&1 &
+  mkdir "$work/$app"
+  "${server_pin[@]}" dotnet "$dir/TokenVerifier.LoadTarget.dll" --mode "$MODE" --urls http://127.0.0.1:0 --token-count 1000 \
+    --tokens "$work/$app/valid.tokens" --forged "$work/$app/forged.tokens" --jwks-http "$work/$app/jwks.address" \
+    --ready "$work/$app/ready" >"$work/$app/app.log" 2>&1 &
   pid[$app]=$!
+  pids+=("${pid[$app]}")
 done
 
 run_wrk() {   # run_wrk SECONDS URL TOKENS
-  taskset -c "$CLIENT_CPUS" wrk -t "$THREADS" -c "$CONNECTIONS" -d "${1}s" --latency --timeout 5s -s benchmarks/http/rotate.lua "$2/me" -- "$3"
+  "${client_pin[@]}" wrk -t "$THREADS" -c "$CONNECTIONS" -d "${1}s" --latency --timeout 5s -s benchmarks/http/rotate.lua "$2/me" -- "$3"
 }
 tokens_of() {   # tokens_of APP KIND
-  if [ "$2" = valid ]; then echo "${work[$1]}/valid.tokens"; else echo "${work[$1]}/$2.tokens"; fi
+  echo "$work/$1/$2.tokens"
 }
 
 for app in A B; do
-  w=${work[$app]}
-  for _ in $(seq 1 900); do
-    [ -s "$w/ready" ] && break
-    kill -0 "${pid[$app]}" 2>/dev/null || { cat "$w/app.log" >&2; echo "app $app stopped" >&2; exit 1; }
-    sleep 0.2
-  done
-  [ -s "$w/ready" ] || { echo "app $app did not start within 180 s" >&2; exit 1; }
-  url[$app]=$(cat "$w/ready")
-  case "${url[$app]}" in http://127.0.0.1:*) ;; *) echo "app $app is not on loopback: ${url[$app]}" >&2; exit 1 ;; esac
+  w=$work/$app
+  url[$app]=$(wait_ready "$w/ready" "${pid[$app]}" "$app" "$w/app.log")
   # ForgedTokens writes the four kinds in turn.
   for k in 1 2 3 4; do
     awk -v k="$k" 'NR % 4 == k % 4' "$w/forged.tokens" >"$w/${kinds[$k]}.tokens"
@@ -67,24 +57,24 @@ done
 
 # Warm-up: tiered compilation of the accepting and the refusing paths (see benchmarks/http/run.sh on why 20 s).
 for app in A B; do
-  run_wrk "${APP_WARMUP:-20}" "${url[$app]}" "${work[$app]}/valid.tokens" >/dev/null
-  run_wrk "${FLOOD_WARMUP:-10}" "${url[$app]}" "${work[$app]}/forged.tokens" >/dev/null
+  run_wrk "${APP_WARMUP:-20}" "${url[$app]}" "$work/$app/valid.tokens" >/dev/null
+  run_wrk "${FLOOD_WARMUP:-10}" "${url[$app]}" "$work/$app/forged.tokens" >/dev/null
   for kind in "${kinds[@]}"; do
     run_wrk 2 "${url[$app]}" "$(tokens_of "$app" "$kind")" >/dev/null
   done
 done
 
-results=${work[A]}/results
+results=$work/results
 echo "start $(date -u +%H:%M:%S) UTC, $(uptime | sed 's/.*load/load/')"
 for round in $(seq 1 "$ROUNDS"); do
   order="A B"
   [ $((round % 2)) -eq 0 ] && order="B A"
   for kind in "${kinds[@]}"; do
     for app in $order; do
-      before=$(awk '{ print $14 + $15 }' "/proc/${pid[$app]}/stat")
-      run_wrk "$KIND_DURATION" "${url[$app]}" "$(tokens_of "$app" "$kind")" >"${work[$app]}/kind.wrk"
-      after=$(awk '{ print $14 + $15 }' "/proc/${pid[$app]}/stat")
-      requests=$(awk '/ requests in / { print $1 }' "${work[$app]}/kind.wrk")
+      before=$(cpu_ticks "${pid[$app]}")
+      run_wrk "$KIND_DURATION" "${url[$app]}" "$(tokens_of "$app" "$kind")" >"$work/$app/kind.wrk"
+      after=$(cpu_ticks "${pid[$app]}")
+      requests=$(awk '/ requests in / { print $1 }' "$work/$app/kind.wrk")
       echo "$round $app $kind $((after - before)) $requests" >>"$results"
     done
   done
@@ -100,7 +90,7 @@ echo "|---|---:|---:|---:|---:|"
 for kind in "${kinds[@]}"; do
   row="| $kind"
   for app in A B; do
-    row+=$(awk -v app="$app" -v kind="$kind" -v hz="$hz" '$2 == app && $3 == kind { print $4 * 1e6 / hz / $5 }' "$results" | sort -n |
+    row+=$(awk -v app="$app" -v kind="$kind" -v hz="$ticks_per_second" '$2 == app && $3 == kind { print $4 * 1e6 / hz / $5 }' "$results" | sort -n |
       awk '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf " | %.1f (%.1f–%.1f)", m, v[1], v[NR] }')
   done
   for app in A B; do
