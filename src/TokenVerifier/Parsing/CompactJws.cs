@@ -14,6 +14,7 @@ internal static class CompactJws
     // The value of each base64url character (-1: not base64url), for the canonical-encoding check.
     private static readonly sbyte[] Base64UrlValues = BuildBase64UrlValues();
     private static readonly SearchValues<char> Base64UrlOrDot = SearchValues.Create(Base64UrlAlphabet + ".");
+    private static readonly SearchValues<char> Base64Url = SearchValues.Create(Base64UrlAlphabet);
 
     /// <summary>Checks the shape of <paramref name="token"/> and finds the dots that end its header and payload.</summary>
     /// <param name="token">The compact JWS (empty when there is none).</param>
@@ -78,6 +79,34 @@ internal static class CompactJws
 
         error = null;
         return TokenFailure.None;
+    }
+
+    /// <summary>
+    /// The dots of a token whose payload the caller decodes strictly, which checks the payload's characters in the same
+    /// pass: here only the header's and signature's characters are checked, and the dots found from both ends, so a
+    /// long payload is not scanned twice. False wherever <see cref="TrySplit"/> would refuse the token for a reason
+    /// outside the payload's characters; the caller then asks <see cref="TrySplit"/> why.
+    /// </summary>
+    /// <param name="token">The compact JWS.</param>
+    /// <param name="maxLength">The longest token read at all.</param>
+    /// <param name="firstDot">The index of the first dot.</param>
+    /// <param name="lastDot">The index of the last dot: the length of the signing input when the payload holds no dot,
+    /// which its decoding checks.</param>
+    public static bool TryFindSegments(ReadOnlySpan<char> token, int maxLength, out int firstDot, out int lastDot)
+    {
+        firstDot = token.IndexOf('.');
+        lastDot = token.LastIndexOf('.');
+        if (token.Length > maxLength || firstDot <= 0 || lastDot <= firstDot + 1)
+        {
+            return false;
+        }
+
+        var header = token[..firstDot];
+        var signature = token[(lastDot + 1)..];
+        return !header.ContainsAnyExcept(Base64Url)
+            && !signature.ContainsAnyExcept(Base64Url)
+            && IsCanonical(header)
+            && (signature.IsEmpty || IsCanonical(signature));
     }
 
     // A non-canonical encoding has unused low bits set in its last character; two strings must not decode to one token.

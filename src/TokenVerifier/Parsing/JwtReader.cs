@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Text;
 using TokenVerifier.Claims;
 
 namespace TokenVerifier.Validation;
@@ -30,33 +31,58 @@ internal static class JwtReader
     }
 
     /// <summary>
-    /// As <see cref="TryRead(ReadOnlySpan{char}, int, out ParsedJwt, out string)"/>, and keeps the decoded payload for
-    /// <see cref="TryReadClaims(ReadOnlySpan{byte}, ParsedJwt)"/>: its first <see cref="ParsedJwt.PayloadLength"/> bytes,
-    /// in an array of <see cref="ArrayPool{T}.Shared"/> the caller returns (null when the token was refused).
+    /// As <see cref="TryRead(ReadOnlySpan{char}, int, out ParsedJwt, out string)"/>, and keeps what the signature and the
+    /// claims need, in an array of <see cref="ArrayPool{T}.Shared"/> the caller returns (null when the token was refused):
+    /// the signing input as ASCII in its first <see cref="ParsedJwt.SignedLength"/> bytes, then the decoded payload's
+    /// <see cref="ParsedJwt.PayloadLength"/> bytes, for <see cref="TryReadClaims(ReadOnlySpan{byte}, ParsedJwt)"/>.
     /// </summary>
-    public static TokenFailure TryRead(ReadOnlySpan<char> token, int maxLength, out ParsedJwt? jwt, out byte[]? payload, out string? error)
+    public static TokenFailure TryRead(ReadOnlySpan<char> token, int maxLength, out ParsedJwt? jwt, out byte[]? buffer, out string? error)
     {
-        payload = null;
-        var failure = TryReadHeader(token, maxLength, payloadRequired: true, out jwt, out error);
-        if (failure != TokenFailure.None)
+        jwt = null;
+        buffer = null;
+        if (!CompactJws.TryFindSegments(token, maxLength, out var firstDot, out var lastDot))
         {
-            return failure;
+            return SplitFailure(token, maxLength, out error);
         }
 
-        var encoded = token.Slice(jwt!.PayloadStart, jwt.SignedLength - jwt.PayloadStart);
-        var buffer = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(encoded.Length));
-        jwt.PayloadLength = Base64Url.DecodeFromChars(encoded, buffer);
-        if (!IssuerScan.TryRead(buffer.AsSpan(0, jwt.PayloadLength), jwt))
+        // The signing input is narrowed once, for the signature, and the payload decoded from those bytes: the decoder
+        // refuses every byte outside base64url (a dot too), and whitespace or padding, which it would skip, shows as
+        // bytes missing from the exact length. So the payload's characters are checked in the pass that decodes them.
+        var payloadLength = lastDot - firstDot - 1;
+        var rented = ArrayPool<byte>.Shared.Rent(lastDot + Base64Url.GetMaxDecodedLength(payloadLength));
+        var signingInput = rented.AsSpan(0, lastDot);
+        if (Ascii.FromUtf16(token[..lastDot], signingInput, out _) != OperationStatus.Done
+            || Base64Url.DecodeFromUtf8(signingInput[(firstDot + 1)..], rented.AsSpan(lastDot), out _, out var decoded) != OperationStatus.Done
+            || decoded != DecodedLength(payloadLength))
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<byte>.Shared.Return(rented);
+            return SplitFailure(token, maxLength, out error);
+        }
+
+        var failure = TryReadHeader(token, firstDot, lastDot, out jwt, out error);
+        if (failure == TokenFailure.None)
+        {
+            jwt!.PayloadLength = decoded;
+            if (IssuerScan.TryRead(rented.AsSpan(lastDot, decoded), jwt))
+            {
+                buffer = rented;
+                return TokenFailure.None;
+            }
+
             jwt = null;
             error = "The token payload is not a single JSON object with at most one 'iss'.";
-            return TokenFailure.Malformed;
+            failure = TokenFailure.Malformed;
         }
 
-        payload = buffer;
-        return TokenFailure.None;
+        ArrayPool<byte>.Shared.Return(rented);
+        return failure;
     }
+
+    /// <summary>The signing input a token's <see cref="TryRead(ReadOnlySpan{char}, int, out ParsedJwt, out byte[], out string)"/> buffer holds.</summary>
+    public static ReadOnlySpan<byte> SigningInput(byte[] buffer, ParsedJwt jwt) => buffer.AsSpan(0, jwt.SignedLength);
+
+    /// <summary>The decoded payload a token's <see cref="TryRead(ReadOnlySpan{char}, int, out ParsedJwt, out byte[], out string)"/> buffer holds.</summary>
+    public static ReadOnlySpan<byte> Payload(byte[] buffer, ParsedJwt jwt) => buffer.AsSpan(jwt.SignedLength, jwt.PayloadLength);
 
     /// <summary>
     /// For JWS test vectors, whose payloads are arbitrary bytes (even none) rather than a claims set: the shape and the
@@ -129,11 +155,30 @@ internal static class JwtReader
     {
         jwt = null;
         var failure = CompactJws.TrySplit(token, maxLength, payloadRequired, out var firstDot, out var secondDot, out error);
+        return failure != TokenFailure.None ? failure : TryReadHeader(token, firstDot, secondDot, out jwt, out error);
+    }
+
+    // Why a token the fast split or the payload's decoding refused is malformed, in the words of the full split. It
+    // refuses every such token; should it not, the payload is what failed to decode.
+    private static TokenFailure SplitFailure(ReadOnlySpan<char> token, int maxLength, out string? error)
+    {
+        var failure = CompactJws.TrySplit(token, maxLength, payloadRequired: true, out _, out _, out error);
         if (failure != TokenFailure.None)
         {
             return failure;
         }
 
+        error = "The token has a segment that is not canonical base64url.";
+        return TokenFailure.Malformed;
+    }
+
+    // The bytes a canonical base64url segment of this many characters decodes to (a length of 1 modulo 4 never decodes).
+    private static int DecodedLength(int characters) => (characters / 4 * 3) + (characters % 4 is 0 ? 0 : (characters % 4) - 1);
+
+    private static TokenFailure TryReadHeader(ReadOnlySpan<char> token, int firstDot, int secondDot, out ParsedJwt? jwt, out string? error)
+    {
+        jwt = null;
+        error = null;
         var parsed = new ParsedJwt { PayloadStart = firstDot + 1, SignedLength = secondDot };
         var header = token[..firstDot];
         if (KnownHeaders.TryRead(header, parsed))

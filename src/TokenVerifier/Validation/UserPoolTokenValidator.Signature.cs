@@ -12,7 +12,8 @@ public sealed partial class UserPoolTokenValidator
     private const int MaxSignatureBytes = 1024;
     private const int StackSigningInput = 2048;
 
-    private static bool VerifySignature(ReadOnlySpan<char> token, int signedLength, RsaSigningKey key)
+    // signingInput: the token's first signedLength characters as ASCII where the reader kept them, or empty.
+    private static bool VerifySignature(ReadOnlySpan<char> token, int signedLength, ReadOnlySpan<byte> signingInput, RsaSigningKey key)
     {
         // Sized to what this token needs: stackalloc zeroes what it reserves, and the bounds stay the same.
         var segment = token[(signedLength + 1)..];
@@ -20,6 +21,11 @@ public sealed partial class UserPoolTokenValidator
         if (!JwtReader.TryDecodeSignature(segment, signature, out var signatureLength))
         {
             return false;
+        }
+
+        if (!signingInput.IsEmpty)
+        {
+            return key.Verify(signingInput, signature[..signatureLength]);
         }
 
         byte[]? rented = null;
@@ -61,7 +67,7 @@ public sealed partial class UserPoolTokenValidator
 
         var (key, keyFailure, _) = await KeyCaches[0].ResolveAsync(jwt!.KeyId!, cancellationToken);
         return key is null ? keyFailure
-            : VerifySignature(jws, jwt.SignedLength, key) ? TokenFailure.None
+            : VerifySignature(jws, jwt.SignedLength, signingInput: default, key) ? TokenFailure.None
             : TokenFailure.InvalidSignature;
     }
 }

@@ -181,25 +181,26 @@ public sealed partial class UserPoolTokenValidator : IDisposable
     // The token stays where the caller has it (the request's header string) until it is accepted: a refusal copies nothing.
     private ValueTask<UserPoolValidationResult> ValidateUncachedAsync(ReadOnlyMemory<char> token, CancellationToken cancellationToken)
     {
-        var failure = JwtReader.TryRead(token.Span, _maxTokenLength, out var jwt, out var payload, out var error);
+        var failure = JwtReader.TryRead(token.Span, _maxTokenLength, out var jwt, out var buffer, out var error);
         if (failure != TokenFailure.None)
         {
             return new(Reject(failure, error!));
         }
 
-        // The payload decoded for the issuer scan is read again for the claims while validation stays synchronous
-        // (the key cached); a path that waits for a key or a resolver decodes it again instead of holding the buffer.
+        // The signing input and the payload decoded for the issuer scan serve the signature and the claims while
+        // validation stays synchronous (the key cached); a path that waits for a key or a resolver makes them again
+        // instead of holding the buffer.
         try
         {
-            return ValidateScanned(token, jwt!, payload.AsSpan(0, jwt!.PayloadLength), cancellationToken);
+            return ValidateScanned(token, jwt!, JwtReader.SigningInput(buffer!, jwt!), JwtReader.Payload(buffer!, jwt!), cancellationToken);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(payload!);
+            ArrayPool<byte>.Shared.Return(buffer!);
         }
     }
 
-    private ValueTask<UserPoolValidationResult> ValidateScanned(ReadOnlyMemory<char> token, ParsedJwt jwt, ReadOnlySpan<byte> payload, CancellationToken cancellationToken)
+    private ValueTask<UserPoolValidationResult> ValidateScanned(ReadOnlyMemory<char> token, ParsedJwt jwt, ReadOnlySpan<byte> signingInput, ReadOnlySpan<byte> payload, CancellationToken cancellationToken)
     {
         if (!string.Equals(jwt.Algorithm, RequiredAlgorithm, StringComparison.Ordinal))
         {
@@ -230,14 +231,15 @@ public sealed partial class UserPoolTokenValidator : IDisposable
         }
 
         return pool.Keys.TryGetKey(jwt.KeyId!, out var key)
-            ? Finish(token, jwt, pool, key!, payload, cancellationToken)
+            ? Finish(token, jwt, pool, key!, signingInput, payload, cancellationToken)
             : ResolveKeyThenFinishAsync(token, jwt, pool, cancellationToken);
     }
 
-    // payload: the decoded payload the issuer scan accepted, or empty where validation went asynchronous on the way.
-    private ValueTask<UserPoolValidationResult> Finish(ReadOnlyMemory<char> token, ParsedJwt jwt, TrustedPool pool, RsaSigningKey key, ReadOnlySpan<byte> payload, CancellationToken cancellationToken)
+    // signingInput and payload: the token's signing input as ASCII and the decoded payload the issuer scan accepted, or
+    // both empty where validation went asynchronous on the way.
+    private ValueTask<UserPoolValidationResult> Finish(ReadOnlyMemory<char> token, ParsedJwt jwt, TrustedPool pool, RsaSigningKey key, ReadOnlySpan<byte> signingInput, ReadOnlySpan<byte> payload, CancellationToken cancellationToken)
     {
-        if (!VerifySignature(token.Span, jwt.SignedLength, key))
+        if (!VerifySignature(token.Span, jwt.SignedLength, signingInput, key))
         {
             return new(Reject(TokenFailure.InvalidSignature, "The token's signature is invalid."));
         }
