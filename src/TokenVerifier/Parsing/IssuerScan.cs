@@ -6,8 +6,10 @@ namespace TokenVerifier.Validation;
 /// <summary>
 /// The payload's first, cheap reading, before the issuer is checked: one JSON object in UTF-8 (syntax and depth checked
 /// throughout, nothing around it) and its top-level <c>iss</c>. Nothing else is decoded and no claim is built, so a
-/// forged token from a foreign issuer costs one pass of the JSON reader; the strict checks at every depth and the
-/// claims wait until the signature has verified (<see cref="ClaimsReader"/>).
+/// forged token from a foreign issuer costs one pass of <see cref="JsonSyntax"/>; the strict checks at every depth and the
+/// claims wait until the signature has verified (<see cref="ClaimsReader"/>). Accepts exactly what one pass of
+/// <see cref="Utf8JsonReader"/> accepted before (the reader still judges every escaped name and issuer, which no issuer
+/// writes but an attacker may).
 /// </summary>
 internal static class IssuerScan
 {
@@ -20,20 +22,55 @@ internal static class IssuerScan
             return false;
         }
 
-        var reader = new Utf8JsonReader(json, StrictJson.ReaderOptions);
-        var seen = false;
         try
         {
-            reader.Read();
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                // ValueTextEquals unescapes, so "i\u0073s" is the issuer too.
-                if (!reader.ValueTextEquals("iss"u8))
-                {
-                    reader.Skip();
-                    continue;
-                }
+            return TryScan(json, jwt);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
 
+    private static bool TryScan(ReadOnlySpan<byte> json, ParsedJwt jwt)
+    {
+        var index = JsonSyntax.SkipWhitespace(json, 1);
+        if (json[index] == (byte)'}')
+        {
+            return index + 1 == json.Length;
+        }
+
+        var seen = false;
+        while (true)
+        {
+            if ((uint)index >= (uint)json.Length || json[index] != (byte)'"')
+            {
+                return false;
+            }
+
+            var nameStart = index;
+            index = JsonSyntax.SkipString(json, index, out var nameEscaped);
+            if (index < 0)
+            {
+                return false;
+            }
+
+            var name = json[nameStart..index];
+            index = JsonSyntax.AfterName(json, index);
+            if (index < 0)
+            {
+                return false;
+            }
+
+            var valueStart = index;
+            index = JsonSyntax.SkipValue(json, index, depth: 1);
+            if (index < 0)
+            {
+                return false;
+            }
+
+            if (IsIssuer(name, nameEscaped))
+            {
                 // Which of two issuers would be trusted is the kind of question a token must not raise.
                 if (seen)
                 {
@@ -41,16 +78,47 @@ internal static class IssuerScan
                 }
 
                 seen = true;
-                reader.Read();
-                jwt.Issuer = reader.TokenType == JsonTokenType.String ? InternedStrings.Get(ref reader) : null;
-                reader.Skip();
+                jwt.Issuer = json[valueStart] == (byte)'"' ? ReadString(json[valueStart..index]) : null;
             }
 
-            return StrictJson.AtEndOfSingleObject(ref reader);
+            index = JsonSyntax.AfterMember(json, index, (byte)'}', out var closed);
+            if (index < 0)
+            {
+                return false;
+            }
+
+            if (closed)
+            {
+                return index == json.Length;
+            }
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
+    }
+
+    // name: the quoted string. As the reader's ValueTextEquals compares: an escaped name is unescaped first, so
+    // "i\u0073s" is the issuer too, and one whose escapes are not valid UTF-16 throws.
+    private static bool IsIssuer(ReadOnlySpan<byte> name, bool escaped)
+    {
+        if (!escaped)
         {
-            return false;
+            return name.SequenceEqual("\"iss\""u8);
         }
+
+        var reader = new Utf8JsonReader(name);
+        reader.Read();
+        return reader.ValueTextEquals("iss"u8);
+    }
+
+    // quoted: the string with its quotes. Its escapes, if any, are undone by the reader, which throws on invalid UTF-16.
+    private static string ReadString(ReadOnlySpan<byte> quoted)
+    {
+        var value = quoted[1..^1];
+        if (value.IndexOf((byte)'\\') < 0)
+        {
+            return InternedStrings.Get(value);
+        }
+
+        var reader = new Utf8JsonReader(quoted);
+        reader.Read();
+        return reader.GetString()!;
     }
 }
