@@ -5,7 +5,8 @@ using TokenVerifier.Benchmarks;
 // name contains <rows>, that many rounds), "--cache-retention" what the validated-token cache keeps per entry,
 // "--scaling" two threads against one, "--auth-paired" and "--auth-allocations" the per-request rows (our handler
 // against the floor) in alternating blocks and by allocated type, "--loop <row> <seconds>" one row alone for a profiler
-// ("floor:<row>" its floor); anything else goes to BenchmarkDotNet.
+// ("floor:<row>" its floor), "--stages" what each step of a validation costs beside the floor; anything else goes to
+// BenchmarkDotNet.
 if (args is ["--paired"])
 {
     PairedRatios.Run();
@@ -25,6 +26,10 @@ else if (args is ["--auth-allocations", var row, ..] && args.Length <= 3)
 else if (args is ["--loop", var loopRow, var seconds])
 {
     PairedRatios.Loop(loopRow!, double.Parse(seconds!, System.Globalization.CultureInfo.InvariantCulture));
+}
+else if (args is ["--stages"])
+{
+    PipelineStages.Run();
 }
 else if (args is ["--cache-retention"])
 {

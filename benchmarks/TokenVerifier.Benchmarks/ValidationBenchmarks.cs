@@ -47,6 +47,15 @@ public class ValidationBenchmarks
     private byte[] _signatureLarge = null!;
     private int _next;
 
+    /// <summary>The ~1 KB access token every "ours" row validates.</summary>
+    internal string Token => _token;
+
+    /// <summary>The ~16,000-character token of the 16 KiB rows, with its signature changed.</summary>
+    internal string LargeToken => _badSignatureLarge;
+
+    /// <summary>The RSA floor of the 16 KiB rows.</summary>
+    internal bool VerifyLarge() => RsaVerifyDataLarge();
+
     /// <summary>Mints the token and builds every verifier with its keys already loaded.</summary>
     [GlobalSetup]
     public void Setup()

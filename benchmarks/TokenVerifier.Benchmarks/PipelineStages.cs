@@ -1,0 +1,136 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using TokenVerifier.Validation;
+
+namespace TokenVerifier.Benchmarks;
+
+/// <summary>
+/// What each step of a validation costs on its own, as a share of the RSA floor of the same token: the steps before the
+/// signature, in order, then the claims, then the whole cold validation. Each step runs in blocks alternating with the
+/// floor, as <see cref="PairedRatios"/> does, so the shares hold on a shared machine. Where the paired ratio sits above
+/// 1 + the sum of the steps, the rest is the checks, the result and what the steps cost one another in cache.
+/// </summary>
+internal static class PipelineStages
+{
+    private const int Rounds = 41;
+    private const int OperationsPerBlock = 2000;
+
+    public static void Run()
+    {
+        var benchmarks = new ValidationBenchmarks();
+        benchmarks.SetupDistinctTokens();
+        benchmarks.SetupForgedTokens();
+        try
+        {
+            Console.WriteLine($"Steps of a validation, each in {Rounds} rounds of {OperationsPerBlock} operations alternating with its RSA floor.");
+            Console.WriteLine();
+            Console.WriteLine("| token | step | median (us) | share of the floor |");
+            Console.WriteLine("|---|---|---:|---:|");
+            Report("1 KB, cold", benchmarks.Token, benchmarks.RsaVerifyData, readsClaims: true, whole: () => benchmarks.OursCold().GetAwaiter().GetResult());
+            Report("16 KiB, bad signature", benchmarks.LargeToken, benchmarks.VerifyLarge, readsClaims: false, whole: () => benchmarks.ForgedBadSignatureLarge() == TokenFailure.InvalidSignature);
+        }
+        finally
+        {
+            benchmarks.Cleanup();
+        }
+    }
+
+    private static void Report(string label, string token, Func<bool> floor, bool readsClaims, Func<bool> whole)
+    {
+        var firstDot = token.IndexOf('.', StringComparison.Ordinal);
+        var lastDot = token.LastIndexOf('.');
+        var signingInput = new byte[lastDot];
+        var payload = new byte[Base64Url.GetMaxDecodedLength(lastDot - firstDot - 1)];
+        var signature = new byte[1024];
+        Check(Ascii.FromUtf16(token.AsSpan(0, lastDot), signingInput, out _) == OperationStatus.Done, "narrowing");
+        var payloadLength = Base64Url.DecodeFromUtf8(signingInput.AsSpan(firstDot + 1), payload);
+        var scanned = new ParsedJwt();
+        Check(IssuerScan.TryRead(payload.AsSpan(0, payloadLength), scanned), "issuer scan");
+        var header = new ParsedJwt();
+
+        (string Step, Func<bool> Run)[] steps =
+        [
+            ("dots, header and signature characters", () => CompactJws.TryFindSegments(token, 16 * 1024, out _, out _)),
+            ("signing input narrowed to ASCII", () => Ascii.FromUtf16(token.AsSpan(0, lastDot), signingInput, out _) == OperationStatus.Done),
+            ("payload decoded (strict base64url)", () => Base64Url.DecodeFromUtf8(signingInput.AsSpan(firstDot + 1), payload, out _, out _) == OperationStatus.Done),
+            ("header (remembered from the pool's earlier tokens)", () => KnownHeaders.TryRead(token.AsSpan(0, firstDot), header)),
+            ("issuer scan (UTF-8 and JsonSyntax)", () => IssuerScan.TryRead(payload.AsSpan(0, payloadLength), scanned)),
+            ("signature decoded", () => JwtReader.TryDecodeSignature(token.AsSpan(lastDot + 1), signature, out _)),
+            ("claims read (ClaimsReader, after the signature)", () => JwtReader.TryReadClaims(payload.AsSpan(0, payloadLength), new ParsedJwt())),
+            ("the whole validation", whole),
+        ];
+
+        // A token refused for its signature never has its claims read.
+        if (!readsClaims)
+        {
+            steps = [.. steps.Where(s => !s.Step.StartsWith("claims", StringComparison.Ordinal))];
+        }
+
+        var sum = 0.0;
+        foreach (var (step, run) in steps)
+        {
+            var (time, share) = Paired(floor, run);
+            if (step != "the whole validation")
+            {
+                sum += share;
+            }
+            else
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {label} | the steps above, summed | | {sum:P1} |"));
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {label} | {step} | {time:F3} | {share:P1} |"));
+        }
+    }
+
+    private static (double Time, double Share) Paired(Func<bool> floor, Func<bool> run)
+    {
+        // Long enough for the runtime to compile the step's code at its final tier before any block counts.
+        var warm = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 2;
+        while (Stopwatch.GetTimestamp() < warm)
+        {
+            Measure(floor, OperationsPerBlock / 10);
+            Measure(run, OperationsPerBlock);
+        }
+
+        var times = new double[Rounds];
+        var shares = new double[Rounds];
+        for (var r = 0; r < Rounds; r++)
+        {
+            // The floor in shorter blocks: it is some hundred times slower than most steps.
+            var floorTime = r % 2 == 0 ? Measure(floor, OperationsPerBlock / 10) : 0;
+            times[r] = Measure(run, OperationsPerBlock);
+            floorTime = r % 2 == 0 ? floorTime : Measure(floor, OperationsPerBlock / 10);
+            shares[r] = times[r] / floorTime;
+        }
+
+        Array.Sort(times);
+        Array.Sort(shares);
+        return (times[Rounds / 2], shares[Rounds / 2]);
+    }
+
+    private static double Measure(Func<bool> operation, int count)
+    {
+        var start = Stopwatch.GetTimestamp();
+        for (var i = 0; i < count; i++)
+        {
+            if (!operation())
+            {
+                throw new InvalidOperationException("A measured step failed.");
+            }
+        }
+
+        return Stopwatch.GetElapsedTime(start).TotalMicroseconds / count;
+    }
+
+    private static void Check(bool condition, string step)
+    {
+        if (!condition)
+        {
+            throw new InvalidOperationException($"The step '{step}' fails on the benchmark token.");
+        }
+    }
+}
