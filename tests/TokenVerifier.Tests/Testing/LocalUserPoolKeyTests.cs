@@ -9,84 +9,75 @@ using static TokenVerifier.Tests.Testing.MintedTokens;
 namespace TokenVerifier.Tests.Testing;
 
 /// <summary>Key rotation, removal and size, and the JWKS the pool publishes.</summary>
-public sealed class LocalUserPoolKeyTests : IDisposable
+public sealed class LocalUserPoolKeyTests : LocalUserPoolTestBase
 {
-    private static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
-
-    private readonly FakeTimeProvider _time = new(Start);
-    private readonly LocalUserPool _pool;
-
-    public LocalUserPoolKeyTests() => _pool = new LocalUserPool(timeProvider: _time);
-
-    public void Dispose() => _pool.Dispose();
-
     [Fact]
     public void RotationKeepsThePreviousKeyPublishedByDefault()
     {
-        string oldKid = _pool.CurrentKeyId;
-        string oldToken = _pool.MintAccessToken();
-        string newKid = _pool.RotateKey();
-        string newToken = _pool.MintAccessToken();
+        string oldKid = Pool.CurrentKeyId;
+        string oldToken = Pool.MintAccessToken();
+        string newKid = Pool.RotateKey();
+        string newToken = Pool.MintAccessToken();
 
         Assert.NotEqual(oldKid, newKid);
-        Assert.Equal(newKid, _pool.CurrentKeyId);
-        Assert.Equal([oldKid, newKid], _pool.PublishedKeyIds);
-        Assert.Equal([oldKid, newKid], JwksKids(_pool.GetJwksJson()));
+        Assert.Equal(newKid, Pool.CurrentKeyId);
+        Assert.Equal([oldKid, newKid], Pool.PublishedKeyIds);
+        Assert.Equal([oldKid, newKid], JwksKids(Pool.GetJwksJson()));
         Assert.Equal(newKid, Header(newToken).GetProperty("kid").GetString());
-        Assert.True(Verifies(oldToken, _pool.GetJwksJson()));
-        Assert.True(Verifies(newToken, _pool.GetJwksJson()));
-        Assert.True(Verifies(_pool.MintAccessToken(new LocalTokenOptions { KeyId = oldKid }), _pool.GetJwksJson()));
+        Assert.True(Verifies(oldToken, Pool.GetJwksJson()));
+        Assert.True(Verifies(newToken, Pool.GetJwksJson()));
+        Assert.True(Verifies(Pool.MintAccessToken(new LocalTokenOptions { KeyId = oldKid }), Pool.GetJwksJson()));
     }
 
     [Fact]
     public void RotationWithoutKeepingDropsThePreviousKey()
     {
-        string oldKid = _pool.CurrentKeyId;
-        string oldToken = _pool.MintAccessToken();
-        string newKid = _pool.RotateKey(keepPreviousKey: false);
+        string oldKid = Pool.CurrentKeyId;
+        string oldToken = Pool.MintAccessToken();
+        string newKid = Pool.RotateKey(keepPreviousKey: false);
 
-        Assert.Equal([newKid], _pool.PublishedKeyIds);
-        Assert.Equal([newKid], JwksKids(_pool.GetJwksJson()));
-        Assert.False(Verifies(oldToken, _pool.GetJwksJson()));
-        Assert.Throws<ArgumentException>(() => _pool.MintAccessToken(new LocalTokenOptions { KeyId = oldKid }));
-        Assert.Throws<ArgumentException>(() => _pool.ExportPublicKey(oldKid));
+        Assert.Equal([newKid], Pool.PublishedKeyIds);
+        Assert.Equal([newKid], JwksKids(Pool.GetJwksJson()));
+        Assert.False(Verifies(oldToken, Pool.GetJwksJson()));
+        Assert.Throws<ArgumentException>(() => Pool.MintAccessToken(new LocalTokenOptions { KeyId = oldKid }));
+        Assert.Throws<ArgumentException>(() => Pool.ExportPublicKey(oldKid));
     }
 
     [Fact]
     public void RemovedKeyIsUnpublishedAndCannotSign()
     {
-        string oldKid = _pool.CurrentKeyId;
-        string oldToken = _pool.MintAccessToken();
-        string newKid = _pool.RotateKey();
+        string oldKid = Pool.CurrentKeyId;
+        string oldToken = Pool.MintAccessToken();
+        string newKid = Pool.RotateKey();
 
-        _pool.RemoveKey(oldKid);
+        Pool.RemoveKey(oldKid);
 
-        Assert.Equal([newKid], _pool.PublishedKeyIds);
-        Assert.False(Verifies(oldToken, _pool.GetJwksJson()));
-        Assert.Throws<ArgumentException>(() => _pool.SignRaw("{}", "{}", oldKid));
-        Assert.Throws<ArgumentException>(() => _pool.RemoveKey(oldKid));
-        Assert.Throws<InvalidOperationException>(() => _pool.RemoveKey(newKid));
-        Assert.Equal([newKid], _pool.PublishedKeyIds);
+        Assert.Equal([newKid], Pool.PublishedKeyIds);
+        Assert.False(Verifies(oldToken, Pool.GetJwksJson()));
+        Assert.Throws<ArgumentException>(() => Pool.SignRaw("{}", "{}", oldKid));
+        Assert.Throws<ArgumentException>(() => Pool.RemoveKey(oldKid));
+        Assert.Throws<InvalidOperationException>(() => Pool.RemoveKey(newKid));
+        Assert.Equal([newKid], Pool.PublishedKeyIds);
     }
 
     [Fact]
     public void SigningWithAnUnknownKidIsRejected()
     {
-        var ex = Assert.Throws<ArgumentException>(() => _pool.MintIdToken(new LocalTokenOptions { KeyId = "nope" }));
+        var ex = Assert.Throws<ArgumentException>(() => Pool.MintIdToken(new LocalTokenOptions { KeyId = "nope" }));
         Assert.Contains("nope", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void JwksListsRsaSigningKeysInMinimalBase64url()
     {
-        using JsonDocument jwks = JsonDocument.Parse(_pool.GetJwksJson());
+        using JsonDocument jwks = JsonDocument.Parse(Pool.GetJwksJson());
         JsonElement key = Assert.Single(jwks.RootElement.GetProperty("keys").EnumerateArray());
 
         Assert.Equal(["kty", "kid", "use", "alg", "n", "e"], key.EnumerateObject().Select(p => p.Name));
         Assert.Equal("RSA", key.GetProperty("kty").GetString());
         Assert.Equal("sig", key.GetProperty("use").GetString());
         Assert.Equal("RS256", key.GetProperty("alg").GetString());
-        Assert.Equal(_pool.CurrentKeyId, key.GetProperty("kid").GetString());
+        Assert.Equal(Pool.CurrentKeyId, key.GetProperty("kid").GetString());
         Assert.Equal("AQAB", key.GetProperty("e").GetString());
         string n = key.GetProperty("n").GetString()!;
         Assert.Matches("^[A-Za-z0-9_-]+$", n);
@@ -94,7 +85,7 @@ public sealed class LocalUserPoolKeyTests : IDisposable
         Assert.Equal(256, modulus.Length);
         Assert.NotEqual(0, modulus[0]);
 
-        RSAParameters exported = _pool.ExportPublicKey(_pool.CurrentKeyId);
+        RSAParameters exported = Pool.ExportPublicKey(Pool.CurrentKeyId);
         Assert.Equal(modulus, exported.Modulus);
         Assert.Equal(new byte[] { 1, 0, 1 }, exported.Exponent);
         Assert.Null(exported.D);
@@ -117,18 +108,18 @@ public sealed class LocalUserPoolKeyTests : IDisposable
         {
             if (i % 50 == 0)
             {
-                _pool.RotateKey();
+                Pool.RotateKey();
             }
 
-            LocalTokenSet set = _pool.SignIn(new LocalTokenOptions { Username = "user" + i.ToString(CultureInfo.InvariantCulture) });
+            LocalTokenSet set = Pool.SignIn(new LocalTokenOptions { Username = "user" + i.ToString(CultureInfo.InvariantCulture) });
             tokens.Add(set.AccessToken);
             tokens.Add(set.IdToken);
         });
 
-        string jwks = _pool.GetJwksJson();
+        string jwks = Pool.GetJwksJson();
         Assert.Equal(400, tokens.Count);
         Assert.All(tokens, token => Assert.True(Verifies(token, jwks)));
         Assert.Equal(400, tokens.Select(t => Payload(t).GetProperty("jti").GetString()).Distinct().Count());
-        Assert.Equal(5, _pool.PublishedKeyIds.Count);
+        Assert.Equal(5, Pool.PublishedKeyIds.Count);
     }
 }

@@ -6,14 +6,8 @@ using TokenVerifier.Testing;
 namespace TokenVerifier.Tests.Testing;
 
 /// <summary>The kit's machine-client tokens and trigger-shaped claim values.</summary>
-public sealed class LocalUserPoolMachineTokenTests : IDisposable
+public sealed class LocalUserPoolMachineTokenTests : LocalUserPoolTestBase
 {
-    private static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
-
-    private readonly LocalUserPool _pool = new(timeProvider: new FakeTimeProvider(Start));
-
-    public void Dispose() => _pool.Dispose();
-
     private static JsonElement Payload(string token) => JsonDocument.Parse(Base64Url.DecodeFromChars(token.Split('.')[1])).RootElement;
 
     [Fact]
@@ -22,13 +16,13 @@ public sealed class LocalUserPoolMachineTokenTests : IDisposable
         var options = new LocalMachineTokenOptions();
         options.Scopes.Add("orders/read");
         options.Scopes.Add("orders/write");
-        var payload = Payload(_pool.MintMachineToken(options));
+        var payload = Payload(Pool.MintMachineToken(options));
 
         Assert.Equal(
             ["sub", "token_use", "scope", "auth_time", "iss", "exp", "iat", "version", "jti", "client_id"],
             payload.EnumerateObject().Select(p => p.Name));
-        Assert.Equal(_pool.DefaultClientId, payload.GetProperty("sub").GetString());
-        Assert.Equal(_pool.DefaultClientId, payload.GetProperty("client_id").GetString());
+        Assert.Equal(Pool.DefaultClientId, payload.GetProperty("sub").GetString());
+        Assert.Equal(Pool.DefaultClientId, payload.GetProperty("client_id").GetString());
         Assert.Equal("access", payload.GetProperty("token_use").GetString());
         Assert.Equal("orders/read orders/write", payload.GetProperty("scope").GetString());
         Assert.Equal(2, payload.GetProperty("version").GetInt32());
@@ -43,7 +37,7 @@ public sealed class LocalUserPoolMachineTokenTests : IDisposable
         var options = new LocalMachineTokenOptions { ClientId = "otherclient", Lifetime = TimeSpan.FromMinutes(5), Jti = "j-1" };
         options.AdditionalClaims["custom"] = "x";
         options.OmitClaims.Add("auth_time");
-        var payload = Payload(_pool.MintMachineToken(options));
+        var payload = Payload(Pool.MintMachineToken(options));
 
         Assert.Equal("otherclient", payload.GetProperty("sub").GetString());
         Assert.Equal("otherclient", payload.GetProperty("client_id").GetString());
@@ -61,7 +55,7 @@ public sealed class LocalUserPoolMachineTokenTests : IDisposable
         var options = new LocalTokenOptions();
         options.AdditionalClaims["tenant"] = new Dictionary<string, object?> { ["id"] = "t-1", ["seats"] = 5, ["tags"] = new[] { "a" }, ["trial"] = null };
         options.AdditionalClaims["mixed"] = new object?[] { 1, "two", true, null, new[] { 3 } };
-        var payload = Payload(_pool.MintAccessToken(options));
+        var payload = Payload(Pool.MintAccessToken(options));
 
         Assert.Equal("""{"id":"t-1","seats":5,"tags":["a"],"trial":null}""", payload.GetProperty("tenant").GetRawText());
         Assert.Equal("""[1,"two",true,null,[3]]""", payload.GetProperty("mixed").GetRawText());
@@ -72,7 +66,7 @@ public sealed class LocalUserPoolMachineTokenTests : IDisposable
     {
         var options = new LocalTokenOptions();
         options.AdditionalClaims["bad"] = new object?[] { new Uri("https://example.test") };
-        var error = Assert.Throws<ArgumentException>(() => _pool.MintAccessToken(options));
+        var error = Assert.Throws<ArgumentException>(() => Pool.MintAccessToken(options));
         Assert.Contains("'bad'", error.Message, StringComparison.Ordinal);
     }
 }

@@ -8,37 +8,28 @@ using static TokenVerifier.Tests.Testing.MintedTokens;
 namespace TokenVerifier.Tests.Testing;
 
 /// <summary>Minted tokens carry Cognito's header, claims and claim order, and verify with the published key.</summary>
-public sealed class LocalUserPoolMintingTests : IDisposable
+public sealed class LocalUserPoolMintingTests : LocalUserPoolTestBase
 {
-    private static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
-
-    private readonly FakeTimeProvider _time = new(Start);
-    private readonly LocalUserPool _pool;
-
-    public LocalUserPoolMintingTests() => _pool = new LocalUserPool(timeProvider: _time);
-
-    public void Dispose() => _pool.Dispose();
-
     [Fact]
     public void AccessTokenVerifiesWithTheKeyFromTheJwks()
     {
-        string token = _pool.MintAccessToken();
-        Assert.True(Verifies(token, _pool.GetJwksJson()));
+        string token = Pool.MintAccessToken();
+        Assert.True(Verifies(token, Pool.GetJwksJson()));
     }
 
     [Fact]
     public void IdTokenVerifiesWithTheKeyFromTheJwks()
     {
-        string token = _pool.MintIdToken();
-        Assert.True(Verifies(token, _pool.GetJwksJson()));
+        string token = Pool.MintIdToken();
+        Assert.True(Verifies(token, Pool.GetJwksJson()));
     }
 
     [Fact]
     public void HeaderIsKidThenAlgExactlyAsCognitoWritesIt()
     {
-        string token = _pool.MintAccessToken();
-        Assert.Equal($$"""{"kid":"{{_pool.CurrentKeyId}}","alg":"RS256"}""", Encoding.UTF8.GetString(Segment(token, 0)));
-        Assert.Equal($$"""{"kid":"{{_pool.CurrentKeyId}}","alg":"RS256"}""", Encoding.UTF8.GetString(Segment(_pool.MintIdToken(), 0)));
+        string token = Pool.MintAccessToken();
+        Assert.Equal($$"""{"kid":"{{Pool.CurrentKeyId}}","alg":"RS256"}""", Encoding.UTF8.GetString(Segment(token, 0)));
+        Assert.Equal($$"""{"kid":"{{Pool.CurrentKeyId}}","alg":"RS256"}""", Encoding.UTF8.GetString(Segment(Pool.MintIdToken(), 0)));
     }
 
     [Fact]
@@ -46,17 +37,17 @@ public sealed class LocalUserPoolMintingTests : IDisposable
     {
         var options = new LocalTokenOptions { Username = "bob" };
         options.Groups.Add("admins");
-        JsonElement payload = Payload(_pool.MintAccessToken(options));
+        JsonElement payload = Payload(Pool.MintAccessToken(options));
 
         Assert.Equal(
             ["sub", "cognito:groups", "iss", "version", "client_id", "origin_jti", "event_id", "token_use", "scope", "auth_time", "exp", "iat", "jti", "username"],
             ClaimNames(payload));
         Assert.Equal(2, payload.GetProperty("version").GetInt32());
-        Assert.Equal(_pool.DefaultClientId, payload.GetProperty("client_id").GetString());
+        Assert.Equal(Pool.DefaultClientId, payload.GetProperty("client_id").GetString());
         Assert.Equal("access", payload.GetProperty("token_use").GetString());
         Assert.Equal("aws.cognito.signin.user.admin", payload.GetProperty("scope").GetString());
         Assert.Equal("bob", payload.GetProperty("username").GetString());
-        Assert.Equal(_pool.Issuer, payload.GetProperty("iss").GetString());
+        Assert.Equal(Pool.Issuer, payload.GetProperty("iss").GetString());
         Assert.Equal(["admins"], payload.GetProperty("cognito:groups").EnumerateArray().Select(e => e.GetString()));
         Assert.False(payload.TryGetProperty("aud", out _));
         AssertUuid(payload.GetProperty("sub").GetString());
@@ -71,14 +62,14 @@ public sealed class LocalUserPoolMintingTests : IDisposable
         var options = new LocalTokenOptions { Username = "carol" };
         options.Groups.Add("editors");
         options.Groups.Add("admins");
-        JsonElement payload = Payload(_pool.MintIdToken(options));
+        JsonElement payload = Payload(Pool.MintIdToken(options));
 
         Assert.Equal(
             ["sub", "cognito:groups", "email_verified", "iss", "cognito:username", "origin_jti", "aud", "event_id", "token_use", "auth_time", "exp", "iat", "jti", "email"],
             ClaimNames(payload));
         Assert.Equal(JsonValueKind.True, payload.GetProperty("email_verified").ValueKind);
         Assert.Equal("carol", payload.GetProperty("cognito:username").GetString());
-        Assert.Equal(_pool.DefaultClientId, payload.GetProperty("aud").GetString());
+        Assert.Equal(Pool.DefaultClientId, payload.GetProperty("aud").GetString());
         Assert.Equal("id", payload.GetProperty("token_use").GetString());
         Assert.Equal("carol@example.test", payload.GetProperty("email").GetString());
         Assert.Equal(["editors", "admins"], payload.GetProperty("cognito:groups").EnumerateArray().Select(e => e.GetString()));
@@ -90,9 +81,9 @@ public sealed class LocalUserPoolMintingTests : IDisposable
     [Fact]
     public void GroupsClaimIsOmittedWhenTheUserIsInNoGroup()
     {
-        Assert.False(Payload(_pool.MintAccessToken()).TryGetProperty("cognito:groups", out _));
-        Assert.False(Payload(_pool.MintIdToken()).TryGetProperty("cognito:groups", out _));
-        Assert.Equal("iss", ClaimNames(Payload(_pool.MintAccessToken()))[1]);
+        Assert.False(Payload(Pool.MintAccessToken()).TryGetProperty("cognito:groups", out _));
+        Assert.False(Payload(Pool.MintIdToken()).TryGetProperty("cognito:groups", out _));
+        Assert.Equal("iss", ClaimNames(Payload(Pool.MintAccessToken()))[1]);
     }
 
     [Fact]
@@ -101,7 +92,7 @@ public sealed class LocalUserPoolMintingTests : IDisposable
         var options = new LocalTokenOptions();
         options.Scopes.Add("orders/read");
         options.Scopes.Add("orders/write");
-        Assert.Equal("orders/read orders/write", Payload(_pool.MintAccessToken(options)).GetProperty("scope").GetString());
+        Assert.Equal("orders/read orders/write", Payload(Pool.MintAccessToken(options)).GetProperty("scope").GetString());
     }
 
     [Fact]
@@ -111,8 +102,8 @@ public sealed class LocalUserPoolMintingTests : IDisposable
         {
             ClientId = "myclient", Email = "x@y.test", Subject = "sub-1", OriginJti = "o-1", Jti = "j-1",
         };
-        JsonElement access = Payload(_pool.MintAccessToken(options));
-        JsonElement id = Payload(_pool.MintIdToken(options));
+        JsonElement access = Payload(Pool.MintAccessToken(options));
+        JsonElement id = Payload(Pool.MintIdToken(options));
 
         Assert.Equal("myclient", access.GetProperty("client_id").GetString());
         Assert.Equal("myclient", id.GetProperty("aud").GetString());
@@ -127,7 +118,7 @@ public sealed class LocalUserPoolMintingTests : IDisposable
     public void SignInPairsShareTheSessionAndHaveDistinctJtis()
     {
         var options = new LocalTokenOptions { Username = "dave" };
-        LocalTokenSet set = _pool.SignIn(options);
+        LocalTokenSet set = Pool.SignIn(options);
         JsonElement access = Payload(set.AccessToken);
         JsonElement id = Payload(set.IdToken);
 
@@ -142,17 +133,17 @@ public sealed class LocalUserPoolMintingTests : IDisposable
         Assert.Equal(set.Subject, access.GetProperty("sub").GetString());
         Assert.Equal(set.OriginJti, id.GetProperty("origin_jti").GetString());
         Assert.Equal("dave", set.Username);
-        Assert.Equal(_pool.DefaultClientId, set.ClientId);
+        Assert.Equal(Pool.DefaultClientId, set.ClientId);
         Assert.Equal(access.GetProperty("client_id").GetString(), id.GetProperty("aud").GetString());
-        Assert.True(Verifies(set.AccessToken, _pool.GetJwksJson()));
-        Assert.True(Verifies(set.IdToken, _pool.GetJwksJson()));
+        Assert.True(Verifies(set.AccessToken, Pool.GetJwksJson()));
+        Assert.True(Verifies(set.IdToken, Pool.GetJwksJson()));
     }
 
     [Fact]
     public void SeparateSignInsDoNotShareOriginJtiOrEventId()
     {
-        JsonElement first = Payload(_pool.SignIn().AccessToken);
-        JsonElement second = Payload(_pool.SignIn().AccessToken);
+        JsonElement first = Payload(Pool.SignIn().AccessToken);
+        JsonElement second = Payload(Pool.SignIn().AccessToken);
         Assert.NotEqual(first.GetProperty("origin_jti").GetString(), second.GetProperty("origin_jti").GetString());
         Assert.NotEqual(first.GetProperty("event_id").GetString(), second.GetProperty("event_id").GetString());
         Assert.Equal(first.GetProperty("sub").GetString(), second.GetProperty("sub").GetString());
@@ -161,9 +152,9 @@ public sealed class LocalUserPoolMintingTests : IDisposable
     [Fact]
     public void SameUserGetsTheSameSubAndDifferentUsersDifferentOnes()
     {
-        string alice1 = Payload(_pool.MintAccessToken(new LocalTokenOptions { Username = "alice" })).GetProperty("sub").GetString()!;
-        string alice2 = Payload(_pool.MintIdToken(new LocalTokenOptions { Username = "alice" })).GetProperty("sub").GetString()!;
-        string bob = Payload(_pool.MintAccessToken(new LocalTokenOptions { Username = "bob" })).GetProperty("sub").GetString()!;
+        string alice1 = Payload(Pool.MintAccessToken(new LocalTokenOptions { Username = "alice" })).GetProperty("sub").GetString()!;
+        string alice2 = Payload(Pool.MintIdToken(new LocalTokenOptions { Username = "alice" })).GetProperty("sub").GetString()!;
+        string bob = Payload(Pool.MintAccessToken(new LocalTokenOptions { Username = "bob" })).GetProperty("sub").GetString()!;
         using var samePoolIdAgain = new LocalUserPool();
         string alice3 = Payload(samePoolIdAgain.MintAccessToken()).GetProperty("sub").GetString()!;
 
@@ -176,8 +167,8 @@ public sealed class LocalUserPoolMintingTests : IDisposable
     [Fact]
     public void TimesComeFromTheTimeProviderAsIntegerSeconds()
     {
-        _time.Advance(TimeSpan.FromMilliseconds(700));
-        JsonElement payload = Payload(_pool.MintAccessToken(new LocalTokenOptions { Lifetime = TimeSpan.FromMinutes(5) }));
+        Time.Advance(TimeSpan.FromMilliseconds(700));
+        JsonElement payload = Payload(Pool.MintAccessToken(new LocalTokenOptions { Lifetime = TimeSpan.FromMinutes(5) }));
         long now = Start.ToUnixTimeSeconds();
 
         Assert.Equal(JsonValueKind.Number, payload.GetProperty("iat").ValueKind);
@@ -185,15 +176,15 @@ public sealed class LocalUserPoolMintingTests : IDisposable
         Assert.Equal(now, payload.GetProperty("auth_time").GetInt64());
         Assert.Equal(now + 300, payload.GetProperty("exp").GetInt64());
 
-        _time.Advance(TimeSpan.FromHours(2));
-        Assert.Equal(now + 7200, Payload(_pool.MintIdToken()).GetProperty("iat").GetInt64());
+        Time.Advance(TimeSpan.FromHours(2));
+        Assert.Equal(now + 7200, Payload(Pool.MintIdToken()).GetProperty("iat").GetInt64());
     }
 
     [Fact]
     public void IssuedAtAndAuthTimeCanBeChosen()
     {
         DateTimeOffset issued = Start.AddDays(-1);
-        JsonElement payload = Payload(_pool.MintAccessToken(new LocalTokenOptions { IssuedAt = issued, AuthTime = issued.AddMinutes(-10) }));
+        JsonElement payload = Payload(Pool.MintAccessToken(new LocalTokenOptions { IssuedAt = issued, AuthTime = issued.AddMinutes(-10) }));
         Assert.Equal(issued.ToUnixTimeSeconds(), payload.GetProperty("iat").GetInt64());
         Assert.Equal(issued.AddHours(1).ToUnixTimeSeconds(), payload.GetProperty("exp").GetInt64());
         Assert.Equal(issued.AddMinutes(-10).ToUnixTimeSeconds(), payload.GetProperty("auth_time").GetInt64());
@@ -202,22 +193,22 @@ public sealed class LocalUserPoolMintingTests : IDisposable
     [Fact]
     public void NotBeforeIsOnlyWrittenWhenSet()
     {
-        Assert.False(Payload(_pool.MintAccessToken()).TryGetProperty("nbf", out _));
-        JsonElement payload = Payload(_pool.MintAccessToken(new LocalTokenOptions { NotBefore = Start.AddMinutes(5) }));
+        Assert.False(Payload(Pool.MintAccessToken()).TryGetProperty("nbf", out _));
+        JsonElement payload = Payload(Pool.MintAccessToken(new LocalTokenOptions { NotBefore = Start.AddMinutes(5) }));
         Assert.Equal(Start.AddMinutes(5).ToUnixTimeSeconds(), payload.GetProperty("nbf").GetInt64());
     }
 
     [Fact]
     public void ExpiredAccessTokenIsCorrectlySignedAndExpiredByTheGivenAmount()
     {
-        string token = _pool.MintExpiredAccessToken(TimeSpan.FromMinutes(10));
+        string token = Pool.MintExpiredAccessToken(TimeSpan.FromMinutes(10));
         JsonElement payload = Payload(token);
 
-        Assert.True(Verifies(token, _pool.GetJwksJson()));
+        Assert.True(Verifies(token, Pool.GetJwksJson()));
         Assert.Equal("access", payload.GetProperty("token_use").GetString());
         Assert.Equal(Start.AddMinutes(-10).ToUnixTimeSeconds(), payload.GetProperty("exp").GetInt64());
         Assert.Equal(Start.AddMinutes(-70).ToUnixTimeSeconds(), payload.GetProperty("iat").GetInt64());
-        Assert.Throws<ArgumentOutOfRangeException>(() => _pool.MintExpiredAccessToken(TimeSpan.FromSeconds(-1)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Pool.MintExpiredAccessToken(TimeSpan.FromSeconds(-1)));
     }
 
     [Fact]
@@ -234,7 +225,7 @@ public sealed class LocalUserPoolMintingTests : IDisposable
         options.AdditionalClaims["custom:list"] = new List<string> { "a", "b" };
         options.AdditionalClaims["custom:null"] = null;
         options.AdditionalClaims["custom:when"] = Start;
-        string token = _pool.MintAccessToken(options);
+        string token = Pool.MintAccessToken(options);
         JsonElement payload = Payload(token);
 
         Assert.Equal(
@@ -251,7 +242,7 @@ public sealed class LocalUserPoolMintingTests : IDisposable
         Assert.Equal("""["a","b"]""", payload.GetProperty("custom:list").GetRawText());
         Assert.Equal(JsonValueKind.Null, payload.GetProperty("custom:null").ValueKind);
         Assert.Equal(Start.ToUnixTimeSeconds(), payload.GetProperty("custom:when").GetInt64());
-        Assert.True(Verifies(token, _pool.GetJwksJson()));
+        Assert.True(Verifies(token, Pool.GetJwksJson()));
     }
 
     [Fact]
@@ -259,7 +250,7 @@ public sealed class LocalUserPoolMintingTests : IDisposable
     {
         var options = new LocalTokenOptions { Username = "zoë" };
         options.AdditionalClaims["custom:path"] = "a+b/c";
-        string payload = Encoding.UTF8.GetString(Segment(_pool.MintAccessToken(options), 1));
+        string payload = Encoding.UTF8.GetString(Segment(Pool.MintAccessToken(options), 1));
         Assert.Contains("\"username\":\"zoë\"", payload, StringComparison.Ordinal);
         Assert.Contains("\"custom:path\":\"a+b/c\"", payload, StringComparison.Ordinal);
     }
@@ -269,7 +260,7 @@ public sealed class LocalUserPoolMintingTests : IDisposable
     {
         var options = new LocalTokenOptions();
         options.AdditionalClaims["custom:obj"] = new object();
-        var ex = Assert.Throws<ArgumentException>(() => _pool.MintAccessToken(options));
+        var ex = Assert.Throws<ArgumentException>(() => Pool.MintAccessToken(options));
         Assert.Contains("custom:obj", ex.Message, StringComparison.Ordinal);
     }
 
@@ -279,12 +270,12 @@ public sealed class LocalUserPoolMintingTests : IDisposable
         var options = new LocalTokenOptions();
         options.OmitClaims.Add("exp");
         options.OmitClaims.Add("token_use");
-        string token = _pool.MintAccessToken(options);
+        string token = Pool.MintAccessToken(options);
         JsonElement payload = Payload(token);
 
         Assert.False(payload.TryGetProperty("exp", out _));
         Assert.False(payload.TryGetProperty("token_use", out _));
         Assert.True(payload.TryGetProperty("iat", out _));
-        Assert.True(Verifies(token, _pool.GetJwksJson()));
+        Assert.True(Verifies(token, Pool.GetJwksJson()));
     }
 }

@@ -9,21 +9,12 @@ using static TokenVerifier.Tests.Testing.MintedTokens;
 namespace TokenVerifier.Tests.Testing;
 
 /// <summary>Deliberately broken tokens (tampered, signed by an unpublished key) and raw signing.</summary>
-public sealed class LocalUserPoolTamperingTests : IDisposable
+public sealed class LocalUserPoolTamperingTests : LocalUserPoolTestBase
 {
-    private static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
-
-    private readonly FakeTimeProvider _time = new(Start);
-    private readonly LocalUserPool _pool;
-
-    public LocalUserPoolTamperingTests() => _pool = new LocalUserPool(timeProvider: _time);
-
-    public void Dispose() => _pool.Dispose();
-
     [Fact]
     public void TamperedSignatureNoLongerVerifies()
     {
-        string token = _pool.MintAccessToken();
+        string token = Pool.MintAccessToken();
         string tampered = LocalUserPool.TamperSignature(token);
         string[] before = token.Split('.');
         string[] after = tampered.Split('.');
@@ -35,13 +26,13 @@ public sealed class LocalUserPoolTamperingTests : IDisposable
         byte[] flipped = Base64Url.DecodeFromChars(after[2]);
         Assert.Equal(original.Length, flipped.Length);
         Assert.Equal(1, original.Zip(flipped, (a, b) => BitCount(a ^ b)).Sum());
-        Assert.False(Verifies(tampered, _pool.GetJwksJson()));
+        Assert.False(Verifies(tampered, Pool.GetJwksJson()));
     }
 
     [Fact]
     public void TamperedPayloadKeepsTheOldSignatureAndNoLongerVerifies()
     {
-        string token = _pool.MintAccessToken();
+        string token = Pool.MintAccessToken();
         string tampered = LocalUserPool.TamperPayload(token, "username", "\"admin\"");
         JsonElement payload = Payload(tampered);
 
@@ -49,13 +40,13 @@ public sealed class LocalUserPoolTamperingTests : IDisposable
         Assert.Equal(ClaimNames(Payload(token)), ClaimNames(payload));
         Assert.Equal(token.Split('.')[0], tampered.Split('.')[0]);
         Assert.Equal(token.Split('.')[2], tampered.Split('.')[2]);
-        Assert.False(Verifies(tampered, _pool.GetJwksJson()));
+        Assert.False(Verifies(tampered, Pool.GetJwksJson()));
     }
 
     [Fact]
     public void TamperingAnAbsentClaimAddsItAndBadInputIsRejected()
     {
-        string token = _pool.MintAccessToken();
+        string token = Pool.MintAccessToken();
         JsonElement payload = Payload(LocalUserPool.TamperPayload(token, "cognito:groups", """["admins"]"""));
         Assert.Equal("cognito:groups", ClaimNames(payload)[^1]);
         Assert.Equal("""["admins"]""", payload.GetProperty("cognito:groups").GetRawText());
@@ -69,14 +60,14 @@ public sealed class LocalUserPoolTamperingTests : IDisposable
     [Fact]
     public void TokenSignedWithAnUnpublishedKeyCarriesTheCurrentKidButDoesNotVerify()
     {
-        string jwksBefore = _pool.GetJwksJson();
-        string token = _pool.SignWithUnpublishedKey();
+        string jwksBefore = Pool.GetJwksJson();
+        string token = Pool.SignWithUnpublishedKey();
 
-        Assert.Equal(_pool.CurrentKeyId, Header(token).GetProperty("kid").GetString());
+        Assert.Equal(Pool.CurrentKeyId, Header(token).GetProperty("kid").GetString());
         Assert.Equal("access", Payload(token).GetProperty("token_use").GetString());
-        Assert.False(Verifies(token, _pool.GetJwksJson()));
-        Assert.Equal(jwksBefore, _pool.GetJwksJson());
-        Assert.Equal([_pool.CurrentKeyId], _pool.PublishedKeyIds);
+        Assert.False(Verifies(token, Pool.GetJwksJson()));
+        Assert.Equal(jwksBefore, Pool.GetJwksJson());
+        Assert.Equal([Pool.CurrentKeyId], Pool.PublishedKeyIds);
 
         // A real RSA-2048 signature, not filler: only the key behind it is wrong.
         Assert.Equal(256, Segment(token, 2).Length);
@@ -85,28 +76,28 @@ public sealed class LocalUserPoolTamperingTests : IDisposable
     [Fact]
     public void RawSigningUsesTheBytesVerbatim()
     {
-        byte[] header = Encoding.UTF8.GetBytes($$"""{"kid":"{{_pool.CurrentKeyId}}","alg":"RS256","alg":"none"}""");
+        byte[] header = Encoding.UTF8.GetBytes($$"""{"kid":"{{Pool.CurrentKeyId}}","alg":"RS256","alg":"none"}""");
         byte[] payload = [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes("""{"sub":"a","sub":"b"}""")];
-        string token = _pool.SignRaw(header, payload);
+        string token = Pool.SignRaw(header, payload);
 
         Assert.Equal(header, Segment(token, 0));
         Assert.Equal(payload, Segment(token, 1));
-        Assert.True(Verifies(token, _pool.GetJwksJson(), kid: _pool.CurrentKeyId));
+        Assert.True(Verifies(token, Pool.GetJwksJson(), kid: Pool.CurrentKeyId));
 
-        string garbage = _pool.SignRaw("not json", "\uFEFF{}");
+        string garbage = Pool.SignRaw("not json", "\uFEFF{}");
         Assert.Equal("not json"u8.ToArray(), Segment(garbage, 0));
         Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF, (byte)'{', (byte)'}' }, Segment(garbage, 1));
-        Assert.True(Verifies(garbage, _pool.GetJwksJson(), kid: _pool.CurrentKeyId));
+        Assert.True(Verifies(garbage, Pool.GetJwksJson(), kid: Pool.CurrentKeyId));
     }
 
     [Fact]
     public void RawSigningCanPickAKey()
     {
-        string oldKid = _pool.CurrentKeyId;
-        _pool.RotateKey();
-        string token = _pool.SignRaw("""{"alg":"RS256"}""", "{}", oldKid);
-        Assert.True(Verifies(token, _pool.GetJwksJson(), kid: oldKid));
-        Assert.False(Verifies(token, _pool.GetJwksJson(), kid: _pool.CurrentKeyId));
+        string oldKid = Pool.CurrentKeyId;
+        Pool.RotateKey();
+        string token = Pool.SignRaw("""{"alg":"RS256"}""", "{}", oldKid);
+        Assert.True(Verifies(token, Pool.GetJwksJson(), kid: oldKid));
+        Assert.False(Verifies(token, Pool.GetJwksJson(), kid: Pool.CurrentKeyId));
     }
 
     [Fact]

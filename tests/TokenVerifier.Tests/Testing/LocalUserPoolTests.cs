@@ -5,37 +5,28 @@ using static TokenVerifier.Tests.Testing.MintedTokens;
 namespace TokenVerifier.Tests.Testing;
 
 /// <summary>A pool's identity (pool id, region, issuer, client id) as Cognito shapes it, and its disposal.</summary>
-public sealed class LocalUserPoolTests : IDisposable
+public sealed class LocalUserPoolTests : LocalUserPoolTestBase
 {
-    private static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
-
-    private readonly FakeTimeProvider _time = new(Start);
-    private readonly LocalUserPool _pool;
-
-    public LocalUserPoolTests() => _pool = new LocalUserPool(timeProvider: _time);
-
-    public void Dispose() => _pool.Dispose();
-
     [Fact]
     public void DefaultsLookLikeACognitoPool()
     {
-        Assert.Equal("us-east-1_LocalPool1", _pool.UserPoolId);
-        Assert.Equal("us-east-1", _pool.Region);
-        Assert.Equal("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_LocalPool1", _pool.Issuer);
-        Assert.Equal(new Uri("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_LocalPool1/.well-known/jwks.json"), _pool.JwksUri);
-        Assert.Matches("^[a-z0-9]{26}$", _pool.DefaultClientId);
-        Assert.Matches("^[A-Za-z0-9+/]{43}=$", _pool.CurrentKeyId);
-        Assert.Equal([_pool.CurrentKeyId], _pool.PublishedKeyIds);
-        Assert.Equal(0, _pool.JwksRequestCount);
+        Assert.Equal("us-east-1_LocalPool1", Pool.UserPoolId);
+        Assert.Equal("us-east-1", Pool.Region);
+        Assert.Equal("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_LocalPool1", Pool.Issuer);
+        Assert.Equal(new Uri("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_LocalPool1/.well-known/jwks.json"), Pool.JwksUri);
+        Assert.Matches("^[a-z0-9]{26}$", Pool.DefaultClientId);
+        Assert.Matches("^[A-Za-z0-9+/]{43}=$", Pool.CurrentKeyId);
+        Assert.Equal([Pool.CurrentKeyId], Pool.PublishedKeyIds);
+        Assert.Equal(0, Pool.JwksRequestCount);
     }
 
     [Fact]
     public void TwoPoolsHaveDifferentKeysAndClientIds()
     {
         using var other = new LocalUserPool();
-        Assert.NotEqual(_pool.CurrentKeyId, other.CurrentKeyId);
-        Assert.NotEqual(_pool.DefaultClientId, other.DefaultClientId);
-        Assert.False(Verifies(other.MintAccessToken(), _pool.GetJwksJson()));
+        Assert.NotEqual(Pool.CurrentKeyId, other.CurrentKeyId);
+        Assert.NotEqual(Pool.DefaultClientId, other.DefaultClientId);
+        Assert.False(Verifies(other.MintAccessToken(), Pool.GetJwksJson()));
     }
 
     [Theory]
