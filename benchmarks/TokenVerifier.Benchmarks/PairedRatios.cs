@@ -123,7 +123,8 @@ internal static class PairedRatios
     }
 
     // Microseconds per operation over one block.
-    private static double Measure(Func<bool> operation, int count)
+    /// <summary>Runs <paramref name="operation"/> <paramref name="count"/> times; the microseconds of one. Throws if it ever returns false.</summary>
+    internal static double Measure(Func<bool> operation, int count)
     {
         var start = Stopwatch.GetTimestamp();
         for (var i = 0; i < count; i++)

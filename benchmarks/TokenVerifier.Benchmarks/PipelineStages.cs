@@ -92,8 +92,8 @@ internal static class PipelineStages
         var warm = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 2;
         while (Stopwatch.GetTimestamp() < warm)
         {
-            Measure(floor, OperationsPerBlock / 10);
-            Measure(run, OperationsPerBlock);
+            PairedRatios.Measure(floor, OperationsPerBlock / 10);
+            PairedRatios.Measure(run, OperationsPerBlock);
         }
 
         var times = new double[Rounds];
@@ -101,29 +101,15 @@ internal static class PipelineStages
         for (var r = 0; r < Rounds; r++)
         {
             // The floor in shorter blocks: it is some hundred times slower than most steps.
-            var floorTime = r % 2 == 0 ? Measure(floor, OperationsPerBlock / 10) : 0;
-            times[r] = Measure(run, OperationsPerBlock);
-            floorTime = r % 2 == 0 ? floorTime : Measure(floor, OperationsPerBlock / 10);
+            var floorTime = r % 2 == 0 ? PairedRatios.Measure(floor, OperationsPerBlock / 10) : 0;
+            times[r] = PairedRatios.Measure(run, OperationsPerBlock);
+            floorTime = r % 2 == 0 ? floorTime : PairedRatios.Measure(floor, OperationsPerBlock / 10);
             shares[r] = times[r] / floorTime;
         }
 
         Array.Sort(times);
         Array.Sort(shares);
         return (times[Rounds / 2], shares[Rounds / 2]);
-    }
-
-    private static double Measure(Func<bool> operation, int count)
-    {
-        var start = Stopwatch.GetTimestamp();
-        for (var i = 0; i < count; i++)
-        {
-            if (!operation())
-            {
-                throw new InvalidOperationException("A measured step failed.");
-            }
-        }
-
-        return Stopwatch.GetElapsedTime(start).TotalMicroseconds / count;
     }
 
     private static void Check(bool condition, string step)
