@@ -69,17 +69,23 @@ internal static class PipelineStages
             steps = [.. steps.Where(s => !s.Step.StartsWith("claims", StringComparison.Ordinal))];
         }
 
+        // The steps run back to back and then the floor itself, with nothing of the validator between them: beside the
+        // floor alone, what the steps cost together, including what they cost the verification in cache.
+        var parts = steps[..^1].Select(s => s.Run).ToArray();
+        steps = [.. steps[..^1], ("the steps, then RSA.VerifyData (share above the floor's 100 %)", () => parts.All(p => p()) && floor()), steps[^1]];
+
         var sum = 0.0;
         foreach (var (step, run) in steps)
         {
             var (time, share) = Paired(floor, run);
-            if (step != "the whole validation")
-            {
-                sum += share;
-            }
-            else
+            if (step.StartsWith("the steps, then", StringComparison.Ordinal))
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {label} | the steps above, summed | | {sum:P1} |"));
+                share -= 1;
+            }
+            else if (step != "the whole validation")
+            {
+                sum += share;
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {label} | {step} | {time:F3} | {share:P1} |"));
