@@ -115,7 +115,7 @@ internal static class ClaimsReader
                         token.Groups = ReadStrings(ref reader, name, jwt, claims) is { } groups ? groups.AsReadOnly() : ReadOnlyCollection<string>.Empty;
                         break;
                     case UserPoolClaimTypes.Scope:
-                        token.Scopes = Array.AsReadOnly(ReadScopes(ref reader, jwt, claims));
+                        token.Scopes = ReadScopes(ref reader, jwt, claims);
                         break;
                     default:
                         // The identity answers the name, group and scope questions from the token's own lists, which
@@ -168,7 +168,7 @@ internal static class ClaimsReader
 
     private static NumericDate ReadNumericDate(ref Utf8JsonReader reader, string name, ParsedJwt jwt, List<ClaimData>? claims)
     {
-        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var seconds))
+        if (reader.TokenType != JsonTokenType.Number || !TryGetSeconds(ref reader, out var seconds))
         {
             jwt.InvalidClaim ??= name;
             StrictJson.Skip(ref reader);
@@ -187,6 +187,19 @@ internal static class ClaimsReader
             claims.Add(ClaimValues.Number(ref reader, name));
         }
         return date;
+    }
+
+    // An integer, as issuers write these, converts exactly as TryGetDouble parses it, and faster; a minus sign takes
+    // the general path, so that "-0" stays the negative zero it is.
+    private static bool TryGetSeconds(ref Utf8JsonReader reader, out double seconds)
+    {
+        if (reader.ValueSpan[0] != (byte)'-' && reader.TryGetInt64(out var whole))
+        {
+            seconds = whole;
+            return true;
+        }
+
+        return reader.TryGetDouble(out seconds);
     }
 
     // A string counts as a one-element list, as Cognito-compatible issuers sometimes emit a single group or audience that way.
@@ -224,60 +237,33 @@ internal static class ClaimsReader
         return list;
     }
 
-    private static string[] ReadScopes(ref Utf8JsonReader reader, ParsedJwt jwt, List<ClaimData>? claims)
+    private static ReadOnlyCollection<string> ReadScopes(ref Utf8JsonReader reader, ParsedJwt jwt, List<ClaimData>? claims)
     {
         if (reader.TokenType != JsonTokenType.String)
         {
             jwt.InvalidClaim ??= UserPoolClaimTypes.Scope;
             StrictJson.Skip(ref reader);
-            return [];
+            return ReadOnlyCollection<string>.Empty;
         }
 
-        if (reader.ValueIsEscaped)
-        {
-            return AddScopes(reader.GetString()!.Split(' ', StringSplitOptions.RemoveEmptyEntries), claims);
-        }
-
-        // Split the UTF-8 in place: no string for the whole claim, and each scope name is interned.
-        var utf8 = reader.ValueSpan;
-        var scopes = new string[CountScopes(utf8)];
-        var count = 0;
-        foreach (var range in utf8.Split((byte)' '))
-        {
-            if (range.End.Value > range.Start.Value)
-            {
-                scopes[count++] = InternedStrings.Get(utf8[range]);
-            }
-        }
-
-        return AddScopes(scopes, claims);
+        // The UTF-8 is split where it lies, and a claim seen before gives the list it gave then.
+        var scopes = reader.ValueIsEscaped
+            ? Array.AsReadOnly(reader.GetString()!.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            : InternedScopes.Get(reader.ValueSpan);
+        AddScopes(scopes, claims);
+        return scopes;
     }
 
-    private static int CountScopes(ReadOnlySpan<byte> utf8)
-    {
-        var count = 0;
-        var inScope = false;
-        foreach (var b in utf8)
-        {
-            count += !inScope && b != (byte)' ' ? 1 : 0;
-            inScope = b != (byte)' ';
-        }
-
-        return count;
-    }
-
-    private static string[] AddScopes(string[] scopes, List<ClaimData>? claims)
+    private static void AddScopes(ReadOnlyCollection<string> scopes, List<ClaimData>? claims)
     {
         if (claims is null)
         {
-            return scopes;
+            return;
         }
 
         foreach (var scope in scopes)
         {
             claims.Add(new ClaimData(UserPoolClaimTypes.Scope, scope, ClaimValueTypes.String));
         }
-
-        return scopes;
     }
 }

@@ -47,9 +47,11 @@ internal static class InternedStrings
     private static string Decode(ReadOnlySpan<byte> utf8) =>
         Utf8.IsValid(utf8) ? Encoding.UTF8.GetString(utf8) : throw new InvalidOperationException("The value is not valid UTF-8.");
 
-    // Length and the first and last eight bytes: constant time for any value, and enough to tell apart the handful of
-    // values that repeat (a collision only costs an allocation). HashCode is seeded per process.
-    private static int Hash(ReadOnlySpan<byte> utf8)
+    /// <summary>
+    /// Length and the first and last eight bytes: constant time for any value, and enough to tell apart the handful of
+    /// values that repeat (a collision only costs an allocation). <see cref="HashCode"/> is seeded per process.
+    /// </summary>
+    public static int Hash(ReadOnlySpan<byte> utf8)
     {
         if (utf8.Length >= sizeof(ulong))
         {

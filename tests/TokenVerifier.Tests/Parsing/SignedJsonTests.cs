@@ -114,6 +114,30 @@ public sealed class SignedJsonTests : IDisposable
         Assert.Equal(_t.Time.GetUtcNow().AddHours(1), result.Token!.ExpiresAt);
     }
 
+    [Theory]
+    [InlineData("253402300799", TokenFailure.None)]
+    [InlineData("253402300799.0", TokenFailure.None)]
+    [InlineData("253402300800", TokenFailure.InvalidClaim)]
+    [InlineData("99999999999999999999", TokenFailure.InvalidClaim)]
+    [InlineData("9223372036854775808", TokenFailure.InvalidClaim)]
+    [InlineData("-1", TokenFailure.InvalidClaim)]
+    [InlineData("-0", TokenFailure.Expired)]
+    [InlineData("0", TokenFailure.Expired)]
+    public async Task An_integer_NumericDate_is_judged_as_its_decimal_text(string exp, TokenFailure expected) =>
+        Assert.Equal(expected, await FailureOfPayloadAsync(("exp", exp)));
+
+    [Fact]
+    public async Task An_integer_NumericDate_reads_the_same_date_as_its_exponent_form()
+    {
+        var seconds = _t.Time.GetUtcNow().ToUnixTimeSeconds() + 3600;
+        var integer = await ValidatePayloadAsync(("exp", seconds.ToString(CultureInfo.InvariantCulture)));
+        var exponent = await ValidatePayloadAsync(("exp", seconds.ToString(CultureInfo.InvariantCulture) + "e0"));
+        Assert.True(integer.IsValid, integer.FailureMessage);
+        Assert.True(exponent.IsValid, exponent.FailureMessage);
+        Assert.Equal(_t.Time.GetUtcNow().AddHours(1), integer.Token!.ExpiresAt);
+        Assert.Equal(integer.Token.ExpiresAt, exponent.Token!.ExpiresAt);
+    }
+
     [Fact]
     public async Task A_NumericDate_beyond_a_double_is_an_invalid_claim_not_infinity() =>
         Assert.Equal(TokenFailure.InvalidClaim, await FailureOfPayloadAsync(("iat", "1e400")));
