@@ -9,6 +9,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using TokenVerifier.AspNetCore.Health;
+using TokenVerifier.AspNetCore.Tests.Hosting;
 using TokenVerifier.Keys;
 
 namespace TokenVerifier.AspNetCore.Tests.Keys;
@@ -37,16 +38,10 @@ internal sealed class ConfiguredKeyHost : IAsyncDisposable
 
     public static WebApplication Build(IDictionary<string, string?> settings, FakeTimeProvider time, CountingHandler network)
     {
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseTestServer();
-        builder.Logging.ClearProviders();
+        var builder = TestHosts.CreateBuilder(time);
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddSingleton<TimeProvider>(time);
         builder.Services.AddUserPoolAuth(builder.Configuration);
-        builder.Services.AddHttpClient(SigningKeyCacheRegistry.HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(() => network)
-            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
-        builder.Services.AddHealthChecks().AddUserPoolHealthChecks();
+        builder.Services.AddKeyNetwork(network);
         var app = builder.Build();
         app.UseAuthentication();
         app.UseAuthorization();

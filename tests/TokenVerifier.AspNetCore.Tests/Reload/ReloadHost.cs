@@ -11,6 +11,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using TokenVerifier.AspNetCore.Authentication;
+using TokenVerifier.AspNetCore.Tests.Hosting;
 using TokenVerifier.Keys;
 using TokenVerifier.Testing;
 
@@ -72,10 +73,7 @@ internal sealed class ReloadHost : IAsyncDisposable
         builder.Services.AddSingleton(time);
         services?.Invoke(builder.Services);
         builder.Services.AddUserPoolAuth(builder.Configuration);
-        builder.Services.AddHttpClient(SigningKeyCacheRegistry.HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(() => keys)
-            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
-        builder.Services.AddHealthChecks().AddUserPoolHealthChecks();
+        builder.Services.AddKeyNetwork(keys);
         var app = builder.Build();
         app.UseAuthentication();
         app.UseAuthorization();

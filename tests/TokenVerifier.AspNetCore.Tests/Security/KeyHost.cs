@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using TokenVerifier.AspNetCore.Authentication;
 using TokenVerifier.AspNetCore.Health;
+using TokenVerifier.AspNetCore.Tests.Hosting;
 using TokenVerifier.Keys;
 using TokenVerifier.Testing;
 
@@ -52,10 +53,7 @@ internal sealed class KeyHost : IAsyncDisposable
         var network = new PoolNetwork(a, b);
         network.Fail(a, poolADownFromStart);
 
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseTestServer();
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton<TimeProvider>(time);
+        var builder = TestHosts.CreateBuilder(time);
         builder.Services.AddUserPoolAuth(o =>
         {
             o.Validation.UserPoolId = a.UserPoolId;
@@ -63,10 +61,7 @@ internal sealed class KeyHost : IAsyncDisposable
             o.Validation.Pools.Add(new UserPoolOptions { UserPoolId = b.UserPoolId, ClientIds = [b.DefaultClientId] });
             configure?.Invoke(o.Validation);
         });
-        builder.Services.AddHttpClient(SigningKeyCacheRegistry.HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(() => network)
-            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
-        builder.Services.AddHealthChecks().AddUserPoolHealthChecks();
+        builder.Services.AddKeyNetwork(network);
 
         var app = builder.Build();
         app.MapHealthChecks("/health");

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using TokenVerifier.AspNetCore.Health;
+using TokenVerifier.AspNetCore.Tests.Hosting;
 using TokenVerifier.AspNetCore.Tests.Security;
 using TokenVerifier.Keys;
 using TokenVerifier.Tenants;
@@ -72,10 +73,7 @@ internal sealed class ResolvedPoolHost : IAsyncDisposable
             table.Approved[tenant.UserPoolId] = tenant.DefaultClientId;
         }
 
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseTestServer();
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton<TimeProvider>(time);
+        var builder = TestHosts.CreateBuilder(time);
         builder.Services.AddSingleton(table);
         builder.Services.AddUserPoolResolver<TableResolver>();
         builder.Services.AddUserPoolAuth(o =>
@@ -84,10 +82,7 @@ internal sealed class ResolvedPoolHost : IAsyncDisposable
             o.Validation.ClientIds = [configured.DefaultClientId];
             configure?.Invoke(o.Validation);
         });
-        builder.Services.AddHttpClient(SigningKeyCacheRegistry.HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(() => network)
-            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
-        builder.Services.AddHealthChecks().AddUserPoolHealthChecks();
+        builder.Services.AddKeyNetwork(network);
 
         var app = builder.Build();
         app.UseAuthentication();
