@@ -5,15 +5,14 @@ namespace TokenVerifier.Validation;
 /// <summary>
 /// Reuses the scope lists of scope claims that repeat from token to token (an app client is granted the same scopes at
 /// every sign-in), so reading a token neither splits its scope claim again nor allocates a list for it. A fixed table,
-/// one slot per hash, as <see cref="InternedStrings"/> keeps: memory stays bounded whatever tokens arrive, and a list is
-/// reused only after a byte-for-byte comparison. Each list is read-only, so every token with the same claim shares it.
+/// one slot per hash (<see cref="Utf8Table{T}"/>): memory stays bounded whatever tokens arrive, and a list is reused
+/// only after a byte-for-byte comparison. Each list is read-only, so every token with the same claim shares it.
 /// </summary>
 internal static class InternedScopes
 {
-    private const int Slots = 256;
     private const int MaxClaimBytes = 1024;
 
-    private static readonly Entry?[] Table = new Entry?[Slots];
+    private static readonly Utf8Table<ReadOnlyCollection<string>> Table = new(256);
 
     /// <summary>The scopes of a scope claim's unescaped UTF-8, split at spaces (runs of spaces separate nothing), each interned.</summary>
     /// <exception cref="InvalidOperationException">The bytes are not valid UTF-8.</exception>
@@ -24,16 +23,14 @@ internal static class InternedScopes
             return Split(utf8);
         }
 
-        ref var slot = ref Table[InternedStrings.Hash(utf8) & (Slots - 1)];
-        var entry = Volatile.Read(ref slot);
-        if (entry is not null && utf8.SequenceEqual(entry.Utf8))
+        if (Table.TryGet(utf8, out var scopes))
         {
-            return entry.Scopes;
+            return scopes;
         }
 
         // Split first: bytes that are not UTF-8 throw there and never enter the table.
-        var scopes = Split(utf8);
-        Volatile.Write(ref slot, new Entry(scopes, utf8.ToArray()));
+        scopes = Split(utf8);
+        Table.Set(utf8, scopes);
         return scopes;
     }
 
@@ -63,12 +60,5 @@ internal static class InternedScopes
         }
 
         return count;
-    }
-
-    private sealed class Entry(ReadOnlyCollection<string> scopes, byte[] utf8)
-    {
-        public ReadOnlyCollection<string> Scopes { get; } = scopes;
-
-        public byte[] Utf8 { get; } = utf8;
     }
 }

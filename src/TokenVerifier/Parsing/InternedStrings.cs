@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -12,10 +11,10 @@ namespace TokenVerifier.Validation;
 /// </summary>
 internal static class InternedStrings
 {
-    private const int Slots = 2048;
     private const int MaxValueBytes = 128;
 
-    private static readonly Entry?[] Table = new Entry?[Slots];
+    // Only bytes that decoded go in, so a match is valid UTF-8.
+    private static readonly Utf8Table<string> Table = new(2048);
 
     /// <summary>The current string value of <paramref name="reader"/>, shared with earlier reads of the same bytes.</summary>
     public static string Get(ref Utf8JsonReader reader) =>
@@ -25,52 +24,21 @@ internal static class InternedStrings
     /// <exception cref="InvalidOperationException">The bytes are not valid UTF-8 (as <see cref="Utf8JsonReader.GetString"/> throws).</exception>
     public static string Get(ReadOnlySpan<byte> utf8)
     {
-        if (utf8.Length <= MaxValueBytes)
+        if (utf8.Length > MaxValueBytes)
         {
-            ref var slot = ref Table[Hash(utf8) & (Slots - 1)];
-            var entry = Volatile.Read(ref slot);
+            return Decode(utf8);
+        }
 
-            // A match is valid UTF-8: the slot only ever holds bytes that were checked before they went in.
-            if (entry is not null && utf8.SequenceEqual(entry.Utf8))
-            {
-                return entry.Value;
-            }
-
-            var value = Decode(utf8);
-            Volatile.Write(ref slot, new Entry(value, utf8.ToArray()));
+        if (Table.TryGet(utf8, out var value))
+        {
             return value;
         }
 
-        return Decode(utf8);
+        value = Decode(utf8);
+        Table.Set(utf8, value);
+        return value;
     }
 
     private static string Decode(ReadOnlySpan<byte> utf8) =>
         Utf8.IsValid(utf8) ? Encoding.UTF8.GetString(utf8) : throw new InvalidOperationException("The value is not valid UTF-8.");
-
-    /// <summary>
-    /// Length and the first and last eight bytes: constant time for any value, and enough to tell apart the handful of
-    /// values that repeat (a collision only costs an allocation). <see cref="HashCode"/> is seeded per process.
-    /// </summary>
-    public static int Hash(ReadOnlySpan<byte> utf8)
-    {
-        if (utf8.Length >= sizeof(ulong))
-        {
-            return HashCode.Combine(utf8.Length, MemoryMarshal.Read<ulong>(utf8), MemoryMarshal.Read<ulong>(utf8[^sizeof(ulong)..]));
-        }
-
-        ulong packed = 0;
-        foreach (var b in utf8)
-        {
-            packed = (packed << 8) | b;
-        }
-
-        return HashCode.Combine(utf8.Length, packed);
-    }
-
-    private sealed class Entry(string value, byte[] utf8)
-    {
-        public string Value { get; } = value;
-
-        public byte[] Utf8 { get; } = utf8;
-    }
 }
