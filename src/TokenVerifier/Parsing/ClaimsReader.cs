@@ -14,6 +14,10 @@ namespace TokenVerifier.Validation;
 /// </summary>
 internal static class ClaimsReader
 {
+    private const int MaxGroupListBytes = 1024;
+
+    private static readonly Utf8Table<ReadOnlyCollection<string>> GroupLists = new(256);
+
     [ThreadStatic]
     private static List<ClaimData>? t_claims;
 
@@ -112,7 +116,7 @@ internal static class ClaimsReader
                         jwt.Audiences = ReadStrings(ref reader, name, jwt, claims);
                         break;
                     case UserPoolClaimTypes.Groups:
-                        token.Groups = ReadStrings(ref reader, name, jwt, claims) is { } groups ? groups.AsReadOnly() : ReadOnlyCollection<string>.Empty;
+                        token.Groups = ReadGroups(ref reader, json, jwt, claims);
                         break;
                     case UserPoolClaimTypes.Scope:
                         token.Scopes = ReadScopes(ref reader, jwt, claims);
@@ -200,6 +204,31 @@ internal static class ClaimsReader
         }
 
         return reader.TryGetDouble(out seconds);
+    }
+
+    // A group list whose JSON text was read before gives the read-only list it gave then: a user's groups are the same in
+    // every token, and the text (found by the syntax walker) is compared byte for byte. Only a list read without fault is
+    // kept, and the reader still steps over the text, so the claims set is checked as if it had been read.
+    private static ReadOnlyCollection<string> ReadGroups(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, ParsedJwt jwt, List<ClaimData>? claims)
+    {
+        var start = (int)reader.TokenStartIndex;
+        var end = claims is null && reader.TokenType == JsonTokenType.StartArray && jwt.InvalidClaim is null
+            ? JsonSyntax.SkipValue(json, start, depth: 1)
+            : -1;
+        var text = end > start && end - start <= MaxGroupListBytes ? json[start..end] : default;
+        if (!text.IsEmpty && GroupLists.TryGet(text, out var known))
+        {
+            reader.Skip();
+            return known;
+        }
+
+        var groups = ReadStrings(ref reader, UserPoolClaimTypes.Groups, jwt, claims) is { } read ? read.AsReadOnly() : ReadOnlyCollection<string>.Empty;
+        if (!text.IsEmpty && jwt.InvalidClaim is null)
+        {
+            GroupLists.Set(text, groups);
+        }
+
+        return groups;
     }
 
     // A string counts as a one-element list, as Cognito-compatible issuers sometimes emit a single group or audience that way.
