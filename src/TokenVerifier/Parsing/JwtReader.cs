@@ -47,13 +47,14 @@ internal static class JwtReader
 
         // The signing input is narrowed once, for the signature, and the payload decoded from those bytes: the decoder
         // refuses every byte outside base64url (a dot too), and whitespace or padding, which it would skip, shows as
-        // bytes missing from the exact length. So the payload's characters are checked in the pass that decodes them.
-        var payloadLength = lastDot - firstDot - 1;
-        var rented = ArrayPool<byte>.Shared.Rent(lastDot + Base64Url.GetMaxDecodedLength(payloadLength));
+        // bytes missing from the length unpadded base64url of this many characters decodes to (the maximum, exactly).
+        // So the payload's characters are checked in the pass that decodes them.
+        var decodedLength = Base64Url.GetMaxDecodedLength(lastDot - firstDot - 1);
+        var rented = ArrayPool<byte>.Shared.Rent(lastDot + decodedLength);
         var signingInput = rented.AsSpan(0, lastDot);
         if (Ascii.FromUtf16(token[..lastDot], signingInput, out _) != OperationStatus.Done
             || Base64Url.DecodeFromUtf8(signingInput[(firstDot + 1)..], rented.AsSpan(lastDot), out _, out var decoded) != OperationStatus.Done
-            || decoded != DecodedLength(payloadLength))
+            || decoded != decodedLength)
         {
             ArrayPool<byte>.Shared.Return(rented);
             return SplitFailure(token, maxLength, out error);
@@ -171,9 +172,6 @@ internal static class JwtReader
         error = "The token has a segment that is not canonical base64url.";
         return TokenFailure.Malformed;
     }
-
-    // The bytes a canonical base64url segment of this many characters decodes to (a length of 1 modulo 4 never decodes).
-    private static int DecodedLength(int characters) => (characters / 4 * 3) + (characters % 4 is 0 ? 0 : (characters % 4) - 1);
 
     private static TokenFailure TryReadHeader(ReadOnlySpan<char> token, int firstDot, int secondDot, out ParsedJwt? jwt, out string? error)
     {
