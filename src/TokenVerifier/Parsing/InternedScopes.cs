@@ -16,23 +16,8 @@ internal static class InternedScopes
 
     /// <summary>The scopes of a scope claim's unescaped UTF-8, split at spaces (runs of spaces separate nothing), each interned.</summary>
     /// <exception cref="InvalidOperationException">The bytes are not valid UTF-8.</exception>
-    public static ReadOnlyCollection<string> Get(ReadOnlySpan<byte> utf8)
-    {
-        if (utf8.Length > MaxClaimBytes)
-        {
-            return Split(utf8);
-        }
-
-        if (Table.TryGet(utf8, out var scopes))
-        {
-            return scopes;
-        }
-
-        // Split first: bytes that are not UTF-8 throw there and never enter the table.
-        scopes = Split(utf8);
-        Table.Set(utf8, scopes);
-        return scopes;
-    }
+    public static ReadOnlyCollection<string> Get(ReadOnlySpan<byte> utf8) =>
+        utf8.Length > MaxClaimBytes ? Split(utf8) : Table.GetOrAdd(utf8, Split);
 
     private static ReadOnlyCollection<string> Split(ReadOnlySpan<byte> utf8)
     {

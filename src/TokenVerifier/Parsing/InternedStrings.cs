@@ -22,22 +22,7 @@ internal static class InternedStrings
 
     /// <summary>The string of <paramref name="utf8"/> (unescaped UTF-8), shared with earlier reads of the same bytes.</summary>
     /// <exception cref="InvalidOperationException">The bytes are not valid UTF-8 (as <see cref="Utf8JsonReader.GetString"/> throws).</exception>
-    public static string Get(ReadOnlySpan<byte> utf8)
-    {
-        if (utf8.Length > MaxValueBytes)
-        {
-            return Decode(utf8);
-        }
-
-        if (Table.TryGet(utf8, out var value))
-        {
-            return value;
-        }
-
-        value = Decode(utf8);
-        Table.Set(utf8, value);
-        return value;
-    }
+    public static string Get(ReadOnlySpan<byte> utf8) => utf8.Length > MaxValueBytes ? Decode(utf8) : Table.GetOrAdd(utf8, Decode);
 
     private static string Decode(ReadOnlySpan<byte> utf8) =>
         Utf8.IsValid(utf8) ? Encoding.UTF8.GetString(utf8) : throw new InvalidOperationException("The value is not valid UTF-8.");

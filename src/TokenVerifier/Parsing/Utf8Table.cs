@@ -34,6 +34,22 @@ internal sealed class Utf8Table<T>
         return value is not null;
     }
 
+    /// <summary>
+    /// The value stored under exactly <paramref name="utf8"/>, or <paramref name="read"/>'s reading of it, stored for
+    /// next time. Nothing is stored when <paramref name="read"/> throws.
+    /// </summary>
+    public T GetOrAdd(ReadOnlySpan<byte> utf8, Reader read)
+    {
+        if (TryGet(utf8, out var value))
+        {
+            return value;
+        }
+
+        value = read(utf8);
+        Set(utf8, value);
+        return value;
+    }
+
     /// <summary>Stores <paramref name="value"/> under <paramref name="utf8"/>, in place of whatever its slot held.</summary>
     public void Set(ReadOnlySpan<byte> utf8, T value) =>
         Volatile.Write(ref _slots[Hash(utf8) & (_slots.Length - 1)], new Entry(value, utf8.ToArray()));
@@ -55,6 +71,9 @@ internal sealed class Utf8Table<T>
 
         return HashCode.Combine(utf8.Length, packed);
     }
+
+    /// <summary>What a value is made from its bytes with, when the table does not hold it.</summary>
+    public delegate T Reader(ReadOnlySpan<byte> utf8);
 
     private sealed class Entry(T value, byte[] utf8)
     {
