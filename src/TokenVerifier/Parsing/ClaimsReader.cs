@@ -207,19 +207,27 @@ internal static class ClaimsReader
     }
 
     // A group list whose JSON text was read before gives the read-only list it gave then: a user's groups are the same in
-    // every token, and the text (found by the syntax walker) is compared byte for byte. Only a list read without fault is
-    // kept, and the reader still steps over the text, so the claims set is checked as if it had been read.
+    // every token, and the text is compared byte for byte. A copy of the reader steps over the list to find its text and,
+    // when the table knows it, stands in for the reader, so the list is stepped over once. Only a list read without
+    // fault is kept.
     private static ReadOnlyCollection<string> ReadGroups(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, ParsedJwt jwt, List<ClaimData>? claims)
     {
-        var start = (int)reader.TokenStartIndex;
-        var end = claims is null && reader.TokenType == JsonTokenType.StartArray && jwt.InvalidClaim is null
-            ? JsonSyntax.SkipValue(json, start, depth: 1)
-            : -1;
-        var text = end > start && end - start <= MaxGroupListBytes ? json[start..end] : default;
-        if (!text.IsEmpty && GroupLists.TryGet(text, out var known))
+        ReadOnlySpan<byte> text = default;
+        if (claims is null && reader.TokenType == JsonTokenType.StartArray && jwt.InvalidClaim is null)
         {
-            reader.Skip();
-            return known;
+            var start = (int)reader.TokenStartIndex;
+            var ahead = reader;
+            ahead.Skip();
+            text = json[start..(int)ahead.BytesConsumed];
+            if (text.Length > MaxGroupListBytes)
+            {
+                text = default;
+            }
+            else if (GroupLists.TryGet(text, out var known))
+            {
+                reader = ahead;
+                return known;
+            }
         }
 
         var groups = ReadStrings(ref reader, UserPoolClaimTypes.Groups, jwt, claims) is { } read ? read.AsReadOnly() : ReadOnlyCollection<string>.Empty;
