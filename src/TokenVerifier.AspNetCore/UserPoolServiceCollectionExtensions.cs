@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Configuration;
 using TokenVerifier.AspNetCore;
@@ -68,7 +69,7 @@ public static class UserPoolServiceCollectionExtensions
         UserPoolSectionKeys.Report(section, options.UnknownSettings);
     }
 
-    // Only these three handler settings come from configuration; events and the clock are code-only, so binding the
+    // Only these handler settings come from configuration; events and the clock are code-only, so binding the
     // whole options object would reach into types that cannot be bound.
     private static void BindHandlerSettings(IConfigurationSection section, UserPoolAuthenticationOptions options)
     {
@@ -81,6 +82,33 @@ public static class UserPoolServiceCollectionExtensions
         }
 
         options.Realm = section[nameof(UserPoolAuthenticationOptions.Realm)] ?? options.Realm;
+
+        // Unreadable values are reported with the scheme's other errors at start, as an unknown key is.
+        var refusedTokenDelay = section.GetSection(nameof(UserPoolAuthenticationOptions.RefusedTokenDelay));
+        if (refusedTokenDelay.Value is { } delayText)
+        {
+            if (TimeSpan.TryParse(delayText, CultureInfo.InvariantCulture, out var delay))
+            {
+                options.RefusedTokenDelay = delay;
+            }
+            else
+            {
+                options.UnknownSettings.Add($"'{refusedTokenDelay.Path}' must be a time span, such as 00:00:01.");
+            }
+        }
+
+        var refusedTokensBeforeDelay = section.GetSection(nameof(UserPoolAuthenticationOptions.RefusedTokensBeforeDelay));
+        if (refusedTokensBeforeDelay.Value is { } countText)
+        {
+            if (int.TryParse(countText, NumberStyles.None, CultureInfo.InvariantCulture, out var count))
+            {
+                options.RefusedTokensBeforeDelay = count;
+            }
+            else
+            {
+                options.UnknownSettings.Add($"'{refusedTokensBeforeDelay.Path}' must be a whole number.");
+            }
+        }
 
         var queryTokenPaths = section.GetSection(nameof(UserPoolAuthenticationOptions.QueryTokenPaths));
         if (queryTokenPaths.Value is not null)

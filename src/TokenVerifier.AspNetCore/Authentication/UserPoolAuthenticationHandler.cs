@@ -93,8 +93,15 @@ public sealed class UserPoolAuthenticationHandler : AuthenticationHandler<UserPo
             result = await lease.Validator.ValidateAsync(token, static context => context.RequestAborted, Context);
         }
 
+        var delaysRefusals = Options.RefusedTokenDelay > TimeSpan.Zero;
         if (!result.IsValid)
         {
+            // An outage is ours, not the client's: its token may be good.
+            if (delaysRefusals && !ServiceUnavailableResponse.IsOutage(result.Failure))
+            {
+                await ConnectionRefusals.RefusedAsync(Context, Options, _validators.Time, Logger, Scheme.Name);
+            }
+
             // A new exception per request, even for the constant messages: its Data is writable and a throw writes its
             // stack trace, so a shared one could carry one request's state into another's.
             var exception = new UserPoolAuthenticationException(result.Failure, result.FailureMessage!);
@@ -107,6 +114,11 @@ public sealed class UserPoolAuthenticationHandler : AuthenticationHandler<UserPo
             var failed = new UserPoolAuthenticationFailedContext(Context, Scheme, Options, exception);
             await events.AuthenticationFailed(failed);
             return failed.Result ?? AuthenticateResult.Fail(failed.Exception);
+        }
+
+        if (delaysRefusals)
+        {
+            ConnectionRefusals.Accepted(Context);
         }
 
         var principal = new ClaimsPrincipal(result.Identity!);

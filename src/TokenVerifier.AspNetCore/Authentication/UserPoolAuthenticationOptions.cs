@@ -29,6 +29,21 @@ public sealed class UserPoolAuthenticationOptions : AuthenticationSchemeOptions
     /// </summary>
     public IList<string> QueryTokenPaths { get; set; } = [];
 
+    /// <summary>
+    /// Slows down a connection that keeps sending tokens this scheme refuses: once <see cref="RefusedTokensBeforeDelay"/>
+    /// tokens in a row on one connection were refused, each further refusal on it is answered only after this delay, until
+    /// a token on it is accepted. A client flooding forged tokens over its connections then gets a few answers a second
+    /// instead of taking the server's CPU from everyone else; the waiting costs no CPU. Zero (the default) turns it off; at
+    /// most 30 seconds. Counted per connection, on servers that keep items per connection (Kestrel; not the test server).
+    /// Leave it off behind a proxy or load balancer that carries many clients' requests over one connection (ALB, API
+    /// Gateway, YARP): one client's bad tokens would then slow the others. Outages (503) and requests without a token do
+    /// not count.
+    /// </summary>
+    public TimeSpan RefusedTokenDelay { get; set; }
+
+    /// <summary>How many refused tokens in a row one connection may send before <see cref="RefusedTokenDelay"/> applies. Default 3; from 1 to 1,000.</summary>
+    public int RefusedTokensBeforeDelay { get; set; } = 3;
+
     /// <summary>Callbacks at each step of authentication; see <see cref="UserPoolEvents"/>.</summary>
     public new UserPoolEvents Events
     {

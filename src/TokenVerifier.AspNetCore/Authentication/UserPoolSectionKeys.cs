@@ -18,6 +18,8 @@ internal static class UserPoolSectionKeys
         nameof(UserPoolAuthenticationOptions.IncludeErrorDetails),
         nameof(UserPoolAuthenticationOptions.Realm),
         nameof(UserPoolAuthenticationOptions.QueryTokenPaths),
+        nameof(UserPoolAuthenticationOptions.RefusedTokenDelay),
+        nameof(UserPoolAuthenticationOptions.RefusedTokensBeforeDelay),
         "Policies");
 
     private static readonly FrozenSet<string> Pool = Names(typeof(UserPoolOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance));

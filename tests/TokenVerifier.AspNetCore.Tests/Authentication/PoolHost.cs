@@ -46,22 +46,4 @@ internal sealed class PoolHost : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();
-
-    private sealed class PoolRouter(LocalUserPool[] pools) : HttpMessageHandler
-    {
-        private readonly HttpMessageInvoker[] _handlers = pools.Select(p => new HttpMessageInvoker(p.CreateJwksHandler())).ToArray();
-
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            for (var i = 0; i < pools.Length; i++)
-            {
-                if (request.RequestUri!.AbsolutePath == pools[i].JwksUri.AbsolutePath)
-                {
-                    return _handlers[i].SendAsync(request, cancellationToken);
-                }
-            }
-
-            return Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.NotFound));
-        }
-    }
 }

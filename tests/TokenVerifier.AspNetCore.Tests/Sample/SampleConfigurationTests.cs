@@ -75,6 +75,12 @@ public sealed class SampleConfigurationTests
     [InlineData("UserPool:ClientId", "realclient000000000000000a", "'UserPool:ClientId' is not a user pool setting")]
     [InlineData("UserPool:Pools:0:ClientId", "realclient000000000000000a", "'UserPool:Pools:0:ClientId' is not a setting of a pool")]
     [InlineData("UserPool:Revocation:FailureMod", "FailOpen", "'UserPool:Revocation:FailureMod' is not a revocation setting")]
+    [InlineData("UserPool:RefusedTokenDelay", "00:00:31", "RefusedTokenDelay must be zero (off) or positive, and at most 30 seconds")]
+    [InlineData("UserPool:RefusedTokenDelay", "-00:00:01", "RefusedTokenDelay must be zero (off) or positive, and at most 30 seconds")]
+    [InlineData("UserPool:RefusedTokenDelay", "1s", "'UserPool:RefusedTokenDelay' must be a time span, such as 00:00:01")]
+    [InlineData("UserPool:RefusedTokensBeforeDelay", "0", "RefusedTokensBeforeDelay must be from 1 to 1000")]
+    [InlineData("UserPool:RefusedTokensBeforeDelay", "1001", "RefusedTokensBeforeDelay must be from 1 to 1000")]
+    [InlineData("UserPool:RefusedTokensBeforeDelay", "-1", "'UserPool:RefusedTokensBeforeDelay' must be a whole number")]
     public void A_misconfigured_pool_stops_the_start_with_a_message_naming_the_problem(string key, string value, string message)
     {
         var settings = new List<(string, string)> { ("UserPool:UserPoolId", "us-east-1_RealPool9"), ("UserPool:ClientIds:0", "realclient000000000000000a") };

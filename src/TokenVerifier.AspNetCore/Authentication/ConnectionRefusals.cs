@@ -1,0 +1,65 @@
+using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace TokenVerifier.AspNetCore.Authentication;
+
+/// <summary>
+/// How many tokens in a row each connection sent that were refused, for <see cref="UserPoolAuthenticationOptions.RefusedTokenDelay"/>.
+/// The count is kept beside the connection's items dictionary, which lives exactly as long as the connection: a closed
+/// connection's count goes with it, and nothing is written into the dictionary the server and the app share (HTTP/2
+/// streams of one connection would write it concurrently).
+/// </summary>
+internal static class ConnectionRefusals
+{
+    private static readonly ConditionalWeakTable<object, Streak> Streaks = new();
+
+    /// <summary>
+    /// Counts a refused token on the request's connection and, past <see cref="UserPoolAuthenticationOptions.RefusedTokensBeforeDelay"/>
+    /// in a row, waits <see cref="UserPoolAuthenticationOptions.RefusedTokenDelay"/> (less if the client goes away first).
+    /// Does nothing on a server that keeps no items per connection.
+    /// </summary>
+    public static async ValueTask RefusedAsync(HttpContext context, UserPoolAuthenticationOptions options, TimeProvider time, ILogger logger, string scheme)
+    {
+        if (context.Features.Get<IConnectionItemsFeature>()?.Items is not { } items)
+        {
+            return;
+        }
+
+        var refused = Interlocked.Increment(ref Streaks.GetValue(items, static _ => new Streak()).Refused);
+        if (refused <= options.RefusedTokensBeforeDelay)
+        {
+            return;
+        }
+
+        if (refused == options.RefusedTokensBeforeDelay + 1)
+        {
+            RefusedTokenDelayLog.Delaying(logger, context.Connection.Id, scheme, options.RefusedTokensBeforeDelay, (long)options.RefusedTokenDelay.TotalMilliseconds);
+        }
+
+        try
+        {
+            await Task.Delay(options.RefusedTokenDelay, time, context.RequestAborted);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client left; the refusal goes nowhere, and nothing else waits on it.
+        }
+    }
+
+    /// <summary>A token on the request's connection was accepted: its refusals start again from zero.</summary>
+    public static void Accepted(HttpContext context)
+    {
+        if (context.Features.Get<IConnectionItemsFeature>()?.Items is { } items && Streaks.TryGetValue(items, out var streak))
+        {
+            Volatile.Write(ref streak.Refused, 0);
+        }
+    }
+
+    private sealed class Streak
+    {
+        // long: a connection kept open for years at a millisecond's delay still never wraps to "not yet".
+        public long Refused;
+    }
+}
