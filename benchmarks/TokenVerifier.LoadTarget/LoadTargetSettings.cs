@@ -2,11 +2,12 @@ namespace TokenVerifier.LoadTarget;
 
 /// <summary>
 /// The command line: <c>--mode none|static|userpool|jwtbearer --tokens FILE --ready FILE [--token-count N] [--urls URL]
-/// [--jwks-http FILE] [--forged FILE]</c>. <c>--jwks-http</c> serves the pool's key set from a loopback port of its own, which
+/// [--jwks-http FILE] [--forged FILE] [--refused-token-delay TIMESPAN]</c>. <c>--jwks-http</c> serves the pool's key set from a loopback port of its own, which
 /// counts fetches and answers <c>/stats</c> (userpool fetches its keys there; the other modes only use <c>/stats</c>), and
-/// writes that port's address to FILE; <c>--forged</c> writes forged tokens to FILE (see <see cref="ForgedTokens"/>).
+/// writes that port's address to FILE; <c>--forged</c> writes forged tokens to FILE (see <see cref="ForgedTokens"/>);
+/// <c>--refused-token-delay</c> sets the userpool scheme's <c>RefusedTokenDelay</c> (off by default, as in the library).
 /// </summary>
-internal sealed record LoadTargetSettings(LoadTargetMode Mode, string TokensFile, string ReadyFile, int TokenCount, string? JwksAddressFile = null, string? ForgedFile = null)
+internal sealed record LoadTargetSettings(LoadTargetMode Mode, string TokensFile, string ReadyFile, int TokenCount, string? JwksAddressFile = null, string? ForgedFile = null, TimeSpan RefusedTokenDelay = default)
 {
     public static LoadTargetSettings Parse(string[] args)
     {
@@ -27,6 +28,9 @@ internal sealed record LoadTargetSettings(LoadTargetMode Mode, string TokensFile
         var tokens = Value("--tokens") ?? throw new ArgumentException("--tokens FILE is required.");
         var ready = Value("--ready") ?? throw new ArgumentException("--ready FILE is required.");
         var count = int.TryParse(Value("--token-count"), out var n) && n > 0 ? n : 1000;
-        return new LoadTargetSettings(mode, tokens, ready, count, Value("--jwks-http"), Value("--forged"));
+        var delay = Value("--refused-token-delay") is { } text
+            ? TimeSpan.Parse(text, System.Globalization.CultureInfo.InvariantCulture)
+            : TimeSpan.Zero;
+        return new LoadTargetSettings(mode, tokens, ready, count, Value("--jwks-http"), Value("--forged"), delay);
     }
 }

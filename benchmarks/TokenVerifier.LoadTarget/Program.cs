@@ -35,6 +35,7 @@ switch (settings.Mode)
             options.Validation.UserPoolId = pool.UserPoolId;
             options.Validation.ClientIds = [pool.DefaultClientId];
             options.Validation.JwksUri = jwksServer?.JwksUri;
+            options.RefusedTokenDelay = settings.RefusedTokenDelay;
         });
         break;
     case LoadTargetMode.StaticPrincipal:

@@ -21,6 +21,8 @@
 #             CONNECTIONS=32 (capacity) RATE_CONNECTIONS=32 (fixed-rate client) FLOOD_CONNECTIONS=32 THREADS=2 (wrk) KIND_DURATION=5
 #   RATE=n fixes the rate instead of measuring the capacity; FLOOD_NICE=n runs the flooding wrk at that nice level.
 #   SERVER_CPUS=0 CLIENT_CPUS=1 (taskset CPU lists) give the app and the two clients their own cores.
+#   REFUSED_TOKEN_DELAY=00:00:01 turns on the userpool scheme's RefusedTokenDelay (off by default, as in the library):
+#   each flood connection then gets a refusal per delay once it has sent 3 in a row.
 #   MODE=none or MODE=static floods the load target without authentication, or with the authentication middleware around
 #   a handler that accepts everyone: the same requests where no token is read, to tell the framework's part from ours
 #   (forged tokens are then answered 200, and no key is fetched).
@@ -42,6 +44,7 @@ FLOOD_NICE=${FLOOD_NICE:-0}
 KIND_DURATION=${KIND_DURATION:-5}
 RATE=${RATE:-}
 MODE=${MODE:-userpool}
+REFUSED_TOKEN_DELAY=${REFUSED_TOKEN_DELAY:-}
 KID_MISS_INTERVAL=30      # UserPoolValidationOptions.KidMissRefreshInterval's default, which the app keeps
 KID_MISS_FETCHES=4        # KidMissLimiter.MaxPerWindow
 source benchmarks/common.sh
@@ -55,7 +58,8 @@ client=benchmarks/TokenVerifier.FixedRateClient/bin/Release/net10.0/TokenVerifie
 start_work
 
 "${server_pin[@]}" dotnet "$app" --mode "$MODE" --urls http://127.0.0.1:0 --token-count 1000 --tokens "$work/valid.tokens" \
-  --forged "$work/forged.tokens" --jwks-http "$work/jwks.address" --ready "$work/ready" >"$work/app.log" 2>&1 &
+  --forged "$work/forged.tokens" --jwks-http "$work/jwks.address" --ready "$work/ready" \
+  ${REFUSED_TOKEN_DELAY:+--refused-token-delay "$REFUSED_TOKEN_DELAY"} >"$work/app.log" 2>&1 &
 app_pid=$!
 pids+=("$app_pid")
 url=$(wait_ready "$work/ready" "$app_pid" "load target" "$work/app.log")
@@ -179,7 +183,7 @@ fetches=$(app_stat jwks-fetches)
 bound=$(awk -v s="$started" -v e="$ended" -v w="$KID_MISS_INTERVAL" -v k="$KID_MISS_FETCHES" 'BEGIN {
   t = e - s; n = int(t / w); if (n * w < t) n++; print 1 + k * n }')
 
-echo "GET /me on 127.0.0.1 (load target mode $MODE; userpool: AddUserPoolAuth, keys over loopback HTTP). Capacity: wrk -t $THREADS -c $CONNECTIONS -d ${CAPACITY_DURATION}s,"
+echo "GET /me on 127.0.0.1 (load target mode $MODE; userpool: AddUserPoolAuth, keys over loopback HTTP; RefusedTokenDelay ${REFUSED_TOKEN_DELAY:-off}). Capacity: wrk -t $THREADS -c $CONNECTIONS -d ${CAPACITY_DURATION}s,"
 echo "1,000 valid tokens in turn: ${capacity:-not measured (RATE given)} requests/s. Fixed rate: $rate requests/s (valid tokens in turn, open loop,"
 echo "$RATE_CONNECTIONS connections, ${DURATION}s measured after ${CLIENT_WARMUP}s), alone and under a flood of wrk -t $THREADS -c $FLOOD_CONNECTIONS (nice $FLOOD_NICE)"
 echo "with forged tokens in turn; $ROUNDS rounds, order alternating. App on CPUs ${SERVER_CPUS:-any}, clients on CPUs ${CLIENT_CPUS:-any}."

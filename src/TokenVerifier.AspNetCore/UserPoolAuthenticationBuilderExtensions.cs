@@ -40,7 +40,7 @@ public static class UserPoolAuthenticationBuilderExtensions
 
     /// <summary>
     /// Adds a user-pool scheme bound from <paramref name="section"/> (pools, clients, token uses, skew, key settings,
-    /// <c>IncludeErrorDetails</c>, <c>Realm</c>, <c>QueryTokenPaths</c>), with its keys checked at start as the <c>UserPool</c> section's are:
+    /// <c>IncludeErrorDetails</c>, <c>Realm</c>, <c>QueryTokenPaths</c>, <c>RefusedTokenDelay</c>, <c>RefusedTokensBeforeDelay</c>), with its keys checked at start as the <c>UserPool</c> section's are:
     /// <c>.AddUserPool("IdTokens", builder.Configuration.GetSection("UserPoolIdTokens"))</c>. The scheme follows the section's
     /// reloads (a valid one takes effect at once; an invalid one is refused, logged, and the last good configuration stays). Policies and the revocation
     /// store are the application's, not a scheme's: declare them with <c>AddUserPoolAuth</c> or <c>AddUserPoolPolicies</c>.

@@ -1,7 +1,9 @@
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using TokenVerifier.Diagnostics;
 
 namespace TokenVerifier.AspNetCore.Authentication;
 
@@ -38,6 +40,7 @@ internal static class ConnectionRefusals
             RefusedTokenDelayLog.Delaying(logger, context.Connection.Id, scheme, options.RefusedTokensBeforeDelay, (long)options.RefusedTokenDelay.TotalMilliseconds);
         }
 
+        context.RequestServices.GetService<TokenVerifierMetrics>()?.RecordDelayedRefusal(scheme);
         try
         {
             await Task.Delay(options.RefusedTokenDelay, time, context.RequestAborted);

@@ -23,6 +23,7 @@ public sealed class TokenVerifierMetrics : IDisposable
     private readonly Counter<long> _keyChanges;
     private readonly Counter<long> _revocationLookups;
     private readonly Counter<long> _revocationNearCapacity;
+    private readonly Counter<long> _delayedRefusals;
     private readonly List<Func<IEnumerable<SigningKeyCacheStatus>>> _keyCaches = [];
     private readonly List<Func<(long Hits, long Misses)>> _tokenCaches = [];
 
@@ -49,6 +50,7 @@ public sealed class TokenVerifierMetrics : IDisposable
         _keyChanges = _meter.CreateCounter<long>("tokenverifier.jwks.key_changes", "{key}", "Keys added, removed, or replaced (new material under a known kid) by a key set refresh.");
         _revocationLookups = _meter.CreateCounter<long>("tokenverifier.revocation.lookups", "{lookup}", "Revocation store lookups, by outcome.");
         _revocationNearCapacity = _meter.CreateCounter<long>("tokenverifier.revocation.store.near_capacity", "{warning}", "Times the in-memory revocation store reached 80 % of MaxEntries.");
+        _delayedRefusals = _meter.CreateCounter<long>("tokenverifier.refusals.delayed", "{refusal}", "Refused tokens answered after RefusedTokenDelay: their connection had sent too many refused tokens in a row.");
         _meter.CreateObservableGauge("tokenverifier.jwks.key_set.age", () => ObserveKeySetAges(time), "s", "Age of each pool's current key set.");
         _meter.CreateObservableCounter("tokenverifier.token_cache.lookups", ObserveTokenCaches, "{lookup}", "Validated-token cache lookups, by result.");
     }
@@ -114,6 +116,14 @@ public sealed class TokenVerifierMetrics : IDisposable
     }
 
     internal void RecordRevocationStoreNearCapacity() => _revocationNearCapacity.Add(1);
+
+    internal void RecordDelayedRefusal(string scheme)
+    {
+        if (_delayedRefusals.Enabled)
+        {
+            _delayedRefusals.Add(1, new KeyValuePair<string, object?>("tokenverifier.scheme", scheme));
+        }
+    }
 
     /// <summary>Reports the key set ages of <paramref name="statuses"/> until the returned observation is disposed.</summary>
     internal IDisposable ObserveKeyCaches(Func<IEnumerable<SigningKeyCacheStatus>> statuses)

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
@@ -6,8 +7,10 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
+using TokenVerifier.Diagnostics;
 using TokenVerifier.Keys;
 using TokenVerifier.Testing;
 
@@ -81,9 +84,11 @@ public sealed class RefusedTokenDelayTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Past_the_allowed_refusals_in_a_row_each_refusal_on_that_connection_waits_the_delay_and_other_connections_do_not()
     {
+        using var delays = new MetricCollector<long>(_app.Services.GetRequiredService<IMeterFactory>(), TokenVerifierMetrics.MeterName, "tokenverifier.refusals.delayed");
         using var attacker = OneConnection();
         var forged = LocalUserPool.TamperSignature(_pool.MintAccessToken());
         var connection = await RefusedAtOnce(attacker, forged, times: 3);
+        Assert.Empty(delays.GetMeasurementSnapshot());
 
         var delayed = Get(attacker, forged);
         await Task.Delay(Settle);
@@ -113,6 +118,8 @@ public sealed class RefusedTokenDelayTests : IAsyncLifetime, IDisposable
             AssertRefused(response, connection);
         }
 
+        Assert.Equal(2, delays.GetMeasurementSnapshot().Count);
+        Assert.All(delays.GetMeasurementSnapshot(), m => Assert.Equal("UserPool", m.Tags["tokenverifier.scheme"]));
         var logged = Assert.Single(_logs.Collector.GetSnapshot(), r => r.Id.Id == 7401);
         Assert.Contains(connection, logged.Message, StringComparison.Ordinal);
         Assert.Contains("2000 ms", logged.Message, StringComparison.Ordinal);
