@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using TokenVerifier.AspNetCore.Authentication;
+using TokenVerifier.AspNetCore.Tests.Hosting;
 using TokenVerifier.Keys;
 using TokenVerifier.Testing;
 
@@ -36,9 +37,7 @@ internal sealed class AlbHost : IAsyncDisposable
 
     public static async Task<AlbHost> StartAsync(LocalUserPool pool, LocalAlb alb, Action<UserPoolAlbAuthenticationOptions>? configure = null, bool routeKeys = true)
     {
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseTestServer();
-        builder.Logging.ClearProviders();
+        var builder = TestHosts.CreateBuilder();
         var logs = new FakeLoggerProvider();
         builder.Logging.AddProvider(logs).AddFilter<FakeLoggerProvider>(null, LogLevel.Trace);
         builder.Services.AddHttpClient(SigningKeyCacheRegistry.HttpClientName).ConfigurePrimaryHttpMessageHandler(pool.CreateJwksHandler);

@@ -6,9 +6,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TokenVerifier.AspNetCore.Authentication;
+using TokenVerifier.AspNetCore.Tests.Hosting;
 using TokenVerifier.Keys;
 using TokenVerifier.Testing;
 
@@ -26,9 +26,7 @@ public sealed class ConfigurationOverloadTests : IDisposable
 
     private async Task<WebApplication> StartAsync(Dictionary<string, string?> settings, Action<WebApplicationBuilder> configure)
     {
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseTestServer();
-        builder.Logging.ClearProviders();
+        var builder = TestHosts.CreateBuilder();
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddHttpClient(SigningKeyCacheRegistry.HttpClientName).ConfigurePrimaryHttpMessageHandler(_pool.CreateJwksHandler);
         configure(builder);

@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using TokenVerifier.AspNetCore.Tests.Hosting;
 using TokenVerifier.Keys;
 using TokenVerifier.Testing;
 
@@ -19,9 +19,7 @@ internal sealed class PoolHost : IAsyncDisposable
 
     public static async Task<PoolHost> StartAsync(LocalUserPool[] pools, Action<WebApplicationBuilder> configureServices, Action<WebApplication> configureApp)
     {
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseTestServer();
-        builder.Logging.ClearProviders();
+        var builder = TestHosts.CreateBuilder();
         builder.Services.AddHttpClient(SigningKeyCacheRegistry.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new PoolRouter(pools));
         configureServices(builder);

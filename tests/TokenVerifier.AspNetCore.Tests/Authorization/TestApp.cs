@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using TokenVerifier.AspNetCore.Tests.Hosting;
 
 namespace TokenVerifier.AspNetCore.Tests.Authorization;
 
@@ -21,9 +21,7 @@ internal sealed class TestApp : IAsyncDisposable
 
     public static WebApplication Build(Action<WebApplicationBuilder> configureServices, Action<WebApplication> configureApp)
     {
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseTestServer();
-        builder.Logging.ClearProviders();
+        var builder = TestHosts.CreateBuilder();
         builder.Services.AddAuthentication(TestAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, TestAuthenticationHandler>(TestAuthenticationHandler.SchemeName, null);
         configureServices(builder);

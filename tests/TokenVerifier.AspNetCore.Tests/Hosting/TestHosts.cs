@@ -8,17 +8,25 @@ using TokenVerifier.Keys;
 namespace TokenVerifier.AspNetCore.Tests.Hosting;
 
 /// <summary>
-/// How the test applications that exercise the key caches are put together: on the in-memory test server, without log
-/// providers, on the test's clock, with the JWKS client sending through the test's network and the key health check on.
+/// How the test applications are put together: on the in-memory test server, without log providers, and for those that
+/// exercise the key caches on the test's clock, with the JWKS client sending through the test's network and the key
+/// health check on.
 /// </summary>
 internal static class TestHosts
 {
-    /// <summary>A builder for an app on the test server, with no log providers and <paramref name="time"/> as its clock.</summary>
-    public static WebApplicationBuilder CreateBuilder(TimeProvider time)
+    /// <summary>A builder for an app on the test server, with no log providers.</summary>
+    public static WebApplicationBuilder CreateBuilder()
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
+        return builder;
+    }
+
+    /// <summary>As <see cref="CreateBuilder()"/>, with <paramref name="time"/> as the app's clock.</summary>
+    public static WebApplicationBuilder CreateBuilder(TimeProvider time)
+    {
+        var builder = CreateBuilder();
         builder.Services.AddSingleton(time);
         return builder;
     }

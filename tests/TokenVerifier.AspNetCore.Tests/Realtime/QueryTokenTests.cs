@@ -6,9 +6,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TokenVerifier.AspNetCore.Authentication;
+using TokenVerifier.AspNetCore.Tests.Hosting;
 using TokenVerifier.Keys;
 using TokenVerifier.Testing;
 
@@ -33,9 +33,7 @@ public sealed class QueryTokenTests : IClassFixture<QueryTokenTests.Pool>
 
     private async Task<WebApplication> StartAsync(Dictionary<string, string?> settings)
     {
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseTestServer();
-        builder.Logging.ClearProviders();
+        var builder = TestHosts.CreateBuilder();
         // The sample's appsettings.json is copied beside the tests and names /hubs; these tests say exactly what they configure.
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(settings)
@@ -175,9 +173,7 @@ public sealed class QueryTokenTests : IClassFixture<QueryTokenTests.Pool>
     [Fact]
     public async Task Prefixes_set_in_code_are_checked_at_start_too()
     {
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseTestServer();
-        builder.Logging.ClearProviders();
+        var builder = TestHosts.CreateBuilder();
         builder.Services.AddUserPoolAuth(o =>
         {
             o.Validation.UserPoolId = _pool.UserPoolId;

@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using TokenVerifier.AspNetCore.Tests.Hosting;
 using TokenVerifier.Keys;
 using TokenVerifier.Testing;
 
@@ -20,10 +20,7 @@ public sealed class KeyFetchWaitTests
         var time = new FakeTimeProvider(KeyHost.Start);
         using var pool = new LocalUserPool("us-east-1_Hanging01", timeProvider: time);
         var network = new HangingHandler();
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseTestServer();
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton<TimeProvider>(time);
+        var builder = TestHosts.CreateBuilder(time);
         builder.Services.AddUserPoolAuth(o =>
         {
             o.Validation.UserPoolId = pool.UserPoolId;
@@ -59,9 +56,7 @@ public sealed class KeyFetchWaitTests
     public async Task Schemes_sharing_a_key_address_but_not_its_settings_stop_the_start_naming_both()
     {
         using var pool = new LocalUserPool("us-east-1_Shared001");
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseTestServer();
-        builder.Logging.ClearProviders();
+        var builder = TestHosts.CreateBuilder();
         builder.Services.AddAuthentication("Api")
             .AddUserPool("Api", o =>
             {

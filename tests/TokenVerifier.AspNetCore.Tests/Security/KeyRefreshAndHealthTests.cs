@@ -1,10 +1,9 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Logging;
 using TokenVerifier.AspNetCore.Health;
+using TokenVerifier.AspNetCore.Tests.Hosting;
 using TokenVerifier.Keys;
 using TokenVerifier.Testing;
 using TokenVerifier.Validation;
@@ -96,9 +95,7 @@ public sealed class KeyRefreshAndHealthTests
     [Fact]
     public async Task The_check_is_Unhealthy_without_a_user_pool_scheme_and_honours_a_custom_failure_status()
     {
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseTestServer();
-        builder.Logging.ClearProviders();
+        var builder = TestHosts.CreateBuilder();
         builder.Services.AddHealthChecks().AddUserPoolHealthChecks("keys", HealthStatus.Degraded, ["ready"]);
         await using var app = builder.Build();
         await app.StartAsync();
