@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -34,6 +35,7 @@ public sealed class RefusedTokenDelayTests : IAsyncLifetime, IDisposable
     private readonly LocalUserPool _downPool = new("eu-west-1_KeysDown01") { JwksFailureStatus = HttpStatusCode.InternalServerError };
     private WebApplication _app = null!;
     private Uri _address = null!;
+    private Uri _http2Address = null!;
     private int _finished;
 
     public RefusedTokenDelayTests()
@@ -44,7 +46,18 @@ public sealed class RefusedTokenDelayTests : IAsyncLifetime, IDisposable
     public async Task InitializeAsync()
     {
         var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        // HTTP/1.1 on the first endpoint; HTTP/2 without TLS (prior knowledge) on the second.
+        // Kestrel writes the port it bound back into each endpoint's options.
+        ListenOptions http1 = null!, http2 = null!;
+        builder.WebHost.UseKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Loopback, 0, endpoint => http1 = endpoint);
+            kestrel.Listen(IPAddress.Loopback, 0, endpoint =>
+            {
+                endpoint.Protocols = HttpProtocols.Http2;
+                http2 = endpoint;
+            });
+        });
         builder.Logging.ClearProviders().AddProvider(_logs).AddFilter<FakeLoggerProvider>(null, LogLevel.Debug);
         builder.Services.AddSingleton<TimeProvider>(_time);
         builder.Services.AddHttpClient(SigningKeyCacheRegistry.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new PoolRouter([_pool, _downPool]));
@@ -69,7 +82,8 @@ public sealed class RefusedTokenDelayTests : IAsyncLifetime, IDisposable
         _app.UseAuthorization();
         _app.MapGet("/me", (HttpContext context) => context.User.Identity!.Name).RequireAuthorization();
         await _app.StartAsync();
-        _address = new Uri(_app.Urls.Single());
+        _address = new Uri($"http://127.0.0.1:{http1.IPEndPoint!.Port}");
+        _http2Address = new Uri($"http://127.0.0.1:{http2.IPEndPoint!.Port}");
     }
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
@@ -198,11 +212,48 @@ public sealed class RefusedTokenDelayTests : IAsyncLifetime, IDisposable
         }
     }
 
+    [Fact]
+    public async Task Over_HTTP2_the_streams_of_one_connection_share_its_count()
+    {
+        // One HTTP/2 connection: SocketsHttpHandler opens a second only when asked to.
+        using var client = new HttpClient(new SocketsHttpHandler())
+        {
+            BaseAddress = _http2Address,
+            DefaultRequestVersion = HttpVersion.Version20,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        var forged = LocalUserPool.TamperSignature(_pool.MintAccessToken());
+        var first = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Get(client, forged))).WaitAsync(TimeSpan.FromSeconds(5));
+        var connection = first[0].Headers.GetValues("X-Connection").Single();
+        Assert.All(first, response =>
+        {
+            Assert.Equal(HttpVersion.Version20, response.Version);
+            AssertRefused(response, connection);
+            response.Dispose();
+        });
+
+        // Ten more streams at once: each is past the three in a row, so each waits, and none is lost.
+        var next = Enumerable.Range(0, 10).Select(_ => Get(client, forged)).ToArray();
+        await Task.Delay(Settle);
+        Assert.All(next, request => Assert.False(request.IsCompleted, "a refusal past the three in a row was answered without waiting"));
+        _time.Advance(Delay);
+        foreach (var response in await Task.WhenAll(next).WaitAsync(TimeSpan.FromSeconds(10)))
+        {
+            AssertRefused(response, connection);
+            response.Dispose();
+        }
+    }
+
     private HttpClient OneConnection() => new(new SocketsHttpHandler { MaxConnectionsPerServer = 1 }) { BaseAddress = _address };
 
     private static async Task<HttpResponseMessage> Get(HttpClient client, string? token, CancellationToken cancellationToken = default)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/me");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/me")
+        {
+            // A message made here does not take the client's defaults.
+            Version = client.DefaultRequestVersion,
+            VersionPolicy = client.DefaultVersionPolicy,
+        };
         if (token is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
