@@ -16,6 +16,7 @@ namespace TokenVerifier.AspNetCore.Authentication;
 internal static class ConnectionRefusals
 {
     private static readonly ConditionalWeakTable<object, Streak> Streaks = new();
+    private static readonly object CountedMark = new();
 
     /// <summary>
     /// Counts a refused token on the request's connection and, past <see cref="UserPoolAuthenticationOptions.RefusedTokensBeforeDelay"/>
@@ -24,10 +25,13 @@ internal static class ConnectionRefusals
     /// </summary>
     public static async ValueTask RefusedAsync(HttpContext context, UserPoolAuthenticationOptions options, TimeProvider time, ILogger logger, string scheme)
     {
-        if (context.Features.Get<IConnectionItemsFeature>()?.Items is not { } items)
+        // A token two schemes refuse in one request (a policy naming both) counts, and waits, once.
+        if (context.Features.Get<IConnectionItemsFeature>()?.Items is not { } items || context.Items.ContainsKey(CountedMark))
         {
             return;
         }
+
+        context.Items[CountedMark] = null;
 
         var refused = Interlocked.Increment(ref Streaks.GetValue(items, static _ => new Streak()).Refused);
         if (refused <= options.RefusedTokensBeforeDelay)

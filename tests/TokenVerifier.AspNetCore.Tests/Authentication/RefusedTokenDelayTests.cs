@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -70,7 +71,13 @@ public sealed class RefusedTokenDelayTests : IAsyncLifetime, IDisposable
             ["UserPool:RefusedTokenDelay"] = "00:00:02",
             ["UserPool:RefusedTokensBeforeDelay"] = "3",
         });
-        builder.Services.AddUserPoolAuth(builder.Configuration);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Second:UserPoolId"] = _pool.UserPoolId,
+            ["Second:ClientIds:0"] = _pool.DefaultClientId,
+            ["Second:RefusedTokenDelay"] = "00:00:02",
+        });
+        builder.Services.AddUserPoolAuth(builder.Configuration).AddUserPool("Second", builder.Configuration.GetSection("Second"));
         _app = builder.Build();
         _app.Use(async (context, next) =>
         {
@@ -81,6 +88,8 @@ public sealed class RefusedTokenDelayTests : IAsyncLifetime, IDisposable
         _app.UseAuthentication();
         _app.UseAuthorization();
         _app.MapGet("/me", (HttpContext context) => context.User.Identity!.Name).RequireAuthorization();
+        _app.MapGet("/both", (HttpContext context) => context.User.Identity!.Name)
+            .RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = "UserPool,Second" });
         await _app.StartAsync();
         _address = new Uri($"http://127.0.0.1:{http1.IPEndPoint!.Port}");
         _http2Address = new Uri($"http://127.0.0.1:{http2.IPEndPoint!.Port}");
@@ -197,7 +206,7 @@ public sealed class RefusedTokenDelayTests : IAsyncLifetime, IDisposable
         var before = Volatile.Read(ref _finished);
 
         using var giveUp = new CancellationTokenSource();
-        var delayed = Get(client, forged, giveUp.Token);
+        var delayed = Get(client, forged, cancellationToken: giveUp.Token);
         await Task.Delay(Settle);
         Assert.False(delayed.IsCompleted);
         giveUp.Cancel();
@@ -244,11 +253,25 @@ public sealed class RefusedTokenDelayTests : IAsyncLifetime, IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_token_two_schemes_refuse_in_one_request_counts_and_waits_once()
+    {
+        using var client = OneConnection();
+        var forged = LocalUserPool.TamperSignature(_pool.MintAccessToken());
+        var connection = await RefusedAtOnce(client, forged, times: 3, path: "/both");
+
+        var delayed = Get(client, forged, path: "/both");
+        await Task.Delay(Settle);
+        Assert.False(delayed.IsCompleted);
+        _time.Advance(Delay);
+        AssertRefused(await delayed.WaitAsync(TimeSpan.FromSeconds(10)), connection);
+    }
+
     private HttpClient OneConnection() => new(new SocketsHttpHandler { MaxConnectionsPerServer = 1 }) { BaseAddress = _address };
 
-    private static async Task<HttpResponseMessage> Get(HttpClient client, string? token, CancellationToken cancellationToken = default)
+    private static async Task<HttpResponseMessage> Get(HttpClient client, string? token, string path = "/me", CancellationToken cancellationToken = default)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/me")
+        using var request = new HttpRequestMessage(HttpMethod.Get, path)
         {
             // A message made here does not take the client's defaults.
             Version = client.DefaultRequestVersion,
@@ -263,12 +286,12 @@ public sealed class RefusedTokenDelayTests : IAsyncLifetime, IDisposable
     }
 
     // Sends token the given number of times, each refused without waiting; returns the server's id of the connection.
-    private static async Task<string> RefusedAtOnce(HttpClient client, string token, int times)
+    private static async Task<string> RefusedAtOnce(HttpClient client, string token, int times, string path = "/me")
     {
         string? connection = null;
         for (var i = 0; i < times; i++)
         {
-            using var response = await Get(client, token).WaitAsync(TimeSpan.FromSeconds(5));
+            using var response = await Get(client, token, path: path).WaitAsync(TimeSpan.FromSeconds(5));
             var id = response.Headers.GetValues("X-Connection").Single();
             AssertRefused(response, connection ?? id);
             connection = id;
