@@ -99,7 +99,7 @@ public sealed class UserPoolAuthenticationHandler : AuthenticationHandler<UserPo
             // An outage is ours, not the client's: its token may be good.
             if (delaysRefusals && !ServiceUnavailableResponse.IsOutage(result.Failure))
             {
-                await ConnectionRefusals.RefusedAsync(Context, Options, _validators.Time, Logger, Scheme.Name);
+                await ConnectionRefusals.RefusedAsync(Context, Options, TimeProvider, Logger, Scheme.Name);
             }
 
             // A new exception per request, even for the constant messages: its Data is writable and a throw writes its

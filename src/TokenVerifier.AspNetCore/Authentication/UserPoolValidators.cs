@@ -49,9 +49,6 @@ public sealed partial class UserPoolValidators : IDisposable
         CurrentOptions = new CurrentSchemeOptions(this, options);
     }
 
-    /// <summary>The application's clock, for the handler's waits.</summary>
-    internal TimeProvider Time => _time;
-
     /// <summary>The options in force of each scheme, for the handler: the last good ones after a refused reload.</summary>
     internal IOptionsMonitor<UserPoolAuthenticationOptions> CurrentOptions { get; }
 
