@@ -17,6 +17,7 @@ internal static class ConnectionRefusals
 {
     private static readonly ConditionalWeakTable<object, Streak> Streaks = new();
     private static readonly object CountedMark = new();
+    private static readonly Lock ItemsGate = new();
 
     /// <summary>
     /// Counts a refused token on the request's connection and, past <see cref="UserPoolAuthenticationOptions.RefusedTokensBeforeDelay"/>
@@ -26,9 +27,18 @@ internal static class ConnectionRefusals
     public static async ValueTask RefusedAsync(HttpContext context, UserPoolAuthenticationOptions options, TimeProvider time, ILogger logger, string scheme)
     {
         // A token two schemes refuse in one request (a policy naming both) counts, and waits, once.
-        if (context.Features.Get<IConnectionItemsFeature>()?.Items is not { } items || context.Items.ContainsKey(CountedMark))
+        if (context.Features.Get<IConnectionItemsFeature>() is not { } connection || context.Items.ContainsKey(CountedMark))
         {
             return;
+        }
+
+        // Kestrel makes a connection's items dictionary on first use, unsynchronised: HTTP/2 streams arriving together on
+        // a new connection would each make one and count apart. Refusals take the dictionary one at a time; accepted
+        // tokens, which only look, need no lock.
+        IDictionary<object, object?> items;
+        lock (ItemsGate)
+        {
+            items = connection.Items;
         }
 
         context.Items[CountedMark] = null;
