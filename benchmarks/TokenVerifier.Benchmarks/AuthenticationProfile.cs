@@ -55,17 +55,33 @@ internal static class AuthenticationProfile
         benchmarks.Cleanup();
     }
 
+    /// <summary>One row alone for <paramref name="seconds"/>, for a profiler attached to this process.</summary>
+    public static void Loop(string row, double seconds)
+    {
+        var benchmarks = new AuthenticationBenchmarks();
+        benchmarks.Setup();
+        var call = RowOf(benchmarks, row);
+        var calls = 0L;
+        var start = Stopwatch.GetTimestamp();
+        while (Stopwatch.GetElapsedTime(start).TotalSeconds < seconds)
+        {
+            for (var i = 0; i < 1000; i++)
+            {
+                Call(call);
+            }
+
+            calls += 1000;
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{row}: {Stopwatch.GetElapsedTime(start).TotalMicroseconds / calls:F3} µs per request over {calls} requests"));
+        benchmarks.Cleanup();
+    }
+
     public static void Allocations(string row, int calls)
     {
         var benchmarks = new AuthenticationBenchmarks();
         benchmarks.Setup();
-        Func<Task<string?>> call = row switch
-        {
-            "static" => benchmarks.StaticPrincipal,
-            "ours" => benchmarks.Ours,
-            "jwtbearer" => benchmarks.JwtBearer,
-            _ => throw new ArgumentException($"The row is static, ours or jwtbearer, not '{row}'.", nameof(row)),
-        };
+        var call = RowOf(benchmarks, row);
         for (var i = 0; i < WarmUpCalls; i++)
         {
             Call(call);
@@ -99,6 +115,14 @@ internal static class AuthenticationProfile
 
         benchmarks.Cleanup();
     }
+
+    private static Func<Task<string?>> RowOf(AuthenticationBenchmarks benchmarks, string row) => row switch
+    {
+        "static" => benchmarks.StaticPrincipal,
+        "ours" => benchmarks.Ours,
+        "jwtbearer" => benchmarks.JwtBearer,
+        _ => throw new ArgumentException($"The row is static, ours or jwtbearer, not '{row}'.", nameof(row)),
+    };
 
     private static void Call(Func<Task<string?>> call) => call().GetAwaiter().GetResult();
 

@@ -4,7 +4,8 @@ using TokenVerifier.Benchmarks;
 // "--paired" measures the ratios to the RSA floor in alternating blocks ("--paired <rows> <rounds>": only the rows whose
 // name contains <rows>, that many rounds), "--cache-retention" what the validated-token cache keeps per entry,
 // "--scaling" two threads against one, "--auth-paired" and "--auth-allocations" the per-request rows (our handler
-// against the floor) in alternating blocks and by allocated type, "--loop <row> <seconds>" one row alone for a profiler
+// against the floor) in alternating blocks and by allocated type ("--auth-loop <row> <seconds>" one of them alone for a
+// profiler), "--loop <row> <seconds>" one row alone for a profiler
 // ("floor:<row>" its floor), "--stages" what each step of a validation costs beside the floor; anything else goes to
 // BenchmarkDotNet.
 if (args is ["--paired"])
@@ -22,6 +23,10 @@ else if (args is ["--auth-paired", ..] && args.Length <= 3)
 else if (args is ["--auth-allocations", var row, ..] && args.Length <= 3)
 {
     AuthenticationProfile.Allocations(row, Count(args, 2, 300_000));
+}
+else if (args is ["--auth-loop", var authRow, var authSeconds])
+{
+    AuthenticationProfile.Loop(authRow!, double.Parse(authSeconds!, System.Globalization.CultureInfo.InvariantCulture));
 }
 else if (args is ["--loop", var loopRow, var seconds])
 {

@@ -12,6 +12,9 @@ internal enum LoadTargetMode
     /// <summary>Our handler, <c>AddUserPoolAuth</c>.</summary>
     UserPool,
 
+    /// <summary>Our handler bound from configuration, <c>AddUserPoolAuth(builder.Configuration)</c>, as the README shows it.</summary>
+    UserPoolFromConfiguration,
+
     /// <summary>A plain <c>AddJwtBearer</c> set up for the same pool.</summary>
     JwtBearer,
 }

@@ -1,7 +1,7 @@
 namespace TokenVerifier.LoadTarget;
 
 /// <summary>
-/// The command line: <c>--mode none|static|userpool|jwtbearer --tokens FILE --ready FILE [--token-count N] [--urls URL]
+/// The command line: <c>--mode none|static|userpool|userpool-config|jwtbearer --tokens FILE --ready FILE [--token-count N] [--urls URL]
 /// [--jwks-http FILE] [--forged FILE] [--refused-token-delay TIMESPAN]</c>. <c>--jwks-http</c> serves the pool's key set from a loopback port of its own, which
 /// counts fetches and answers <c>/stats</c> (userpool fetches its keys there; the other modes only use <c>/stats</c>), and
 /// writes that port's address to FILE; <c>--forged</c> writes forged tokens to FILE (see <see cref="ForgedTokens"/>);
@@ -22,8 +22,9 @@ internal sealed record LoadTargetSettings(LoadTargetMode Mode, string TokensFile
             "none" => LoadTargetMode.None,
             "static" => LoadTargetMode.StaticPrincipal,
             "userpool" => LoadTargetMode.UserPool,
+            "userpool-config" => LoadTargetMode.UserPoolFromConfiguration,
             "jwtbearer" => LoadTargetMode.JwtBearer,
-            var other => throw new ArgumentException($"--mode must be none, static, userpool or jwtbearer, not '{other}'."),
+            var other => throw new ArgumentException($"--mode must be none, static, userpool, userpool-config or jwtbearer, not '{other}'."),
         };
         var tokens = Value("--tokens") ?? throw new ArgumentException("--tokens FILE is required.");
         var ready = Value("--ready") ?? throw new ArgumentException("--ready FILE is required.");

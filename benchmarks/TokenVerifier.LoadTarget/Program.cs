@@ -38,6 +38,17 @@ switch (settings.Mode)
             options.RefusedTokenDelay = settings.RefusedTokenDelay;
         });
         break;
+    case LoadTargetMode.UserPoolFromConfiguration:
+        // The README's one line, with the section an appsettings.json would hold.
+        builder.Services.AddHttpClient(SigningKeyCacheRegistry.HttpClientName).ConfigurePrimaryHttpMessageHandler(pool.CreateJwksHandler);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["UserPool:UserPoolId"] = pool.UserPoolId,
+            ["UserPool:ClientIds:0"] = pool.DefaultClientId,
+            ["UserPool:RefusedTokenDelay"] = settings.RefusedTokenDelay.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
+        });
+        builder.Services.AddUserPoolAuth(builder.Configuration);
+        break;
     case LoadTargetMode.StaticPrincipal:
         builder.Services.AddAuthorization();
         builder.Services.AddAuthentication(StaticPrincipalHandler.SchemeName).AddScheme<AuthenticationSchemeOptions, StaticPrincipalHandler>(StaticPrincipalHandler.SchemeName, null);

