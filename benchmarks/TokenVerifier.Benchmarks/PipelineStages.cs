@@ -48,7 +48,9 @@ internal static class PipelineStages
         Check(Ascii.FromUtf16(token.AsSpan(0, lastDot), signingInput, out _) == OperationStatus.Done, "narrowing");
         var payloadLength = Base64Url.DecodeFromUtf8(signingInput.AsSpan(firstDot + 1), payload);
         var scanned = new ParsedJwt();
-        Check(IssuerScan.TryRead(payload.AsSpan(0, payloadLength), scanned), "issuer scan");
+        var members = new int[64 * IssuerScan.NumbersPerMember];
+        Check(IssuerScan.TryRead(payload.AsSpan(0, payloadLength), scanned, members), "issuer scan");
+        var recorded = members.AsMemory(0, scanned.ScannedMembers * IssuerScan.NumbersPerMember);
         var header = new ParsedJwt();
 
         (string Step, Func<bool> Run)[] steps =
@@ -57,9 +59,9 @@ internal static class PipelineStages
             ("signing input narrowed to ASCII", () => Ascii.FromUtf16(token.AsSpan(0, lastDot), signingInput, out _) == OperationStatus.Done),
             ("payload decoded (strict base64url)", () => Base64Url.DecodeFromUtf8(signingInput.AsSpan(firstDot + 1), payload, out _, out _) == OperationStatus.Done),
             ("header (remembered from the pool's earlier tokens)", () => KnownHeaders.TryRead(token.AsSpan(0, firstDot), header)),
-            ("issuer scan (UTF-8 and JsonSyntax)", () => IssuerScan.TryRead(payload.AsSpan(0, payloadLength), scanned)),
+            ("issuer scan (UTF-8 and JsonSyntax, members recorded)", () => IssuerScan.TryRead(payload.AsSpan(0, payloadLength), scanned, members)),
             ("signature decoded", () => JwtReader.TryDecodeSignature(token.AsSpan(lastDot + 1), signature, out _)),
-            ("claims read (ClaimsReader, after the signature)", () => JwtReader.TryReadClaims(payload.AsSpan(0, payloadLength), new ParsedJwt())),
+            ("claims read (from the scan's record, after the signature)", () => JwtReader.TryReadClaims(payload.AsSpan(0, payloadLength), recorded.Span, new ParsedJwt())),
             ("the whole validation", whole),
         ];
 

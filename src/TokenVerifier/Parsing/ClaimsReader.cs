@@ -14,9 +14,11 @@ namespace TokenVerifier.Validation;
 /// </summary>
 internal static class ClaimsReader
 {
-    private const int MaxGroupListBytes = 1024;
+    // Longer group lists are read each time rather than kept in the table.
+    internal const int MaxGroupListBytes = 1024;
 
-    private static readonly Utf8Table<ReadOnlyCollection<string>> GroupLists = new(256);
+    // Shared with ScannedClaims, which reads group lists by the same rules.
+    internal static readonly Utf8Table<ReadOnlyCollection<string>> GroupLists = new(256);
 
     [ThreadStatic]
     private static List<ClaimData>? t_claims;
@@ -31,9 +33,12 @@ internal static class ClaimsReader
 
     /// <summary>
     /// As <see cref="TryRead(ReadOnlySpan{byte}, ParsedJwt)"/> for a payload <see cref="IssuerScan"/> accepted: the
-    /// scan has checked its UTF-8 and outer braces, so they are not checked again.
+    /// scan has checked its UTF-8, syntax and outer braces, so they are not checked again, and where it recorded the
+    /// <paramref name="members"/> they are read from there (<see cref="ScannedClaims"/>) unless an escape or a nested
+    /// object needs the reader's checks.
     /// </summary>
-    public static bool TryReadScanned(ReadOnlySpan<byte> json, ParsedJwt jwt) => TryRead(json, jwt, null);
+    public static bool TryReadScanned(ReadOnlySpan<byte> json, ReadOnlySpan<int> members, ParsedJwt jwt) =>
+        (members.IsEmpty ? null : ScannedClaims.TryRead(json, members, jwt)) ?? TryRead(json, jwt, null);
 
     /// <summary>
     /// Every claim of a claims set <see cref="TryRead(ReadOnlySpan{byte}, ParsedJwt)"/> accepted, in order, as the app
@@ -147,7 +152,7 @@ internal static class ClaimsReader
         }
     }
 
-    private static bool IsCaseVariantOfAnswered(string name) =>
+    internal static bool IsCaseVariantOfAnswered(string name) =>
         name.Length is 5 or 8 or 14 or 16 && (string.Equals(name, UserPoolClaimTypes.Username, StringComparison.OrdinalIgnoreCase)
         || string.Equals(name, UserPoolClaimTypes.CognitoUsername, StringComparison.OrdinalIgnoreCase)
         || string.Equals(name, UserPoolClaimTypes.Groups, StringComparison.OrdinalIgnoreCase)

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using TokenVerifier.Claims;
 
@@ -29,19 +30,44 @@ internal static class InternedNames
     /// </summary>
     public static string Read(ref Utf8JsonReader reader, bool ignoreCase, out int hash)
     {
-        if (!reader.ValueIsEscaped)
+        if (!reader.ValueIsEscaped && TryGetKnown(reader.ValueSpan, ignoreCase, out hash) is { } known)
         {
-            var known = Known(reader.ValueSpan);
-            if (known >= 0)
-            {
-                hash = ignoreCase ? IgnoreCaseHashes[known] : OrdinalHashes[known];
-                return Names[known];
-            }
+            return known;
         }
 
+        // GetString refuses bytes that are not UTF-8, which the header's reader has not checked beforehand.
         var name = reader.GetString()!;
         hash = string.GetHashCode(name, ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
         return name;
+    }
+
+    /// <summary>
+    /// As <see cref="Read"/>, for a name without escapes given as its UTF-8 bytes (valid UTF-8, which the caller has
+    /// checked): the same string for a known name, and the same hash.
+    /// </summary>
+    public static string Get(ReadOnlySpan<byte> utf8, bool ignoreCase, out int hash)
+    {
+        if (TryGetKnown(utf8, ignoreCase, out hash) is { } known)
+        {
+            return known;
+        }
+
+        var name = Encoding.UTF8.GetString(utf8);
+        hash = string.GetHashCode(name, ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+        return name;
+    }
+
+    private static string? TryGetKnown(ReadOnlySpan<byte> utf8, bool ignoreCase, out int hash)
+    {
+        var known = Known(utf8);
+        if (known < 0)
+        {
+            hash = 0;
+            return null;
+        }
+
+        hash = ignoreCase ? IgnoreCaseHashes[known] : OrdinalHashes[known];
+        return Names[known];
     }
 
     // The index in Names, or -1.

@@ -13,8 +13,20 @@ namespace TokenVerifier.Validation;
 /// </summary>
 internal static class IssuerScan
 {
+    /// <summary>Four numbers a member in <see cref="TryRead(ReadOnlySpan{byte}, ParsedJwt, Span{int})"/>'s record.</summary>
+    public const int NumbersPerMember = 4;
+
     /// <summary>False when <paramref name="json"/> is not one JSON object in UTF-8, or has more than one top-level <c>iss</c>.</summary>
-    public static bool TryRead(ReadOnlySpan<byte> json, ParsedJwt jwt)
+    public static bool TryRead(ReadOnlySpan<byte> json, ParsedJwt jwt) => TryRead(json, jwt, default);
+
+    /// <summary>
+    /// As <see cref="TryRead(ReadOnlySpan{byte}, ParsedJwt)"/>, and records where each top-level member lies, so that the
+    /// claims can be read after the signature without walking the text again (<see cref="ScannedClaims"/>): in
+    /// <paramref name="members"/>, <see cref="NumbersPerMember"/> to a member, the start and end of its quoted name and
+    /// of its value. <see cref="ParsedJwt.ScannedMembers"/> says how many were recorded; -1 when they do not all fit or a
+    /// name is escaped (the reader then reads the claims).
+    /// </summary>
+    public static bool TryRead(ReadOnlySpan<byte> json, ParsedJwt jwt, Span<int> members)
     {
         // Vectorised and allocation-free: bytes that are not UTF-8 are refused with the syntax, not after the signature.
         if (!StrictJson.IsObjectText(json) || !Utf8.IsValid(json))
@@ -24,7 +36,7 @@ internal static class IssuerScan
 
         try
         {
-            return TryScan(json, jwt);
+            return TryScan(json, jwt, members);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
@@ -32,14 +44,17 @@ internal static class IssuerScan
         }
     }
 
-    private static bool TryScan(ReadOnlySpan<byte> json, ParsedJwt jwt)
+    private static bool TryScan(ReadOnlySpan<byte> json, ParsedJwt jwt, Span<int> members)
     {
         var index = JsonSyntax.SkipWhitespace(json, 1);
         if (json[index] == (byte)'}')
         {
+            jwt.ScannedMembers = members.IsEmpty ? -1 : 0;
             return index + 1 == json.Length;
         }
 
+        // Counts numbers written; -1 once recording has stopped.
+        var recorded = members.IsEmpty ? -1 : 0;
         var seen = false;
         while (true)
         {
@@ -69,6 +84,22 @@ internal static class IssuerScan
                 return false;
             }
 
+            if (recorded >= 0)
+            {
+                if (nameEscaped || recorded + NumbersPerMember > members.Length)
+                {
+                    recorded = -1;
+                }
+                else
+                {
+                    members[recorded] = nameStart;
+                    members[recorded + 1] = nameStart + name.Length;
+                    members[recorded + 2] = valueStart;
+                    members[recorded + 3] = index;
+                    recorded += NumbersPerMember;
+                }
+            }
+
             if (IsIssuer(name, nameEscaped))
             {
                 // Which of two issuers would be trusted is the kind of question a token must not raise.
@@ -89,6 +120,7 @@ internal static class IssuerScan
 
             if (closed)
             {
+                jwt.ScannedMembers = recorded < 0 ? -1 : recorded / NumbersPerMember;
                 return index == json.Length;
             }
         }

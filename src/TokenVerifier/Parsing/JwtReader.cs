@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Runtime.InteropServices;
 using System.Text;
 using TokenVerifier.Claims;
 
@@ -14,6 +15,10 @@ namespace TokenVerifier.Validation;
 internal static class JwtReader
 {
     private const int StackHeaderBytes = 256;
+
+    // Members whose places the issuer scan records for the claims (a Cognito token has 14 to 30); a payload with more
+    // has its claims read by the reader instead.
+    private const int MaxScannedMembers = 64;
 
     /// <summary>
     /// The token's shape (<see cref="CompactJws"/>), its header (<see cref="JwsHeaderReader"/>) and its issuer
@@ -34,7 +39,8 @@ internal static class JwtReader
     /// As <see cref="TryRead(ReadOnlySpan{char}, int, out ParsedJwt, out string)"/>, and keeps what the signature and the
     /// claims need, in an array of <see cref="ArrayPool{T}.Shared"/> the caller returns (null when the token was refused):
     /// the signing input as ASCII in its first <see cref="ParsedJwt.SignedLength"/> bytes, then the decoded payload's
-    /// <see cref="ParsedJwt.PayloadLength"/> bytes, for <see cref="TryReadClaims(ReadOnlySpan{byte}, ParsedJwt)"/>.
+    /// <see cref="ParsedJwt.PayloadLength"/> bytes, then where the payload's members lie (<see cref="Members"/>), for
+    /// <see cref="TryReadClaims(ReadOnlySpan{byte}, ReadOnlySpan{int}, ParsedJwt)"/>.
     /// </summary>
     public static TokenFailure TryRead(ReadOnlySpan<char> token, int maxLength, out ParsedJwt? jwt, out byte[]? buffer, out string? error)
     {
@@ -50,7 +56,7 @@ internal static class JwtReader
         // bytes missing from the length unpadded base64url of this many characters decodes to (the maximum, exactly).
         // So the payload's characters are checked in the pass that decodes them.
         var decodedLength = Base64Url.GetMaxDecodedLength(lastDot - firstDot - 1);
-        var rented = ArrayPool<byte>.Shared.Rent(lastDot + decodedLength);
+        var rented = ArrayPool<byte>.Shared.Rent(MembersOffset(lastDot, decodedLength) + (MaxScannedMembers * IssuerScan.NumbersPerMember * sizeof(int)));
         var signingInput = rented.AsSpan(0, lastDot);
         if (Ascii.FromUtf16(token[..lastDot], signingInput, out _) != OperationStatus.Done
             || Base64Url.DecodeFromUtf8(signingInput[(firstDot + 1)..], rented.AsSpan(lastDot), out _, out var decoded) != OperationStatus.Done
@@ -64,7 +70,8 @@ internal static class JwtReader
         if (failure == TokenFailure.None)
         {
             jwt!.PayloadLength = decoded;
-            if (IssuerScan.TryRead(rented.AsSpan(lastDot, decoded), jwt))
+            var members = MemoryMarshal.Cast<byte, int>(rented.AsSpan(MembersOffset(lastDot, decoded), MaxScannedMembers * IssuerScan.NumbersPerMember * sizeof(int)));
+            if (IssuerScan.TryRead(rented.AsSpan(lastDot, decoded), jwt, members))
             {
                 buffer = rented;
                 return TokenFailure.None;
@@ -86,6 +93,17 @@ internal static class JwtReader
     public static ReadOnlySpan<byte> Payload(byte[] buffer, ParsedJwt jwt) => buffer.AsSpan(jwt.SignedLength, jwt.PayloadLength);
 
     /// <summary>
+    /// Where the members of the payload a token's <see cref="TryRead(ReadOnlySpan{char}, int, out ParsedJwt, out byte[], out string)"/>
+    /// buffer holds lie, as <see cref="IssuerScan"/> recorded them; empty when it recorded none.
+    /// </summary>
+    public static ReadOnlySpan<int> Members(byte[] buffer, ParsedJwt jwt) => jwt.ScannedMembers <= 0
+        ? default
+        : MemoryMarshal.Cast<byte, int>(buffer.AsSpan(MembersOffset(jwt.SignedLength, jwt.PayloadLength), jwt.ScannedMembers * IssuerScan.NumbersPerMember * sizeof(int)));
+
+    // After the signing input and the payload, at a multiple of four.
+    private static int MembersOffset(int signedLength, int payloadLength) => (signedLength + payloadLength + 3) & ~3;
+
+    /// <summary>
     /// For JWS test vectors, whose payloads are arbitrary bytes (even none) rather than a claims set: the shape and the
     /// header; the payload segment is checked as canonical base64url but not decoded.
     /// </summary>
@@ -100,9 +118,11 @@ internal static class JwtReader
 
     /// <summary>
     /// As <see cref="TryReadClaims(ReadOnlySpan{char}, ParsedJwt)"/>, from the payload the <see cref="TryRead(ReadOnlySpan{char}, int, out ParsedJwt, out byte[], out string)"/> overload that keeps it
-    /// decoded and scanned: not decoded again, and its UTF-8 and outer braces, which the scan checked, not checked again.
+    /// decoded and scanned: not decoded again, and its UTF-8 and outer braces, which the scan checked, not checked again;
+    /// read from where the scan found its <paramref name="members"/> (<see cref="Members"/>) when it recorded them.
     /// </summary>
-    public static bool TryReadClaims(ReadOnlySpan<byte> scannedPayload, ParsedJwt jwt) => ClaimsReader.TryReadScanned(scannedPayload, jwt);
+    public static bool TryReadClaims(ReadOnlySpan<byte> scannedPayload, ReadOnlySpan<int> members, ParsedJwt jwt) =>
+        ClaimsReader.TryReadScanned(scannedPayload, members, jwt);
 
     /// <summary>
     /// Every claim of a token that passed validation (<see cref="TryReadClaims(ReadOnlySpan{char}, ParsedJwt)"/> accepted its payload), in order: the

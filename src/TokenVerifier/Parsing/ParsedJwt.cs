@@ -31,6 +31,9 @@ internal sealed class ParsedJwt
     /// <summary>Bytes in the decoded payload.</summary>
     public int PayloadLength;
 
+    /// <summary>Top-level members whose places <see cref="IssuerScan"/> recorded; -1 when it recorded none.</summary>
+    public int ScannedMembers = -1;
+
     private UserPoolToken? _token;
 
     /// <summary>What the claims are read into, made on first use: a token refused before its claims are read makes none.</summary>

@@ -68,6 +68,6 @@ public sealed partial class UserPoolTokenValidator
             };
         }
 
-        return await Finish(token, jwt, pool, key, signingInput: default, payload: default, cancellationToken);
+        return await Finish(token, jwt, pool, key, signingInput: default, payload: default, members: default, cancellationToken);
     }
 }

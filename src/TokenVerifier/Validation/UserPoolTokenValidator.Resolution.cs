@@ -26,7 +26,7 @@ public sealed partial class UserPoolTokenValidator
     {
         if (pool.Keys.TryGetKey(jwt.KeyId!, out var key))
         {
-            return Finish(token, jwt, pool, key!, signingInput: default, payload: default, cancellationToken);
+            return Finish(token, jwt, pool, key!, signingInput: default, payload: default, members: default, cancellationToken);
         }
 
         return ResolveKeyThenFinishAsync(token, jwt, pool, cancellationToken);

@@ -192,7 +192,7 @@ public sealed partial class UserPoolTokenValidator : IDisposable
         // instead of holding the buffer.
         try
         {
-            return ValidateScanned(token, jwt!, JwtReader.SigningInput(buffer!, jwt!), JwtReader.Payload(buffer!, jwt!), cancellationToken);
+            return ValidateScanned(token, jwt!, JwtReader.SigningInput(buffer!, jwt!), JwtReader.Payload(buffer!, jwt!), JwtReader.Members(buffer!, jwt!), cancellationToken);
         }
         finally
         {
@@ -200,7 +200,7 @@ public sealed partial class UserPoolTokenValidator : IDisposable
         }
     }
 
-    private ValueTask<UserPoolValidationResult> ValidateScanned(ReadOnlyMemory<char> token, ParsedJwt jwt, ReadOnlySpan<byte> signingInput, ReadOnlySpan<byte> payload, CancellationToken cancellationToken)
+    private ValueTask<UserPoolValidationResult> ValidateScanned(ReadOnlyMemory<char> token, ParsedJwt jwt, ReadOnlySpan<byte> signingInput, ReadOnlySpan<byte> payload, ReadOnlySpan<int> members, CancellationToken cancellationToken)
     {
         if (!string.Equals(jwt.Algorithm, RequiredAlgorithm, StringComparison.Ordinal))
         {
@@ -231,13 +231,13 @@ public sealed partial class UserPoolTokenValidator : IDisposable
         }
 
         return pool.Keys.TryGetKey(jwt.KeyId!, out var key)
-            ? Finish(token, jwt, pool, key!, signingInput, payload, cancellationToken)
+            ? Finish(token, jwt, pool, key!, signingInput, payload, members, cancellationToken)
             : ResolveKeyThenFinishAsync(token, jwt, pool, cancellationToken);
     }
 
-    // signingInput and payload: the token's signing input as ASCII and the decoded payload the issuer scan accepted, or
-    // both empty where validation went asynchronous on the way.
-    private ValueTask<UserPoolValidationResult> Finish(ReadOnlyMemory<char> token, ParsedJwt jwt, TrustedPool pool, RsaSigningKey key, ReadOnlySpan<byte> signingInput, ReadOnlySpan<byte> payload, CancellationToken cancellationToken)
+    // signingInput, payload and members: the token's signing input as ASCII, the decoded payload the issuer scan accepted
+    // and where the scan found its members, or all empty where validation went asynchronous on the way.
+    private ValueTask<UserPoolValidationResult> Finish(ReadOnlyMemory<char> token, ParsedJwt jwt, TrustedPool pool, RsaSigningKey key, ReadOnlySpan<byte> signingInput, ReadOnlySpan<byte> payload, ReadOnlySpan<int> members, CancellationToken cancellationToken)
     {
         if (!VerifySignature(token.Span, jwt.SignedLength, signingInput, key))
         {
@@ -245,7 +245,7 @@ public sealed partial class UserPoolTokenValidator : IDisposable
         }
 
         // Only now, with the signature verified, is the payload read in full and its claims built (cheap refusal of forgeries).
-        if (!(payload.IsEmpty ? JwtReader.TryReadClaims(token.Span, jwt) : JwtReader.TryReadClaims(payload, jwt)))
+        if (!(payload.IsEmpty ? JwtReader.TryReadClaims(token.Span, jwt) : JwtReader.TryReadClaims(payload, members, jwt)))
         {
             return new(Reject(TokenFailure.Malformed, "The token payload has a member name twice (at any depth, or differing only in case at the top level) or a string that is not valid Unicode."));
         }

@@ -1,0 +1,242 @@
+using System.Buffers.Text;
+using System.Collections.ObjectModel;
+using System.Text;
+using System.Text.Json;
+using TokenVerifier.Claims;
+
+namespace TokenVerifier.Validation;
+
+/// <summary>
+/// Reads what <see cref="ClaimsReader"/> reads for the checks, from where <see cref="IssuerScan"/> found each top-level
+/// member, instead of walking the payload again with <see cref="Utf8JsonReader"/>: the scan has already judged the
+/// syntax, the depth and the UTF-8 of every byte, and walking the text a second time was half of the claims' cost.
+/// Only for a payload with no escape and no object below the top level, where the reader's own checks (escapes that
+/// make lone surrogates, names repeated in a nested object) have nothing to find; any other payload is left to the
+/// reader. Same results as the reader in every field, which <c>ScannedClaimsTests</c> compares on generated payloads.
+/// </summary>
+internal static class ScannedClaims
+{
+    /// <summary>
+    /// Reads the claims set <paramref name="json"/> (accepted by the scan) from its <paramref name="members"/>, as
+    /// <see cref="ClaimsReader.TryRead(ReadOnlySpan{byte}, ParsedJwt)"/> would: false for a duplicate member name, null
+    /// when the payload has an escape or a nested object, which only the reader reads.
+    /// </summary>
+    public static bool? TryRead(ReadOnlySpan<byte> json, ReadOnlySpan<int> members, ParsedJwt jwt)
+    {
+        if (json.Length < 2 || json[1..].IndexOfAny((byte)'\\', (byte)'{') >= 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Read(json, members, jwt);
+        }
+        catch (InvalidOperationException)
+        {
+            // As the reader answers a value it cannot read: not a claims set.
+            return false;
+        }
+    }
+
+    private static bool Read(ReadOnlySpan<byte> json, ReadOnlySpan<int> members, ParsedJwt jwt)
+    {
+        var names = new MemberNames(stackalloc int[64]);
+        var token = jwt.Token;
+        for (var i = 0; i + IssuerScan.NumbersPerMember <= members.Length; i += IssuerScan.NumbersPerMember)
+        {
+            // The name without its quotes; the value as it stands.
+            var name = InternedNames.Get(json[(members[i] + 1)..(members[i + 1] - 1)], ignoreCase: true, out var hash);
+            if (!names.Add(hash))
+            {
+                return false;
+            }
+
+            var value = json[members[i + 2]..members[i + 3]];
+            switch (name)
+            {
+                case UserPoolClaimTypes.Issuer:
+                    jwt.Issuer = KnownString(value, name, intern: true, jwt);
+                    break;
+                case UserPoolClaimTypes.TokenUse:
+                    jwt.TokenUse = KnownString(value, name, intern: true, jwt);
+                    break;
+                case UserPoolClaimTypes.ClientId:
+                    jwt.ClientId = KnownString(value, name, intern: true, jwt);
+                    break;
+                case UserPoolClaimTypes.Username:
+                    jwt.Username = KnownString(value, name, intern: false, jwt);
+                    break;
+                case UserPoolClaimTypes.CognitoUsername:
+                    jwt.CognitoUsername = KnownString(value, name, intern: false, jwt);
+                    break;
+                case UserPoolClaimTypes.Subject:
+                    token.Subject = KnownString(value, name, intern: false, jwt);
+                    break;
+                case UserPoolClaimTypes.TokenId:
+                    token.TokenId = KnownString(value, name, intern: false, jwt);
+                    break;
+                case UserPoolClaimTypes.OriginTokenId:
+                    token.OriginTokenId = KnownString(value, name, intern: false, jwt);
+                    break;
+                case UserPoolClaimTypes.Expiration:
+                    jwt.Expiration = Date(value, name, jwt);
+                    break;
+                case UserPoolClaimTypes.IssuedAt:
+                    jwt.IssuedAt = Date(value, name, jwt);
+                    break;
+                case UserPoolClaimTypes.NotBefore:
+                    jwt.NotBefore = Date(value, name, jwt);
+                    break;
+                case UserPoolClaimTypes.Audience:
+                    jwt.Audiences = Strings(value, name, jwt);
+                    break;
+                case UserPoolClaimTypes.Groups:
+                    token.Groups = Groups(value, jwt);
+                    break;
+                case UserPoolClaimTypes.Scope:
+                    token.Scopes = Scopes(value, jwt);
+                    break;
+                default:
+                    token.HasCaseVariantName |= ClaimsReader.IsCaseVariantOfAnswered(name);
+                    break;
+            }
+        }
+
+        return true;
+    }
+
+    private static string? KnownString(ReadOnlySpan<byte> value, string name, bool intern, ParsedJwt jwt)
+    {
+        if (value[0] != (byte)'"')
+        {
+            jwt.InvalidClaim ??= name;
+            return null;
+        }
+
+        // Per-token values (sub, jti, username) are not interned, as the reader does not intern them.
+        var text = value[1..^1];
+        return intern ? InternedStrings.Get(text) : Encoding.UTF8.GetString(text);
+    }
+
+    private static NumericDate Date(ReadOnlySpan<byte> value, string name, ParsedJwt jwt)
+    {
+        if (!IsNumber(value[0]) || !TryGetSeconds(value, out var seconds))
+        {
+            jwt.InvalidClaim ??= name;
+            return NumericDate.Invalid;
+        }
+
+        var date = NumericDate.Parse(seconds);
+        if (date.State == NumericDateState.Invalid)
+        {
+            jwt.InvalidClaim ??= name;
+        }
+
+        return date;
+    }
+
+    // As the reader's TryGetInt64 parses an integer (the whole text, or not at all), and any other number exactly as its
+    // TryGetDouble does, by asking it.
+    private static bool TryGetSeconds(ReadOnlySpan<byte> number, out double seconds)
+    {
+        if (number[0] != (byte)'-' && Utf8Parser.TryParse(number, out long whole, out var consumed) && consumed == number.Length)
+        {
+            seconds = whole;
+            return true;
+        }
+
+        var reader = new Utf8JsonReader(number);
+        reader.Read();
+        return reader.TryGetDouble(out seconds);
+    }
+
+    private static bool IsNumber(byte first) => first is (byte)'-' || char.IsAsciiDigit((char)first);
+
+    // A string counts as a one-element list, as the reader takes it.
+    private static List<string>? Strings(ReadOnlySpan<byte> value, string name, ParsedJwt jwt)
+    {
+        if (value[0] == (byte)'"')
+        {
+            return [InternedStrings.Get(value[1..^1])];
+        }
+
+        if (value[0] != (byte)'[')
+        {
+            jwt.InvalidClaim ??= name;
+            return null;
+        }
+
+        var list = new List<string>();
+        var index = JsonSyntax.SkipWhitespace(value, 1);
+        if (value[index] == (byte)']')
+        {
+            return list;
+        }
+
+        while (true)
+        {
+            var start = index;
+            index = JsonSyntax.SkipValue(value, index, depth: 2);
+            if (index < 0)
+            {
+                // The scan accepted this text; a value it cannot step over again would be a fault of ours.
+                throw new InvalidOperationException("A scanned array no longer reads.");
+            }
+
+            if (value[start] == (byte)'"')
+            {
+                list.Add(InternedStrings.Get(value[(start + 1)..(index - 1)]));
+            }
+            else
+            {
+                jwt.InvalidClaim ??= name;
+            }
+
+            index = JsonSyntax.AfterMember(value, index, (byte)']', out var closed);
+            if (closed)
+            {
+                return list;
+            }
+
+            if (index < 0)
+            {
+                throw new InvalidOperationException("A scanned array no longer reads.");
+            }
+        }
+    }
+
+    // The reader's table of group lists, looked up and filled by the same rules.
+    private static ReadOnlyCollection<string> Groups(ReadOnlySpan<byte> value, ParsedJwt jwt)
+    {
+        ReadOnlySpan<byte> text = default;
+        if (value[0] == (byte)'[' && jwt.InvalidClaim is null && value.Length <= ClaimsReader.MaxGroupListBytes)
+        {
+            if (ClaimsReader.GroupLists.TryGet(value, out var known))
+            {
+                return known;
+            }
+
+            text = value;
+        }
+
+        var groups = Strings(value, UserPoolClaimTypes.Groups, jwt) is { } read ? read.AsReadOnly() : ReadOnlyCollection<string>.Empty;
+        if (!text.IsEmpty && jwt.InvalidClaim is null)
+        {
+            ClaimsReader.GroupLists.Set(text, groups);
+        }
+
+        return groups;
+    }
+
+    private static ReadOnlyCollection<string> Scopes(ReadOnlySpan<byte> value, ParsedJwt jwt)
+    {
+        if (value[0] != (byte)'"')
+        {
+            jwt.InvalidClaim ??= UserPoolClaimTypes.Scope;
+            return ReadOnlyCollection<string>.Empty;
+        }
+
+        return InternedScopes.Get(value[1..^1]);
+    }
+}
