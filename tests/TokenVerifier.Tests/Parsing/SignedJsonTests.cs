@@ -207,6 +207,33 @@ public sealed class SignedJsonTests : IDisposable
         Assert.Throws<NotSupportedException>(() => ((ICollection<string>)groups).Add("admins"));
     }
 
+    // The issuer scan records where at most 64 members lie; a claims set with more is read by the reader, by the same rules.
+    [Theory]
+    [InlineData(40, false)]
+    [InlineData(80, false)]
+    [InlineData(40, true)]
+    [InlineData(80, true)]
+    public async Task Claims_sets_on_either_side_of_the_scans_record_read_alike(int customClaims, bool duplicateUsername)
+    {
+        var overrides = Enumerable.Range(0, customClaims).Select(i => ($"custom:c{i}", (string?)$"\"{i}\"")).ToList();
+        if (duplicateUsername)
+        {
+            overrides.Add(("USERNAME", "\"root\""));
+        }
+
+        var result = await ValidatePayloadAsync([.. overrides]);
+
+        if (duplicateUsername)
+        {
+            Assert.Equal(TokenFailure.Malformed, result.Failure);
+            return;
+        }
+
+        Assert.True(result.IsValid, result.FailureMessage);
+        Assert.Equal("alice", result.Identity!.Name);
+        Assert.Equal($"{customClaims - 1}", result.Identity.FindFirst($"custom:c{customClaims - 1}")!.Value);
+    }
+
     private async Task<TokenFailure> FailureOfPayloadAsync(params (string Name, string? Json)[] overrides) =>
         (await ValidatePayloadAsync(overrides)).Failure;
 
