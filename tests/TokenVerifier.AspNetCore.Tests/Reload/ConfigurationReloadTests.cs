@@ -71,10 +71,13 @@ public sealed class ConfigurationReloadTests : IClassFixture<ConfigurationReload
         Assert.Contains(host.KeyCaches.Caches, c => c.JwksUri == A.JwksUri);
 
         // The background refresher reads the caches in force: B's keys are not fetched again when all would be due. Two
-        // passes, each seen refreshing A: the first is over, B included had it been listed, when the second starts.
+        // passes, each seen refreshing A: the first is over, B included had it been listed, when the second starts. A pass
+        // is over once A's cache has recorded the refresh, not when its request arrives: a pass still running when the
+        // clock moves on records its refresh at the later time, and A is then not due again (seen once under load).
         var fetchesOfA = host.Keys.RequestsFor(A);
+        var cacheOfA = host.KeyCaches.Caches.Single(c => c.JwksUri == A.JwksUri);
         time.Advance(TimeSpan.FromHours(2));
-        await Until(() => host.Keys.RequestsFor(A) > fetchesOfA);
+        await Until(() => host.Keys.RequestsFor(A) > fetchesOfA && cacheOfA.GetStatus().LastRefreshed == time.GetUtcNow());
         time.Advance(TimeSpan.FromHours(2));
         await Until(() => host.Keys.RequestsFor(A) > fetchesOfA + 1);
         Assert.Equal(401, await host.StatusAsync(tokenB));
