@@ -87,6 +87,10 @@ public static class UserPoolPolicyServiceCollectionExtensions
             return;
         }
 
+        // ASP.NET Core registers its default provider as transient, and the authorization service (itself transient)
+        // asks for one on every request: ours and the keyed default inside it were built per request. The default holds
+        // only the authorization options, so one instance of each serves every request just as well.
+        var lifetime = previous.ImplementationType == typeof(DefaultAuthorizationPolicyProvider) ? ServiceLifetime.Singleton : previous.Lifetime;
         var inner = previous switch
         {
             { ImplementationInstance: { } instance } =>
@@ -94,12 +98,12 @@ public static class UserPoolPolicyServiceCollectionExtensions
             { ImplementationFactory: { } factory } =>
                 new ServiceDescriptor(typeof(IAuthorizationPolicyProvider), UserPoolPolicyProvider.InnerKey, (provider, _) => factory(provider), previous.Lifetime),
             _ =>
-                new ServiceDescriptor(typeof(IAuthorizationPolicyProvider), UserPoolPolicyProvider.InnerKey, previous.ImplementationType!, previous.Lifetime),
+                new ServiceDescriptor(typeof(IAuthorizationPolicyProvider), UserPoolPolicyProvider.InnerKey, previous.ImplementationType!, lifetime),
         };
 
         services.Remove(previous);
         services.Add(inner);
-        services.Add(new ServiceDescriptor(typeof(IAuthorizationPolicyProvider), typeof(UserPoolPolicyProvider), previous.Lifetime));
+        services.Add(new ServiceDescriptor(typeof(IAuthorizationPolicyProvider), typeof(UserPoolPolicyProvider), lifetime));
     }
 
     private static void DecorateResultHandler(IServiceCollection services)
