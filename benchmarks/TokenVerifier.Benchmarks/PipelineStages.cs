@@ -48,7 +48,7 @@ internal static class PipelineStages
         Check(Ascii.FromUtf16(token.AsSpan(0, lastDot), signingInput, out _) == OperationStatus.Done, "narrowing");
         var payloadLength = Base64Url.DecodeFromUtf8(signingInput.AsSpan(firstDot + 1), payload);
         var scanned = new ParsedJwt();
-        var members = new int[64 * IssuerScan.NumbersPerMember];
+        var members = new int[JwtReader.MaxScannedMembers * IssuerScan.NumbersPerMember];
         Check(IssuerScan.TryRead(payload.AsSpan(0, payloadLength), scanned, members), "issuer scan");
         var recorded = members.AsMemory(0, scanned.ScannedMembers * IssuerScan.NumbersPerMember);
         var header = new ParsedJwt();

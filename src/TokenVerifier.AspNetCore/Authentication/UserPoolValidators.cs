@@ -18,10 +18,6 @@ namespace TokenVerifier.AspNetCore.Authentication;
 public sealed partial class UserPoolValidators : IDisposable
 {
     private readonly ConcurrentDictionary<string, SchemeState> _schemes = new(StringComparer.Ordinal);
-
-    // The first scheme's state, written once: most apps have one scheme, and every request asks for it twice (its
-    // options, then its validator), which the dictionary answered in about 20 ns each.
-    private volatile SchemeState? _first;
     private readonly Lock _createGate = new();
     private readonly IOptionsMonitor<UserPoolAuthenticationOptions> _options;
     private readonly SigningKeyCacheRegistry _keyCaches;
@@ -30,6 +26,10 @@ public sealed partial class UserPoolValidators : IDisposable
     private readonly IRevocationStore? _revocationStore;
     private readonly SchemeReloading? _reloading;
     private volatile bool _disposed;
+
+    // The first scheme's state, written once: most apps have one scheme, and every request asks for it twice (its
+    // options, then its validator), which the dictionary answered in about 20 ns each.
+    private volatile SchemeState? _first;
 
     /// <summary>Created by dependency injection.</summary>
     /// <param name="options">The schemes' options.</param>

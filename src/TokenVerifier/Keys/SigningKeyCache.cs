@@ -34,9 +34,6 @@ public sealed partial class SigningKeyCache
     private string? _lastError;
     private long _fetchCount;
 
-    /// <summary>The clock the cache judges its key set's age by.</summary>
-    internal TimeProvider Time => _time;
-
     internal SigningKeyCache(Uri jwksUri, UserPoolValidationOptions settings, Func<HttpClient> httpClientFactory, TimeProvider time, ILogger? logger, TokenVerifierMetrics? metrics = null)
         : this(new JwksClient(jwksUri, httpClientFactory, time, settings.JwksTimeout, settings.JwksMaxResponseBytes), settings, time, logger, metrics)
     {

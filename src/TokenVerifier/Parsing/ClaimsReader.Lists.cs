@@ -8,24 +8,44 @@ namespace TokenVerifier.Validation;
 // The claims that are lists: groups and audiences (a JSON array, or one string), and scopes (one space-separated string).
 internal static partial class ClaimsReader
 {
-    // A group list whose JSON text was read before gives the read-only list it gave then: a user's groups are the same in
-    // every token, and the text is compared byte for byte. A copy of the reader steps over the list to find its text and,
-    // when the table knows it, stands in for the reader, so the list is stepped over once. Only a list read without
-    // fault is kept.
+    /// <summary>
+    /// The read-only list a group list whose JSON text (<paramref name="text"/>, brackets included) was read before gave
+    /// then, or null: a user's groups are the same in every token, and the text is compared byte for byte. The rules of
+    /// the table for both readers: a list is looked up only while no claim has been invalid and its text is short;
+    /// <paramref name="key"/> is what to keep the list under once read (<see cref="KeepGroups"/>), empty when not.
+    /// </summary>
+    internal static ReadOnlyCollection<string>? KnownGroups(ReadOnlySpan<byte> text, ParsedJwt jwt, out ReadOnlySpan<byte> key)
+    {
+        if (jwt.InvalidClaim is not null || text.Length > MaxGroupListBytes)
+        {
+            key = default;
+            return null;
+        }
+
+        key = text;
+        return GroupLists.TryGet(text, out var known) ? known : null;
+    }
+
+    /// <summary>Keeps <paramref name="groups"/> under the <paramref name="key"/> <see cref="KnownGroups"/> gave, if the list read without fault.</summary>
+    internal static void KeepGroups(ReadOnlySpan<byte> key, ParsedJwt jwt, ReadOnlyCollection<string> groups)
+    {
+        if (!key.IsEmpty && jwt.InvalidClaim is null)
+        {
+            GroupLists.Set(key, groups);
+        }
+    }
+
+    // A copy of the reader steps over the list to find its text and, when the table knows it, stands in for the reader,
+    // so the list is stepped over once.
     private static ReadOnlyCollection<string> ReadGroups(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, ParsedJwt jwt, List<ClaimData>? claims)
     {
-        ReadOnlySpan<byte> text = default;
+        ReadOnlySpan<byte> key = default;
         if (claims is null && reader.TokenType == JsonTokenType.StartArray && jwt.InvalidClaim is null)
         {
             var start = (int)reader.TokenStartIndex;
             var ahead = reader;
             ahead.Skip();
-            text = json[start..(int)ahead.BytesConsumed];
-            if (text.Length > MaxGroupListBytes)
-            {
-                text = default;
-            }
-            else if (GroupLists.TryGet(text, out var known))
+            if (KnownGroups(json[start..(int)ahead.BytesConsumed], jwt, out key) is { } known)
             {
                 reader = ahead;
                 return known;
@@ -33,11 +53,7 @@ internal static partial class ClaimsReader
         }
 
         var groups = ReadStrings(ref reader, UserPoolClaimTypes.Groups, jwt, claims) is { } read ? read.AsReadOnly() : ReadOnlyCollection<string>.Empty;
-        if (!text.IsEmpty && jwt.InvalidClaim is null)
-        {
-            GroupLists.Set(text, groups);
-        }
-
+        KeepGroups(key, jwt, groups);
         return groups;
     }
 

@@ -15,10 +15,9 @@ namespace TokenVerifier.Validation;
 internal static partial class ClaimsReader
 {
     // Longer group lists are read each time rather than kept in the table.
-    internal const int MaxGroupListBytes = 1024;
+    private const int MaxGroupListBytes = 1024;
 
-    // Shared with ScannedClaims, which reads group lists by the same rules.
-    internal static readonly Utf8Table<ReadOnlyCollection<string>> GroupLists = new(256);
+    private static readonly Utf8Table<ReadOnlyCollection<string>> GroupLists = new(256);
 
     [ThreadStatic]
     private static List<ClaimData>? t_claims;

@@ -16,9 +16,13 @@ internal static class JwtReader
 {
     private const int StackHeaderBytes = 256;
 
-    // Members whose places the issuer scan records for the claims (a Cognito token has 14 to 30); a payload with more
-    // has its claims read by the reader instead.
-    private const int MaxScannedMembers = 64;
+    /// <summary>
+    /// Members whose places the issuer scan records for the claims (a Cognito token has 14 to 30); a payload with more
+    /// has its claims read by the reader instead.
+    /// </summary>
+    public const int MaxScannedMembers = 64;
+
+    private const int MembersBytes = MaxScannedMembers * IssuerScan.NumbersPerMember * sizeof(int);
 
     /// <summary>
     /// The token's shape (<see cref="CompactJws"/>), its header (<see cref="JwsHeaderReader"/>) and its issuer
@@ -56,7 +60,7 @@ internal static class JwtReader
         // bytes missing from the length unpadded base64url of this many characters decodes to (the maximum, exactly).
         // So the payload's characters are checked in the pass that decodes them.
         var decodedLength = Base64Url.GetMaxDecodedLength(lastDot - firstDot - 1);
-        var rented = ArrayPool<byte>.Shared.Rent(MembersOffset(lastDot, decodedLength) + (MaxScannedMembers * IssuerScan.NumbersPerMember * sizeof(int)));
+        var rented = ArrayPool<byte>.Shared.Rent(MembersOffset(lastDot, decodedLength) + MembersBytes);
         var signingInput = rented.AsSpan(0, lastDot);
         if (Ascii.FromUtf16(token[..lastDot], signingInput, out _) != OperationStatus.Done
             || Base64Url.DecodeFromUtf8(signingInput[(firstDot + 1)..], rented.AsSpan(lastDot), out _, out var decoded) != OperationStatus.Done
@@ -70,7 +74,7 @@ internal static class JwtReader
         if (failure == TokenFailure.None)
         {
             jwt!.PayloadLength = decoded;
-            var members = MemoryMarshal.Cast<byte, int>(rented.AsSpan(MembersOffset(lastDot, decoded), MaxScannedMembers * IssuerScan.NumbersPerMember * sizeof(int)));
+            var members = MemoryMarshal.Cast<byte, int>(rented.AsSpan(MembersOffset(lastDot, decoded), MembersBytes));
             if (IssuerScan.TryRead(rented.AsSpan(lastDot, decoded), jwt, members))
             {
                 buffer = rented;

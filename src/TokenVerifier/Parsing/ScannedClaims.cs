@@ -206,26 +206,17 @@ internal static class ScannedClaims
         }
     }
 
-    // The reader's table of group lists, looked up and filled by the same rules.
+    // The reader's table of group lists, by its rules.
     private static ReadOnlyCollection<string> Groups(ReadOnlySpan<byte> value, ParsedJwt jwt)
     {
-        ReadOnlySpan<byte> text = default;
-        if (value[0] == (byte)'[' && jwt.InvalidClaim is null && value.Length <= ClaimsReader.MaxGroupListBytes)
+        ReadOnlySpan<byte> key = default;
+        if (value[0] == (byte)'[' && ClaimsReader.KnownGroups(value, jwt, out key) is { } known)
         {
-            if (ClaimsReader.GroupLists.TryGet(value, out var known))
-            {
-                return known;
-            }
-
-            text = value;
+            return known;
         }
 
         var groups = Strings(value, UserPoolClaimTypes.Groups, jwt) is { } read ? read.AsReadOnly() : ReadOnlyCollection<string>.Empty;
-        if (!text.IsEmpty && jwt.InvalidClaim is null)
-        {
-            ClaimsReader.GroupLists.Set(text, groups);
-        }
-
+        ClaimsReader.KeepGroups(key, jwt, groups);
         return groups;
     }
 

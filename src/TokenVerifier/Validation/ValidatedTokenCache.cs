@@ -88,12 +88,12 @@ internal sealed partial class ValidatedTokenCache : IDisposable
         // detected) while every request is served from here. A refresh keeps the instance of a key it publishes again
         // unchanged, so a reference comparison tells whether the key that verified the token is still the published one,
         // including for an entry added by a validation that raced the refresh and missed its removal notice.
-        // One clock read serves the entry's times and the key set's age when both go by the same clock.
+        // The reading serves the key set's age too when the key cache goes by the same clock.
         var clock = _time.GetUtcNow();
         var now = clock.ToUnixTimeMilliseconds() / 1000.0;
         if (now >= entry.ExpiresAt + _skewSeconds
             || entry.NotBefore > now + _skewSeconds
-            || !entry.Keys.TryGetKey(entry.Key.KeyId, ReferenceEquals(entry.Keys.Time, _time) ? clock : entry.Keys.Time.GetUtcNow(), out var current)
+            || !entry.Keys.TryGetKey(entry.Key.KeyId, _time, clock, out var current)
             || !ReferenceEquals(current, entry.Key))
         {
             Remove(SegmentOf(token), entry);

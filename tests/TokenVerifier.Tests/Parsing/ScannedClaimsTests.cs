@@ -65,7 +65,7 @@ public sealed class ScannedClaimsTests
         var json = Encoding.UTF8.GetBytes("{" + string.Join(',', members) + "}");
         var jwt = new ParsedJwt();
 
-        Assert.True(IssuerScan.TryRead(json, jwt, new int[64 * IssuerScan.NumbersPerMember]));
+        Assert.True(IssuerScan.TryRead(json, jwt, new int[JwtReader.MaxScannedMembers * IssuerScan.NumbersPerMember]));
         Assert.Equal(recorded, jwt.ScannedMembers);
         AssertSame(json, out var accepted);
         Assert.True(accepted);
@@ -106,7 +106,7 @@ public sealed class ScannedClaimsTests
     private static bool? AssertSame(byte[] json, out bool accepted)
     {
         accepted = false;
-        var members = new int[64 * IssuerScan.NumbersPerMember];
+        var members = new int[JwtReader.MaxScannedMembers * IssuerScan.NumbersPerMember];
         var fromRecord = new ParsedJwt();
         if (!IssuerScan.TryRead(json, fromRecord, members))
         {
