@@ -38,7 +38,8 @@ internal static class PipelineStages
         }
     }
 
-    private static void Report(string label, string token, Func<bool> floor, bool readsClaims, Func<bool> whole)
+    /// <summary>The steps of validating <paramref name="token"/>, each alone over the token's own buffers, in order.</summary>
+    internal static (string Step, Func<bool> Run)[] Steps(string token)
     {
         var firstDot = token.IndexOf('.', StringComparison.Ordinal);
         var lastDot = token.LastIndexOf('.');
@@ -53,7 +54,7 @@ internal static class PipelineStages
         var recorded = members.AsMemory(0, scanned.ScannedMembers * IssuerScan.NumbersPerMember);
         var header = new ParsedJwt();
 
-        (string Step, Func<bool> Run)[] steps =
+        return
         [
             ("dots, header and signature characters", () => CompactJws.TryFindSegments(token, 16 * 1024, out _, out _)),
             ("signing input narrowed to ASCII", () => Ascii.FromUtf16(token.AsSpan(0, lastDot), signingInput, out _) == OperationStatus.Done),
@@ -62,8 +63,12 @@ internal static class PipelineStages
             ("issuer scan (UTF-8 and JsonSyntax, members recorded)", () => IssuerScan.TryRead(payload.AsSpan(0, payloadLength), scanned, members)),
             ("signature decoded", () => JwtReader.TryDecodeSignature(token.AsSpan(lastDot + 1), signature, out _)),
             ("claims read (from the scan's record, after the signature)", () => JwtReader.TryReadClaims(payload.AsSpan(0, payloadLength), recorded.Span, new ParsedJwt())),
-            ("the whole validation", whole),
         ];
+    }
+
+    private static void Report(string label, string token, Func<bool> floor, bool readsClaims, Func<bool> whole)
+    {
+        (string Step, Func<bool> Run)[] steps = [.. Steps(token), ("the whole validation", whole)];
 
         // A token refused for its signature never has its claims read.
         if (!readsClaims)

@@ -6,8 +6,8 @@ using TokenVerifier.Benchmarks;
 // "--scaling" two threads against one, "--auth-paired" and "--auth-allocations" the per-request rows (our handler
 // against the floor) in alternating blocks and by allocated type ("--auth-loop <row> <seconds>" one of them alone for a
 // profiler), "--loop <row> <seconds>" one row alone for a profiler
-// ("floor:<row>" its floor), "--stages" what each step of a validation costs beside the floor; anything else goes to
-// BenchmarkDotNet.
+// ("floor:<row>" its floor), "--stages" what each step of a validation costs beside the floor, "--interference" what
+// work of a known kind between two verifications costs the floor; anything else goes to BenchmarkDotNet.
 if (args is ["--paired"])
 {
     PairedRatios.Run();
@@ -35,6 +35,10 @@ else if (args is ["--loop", var loopRow, var seconds])
 else if (args is ["--stages"])
 {
     PipelineStages.Run();
+}
+else if (args is ["--interference"])
+{
+    Interference.Run();
 }
 else if (args is ["--cache-retention"])
 {
