@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -13,6 +14,7 @@ internal sealed class LoadConnection : IDisposable
 {
     private static readonly byte[] HeaderEnd = "\r\n\r\n"u8.ToArray();
     private static readonly byte[] ChunkedEnd = "\r\n0\r\n\r\n"u8.ToArray();
+    private const int ReceivePollMilliseconds = 500;
 
     private readonly EndPoint _server;
     private readonly byte[] _buffer = new byte[16 * 1024];
@@ -23,25 +25,29 @@ internal sealed class LoadConnection : IDisposable
     public static byte[] BuildRequest(Uri url, string token) =>
         Encoding.ASCII.GetBytes($"GET {url.PathAndQuery} HTTP/1.1\r\nHost: {url.Authority}\r\nAuthorization: Bearer {token}\r\n\r\n");
 
-    public async Task ConnectAsync(CancellationToken cancellationToken)
+    public void Connect()
     {
         _socket?.Dispose();
-        _socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        await _socket.ConnectAsync(_server, cancellationToken);
+        _socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, ReceiveTimeout = ReceivePollMilliseconds };
+        _socket.Connect(_server);
     }
 
-    /// <summary>Sends <paramref name="request"/> and returns the response's status code; 0 if the connection failed (it is reopened).</summary>
-    public async Task<int> SendAsync(byte[] request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends <paramref name="request"/> and returns the response's status code; 0 if the connection failed (it is
+    /// reopened). Blocking, on the caller's thread: a lane has a thread of its own, so nothing is handed between threads.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">No complete response by <paramref name="deadline"/> (a <see cref="Stopwatch"/> timestamp).</exception>
+    public int Send(byte[] request, long deadline)
     {
         try
         {
             if (_socket is null)
             {
-                await ConnectAsync(cancellationToken);
+                Connect();
             }
 
-            await _socket!.SendAsync(request, SocketFlags.None, cancellationToken);
-            return await ReceiveAsync(cancellationToken);
+            _socket!.Send(request);
+            return Receive(deadline);
         }
         catch (SocketException)
         {
@@ -53,15 +59,27 @@ internal sealed class LoadConnection : IDisposable
 
     public void Dispose() => _socket?.Dispose();
 
-    private async Task<int> ReceiveAsync(CancellationToken cancellationToken)
+    private int Receive(long deadline)
     {
         var received = 0;
         while (true)
         {
-            var read = await _socket!.ReceiveAsync(_buffer.AsMemory(received), SocketFlags.None, cancellationToken);
-            if (read == 0)
+            var read = _socket!.Receive(_buffer, received, _buffer.Length - received, SocketFlags.None, out var error);
+            if (error is SocketError.TimedOut or SocketError.WouldBlock)
             {
-                throw new SocketException((int)SocketError.ConnectionReset);
+                // The receive timeout only wakes the lane to look at the clock: a server that stops answering must not
+                // hold the client past its end.
+                if (Stopwatch.GetTimestamp() > deadline)
+                {
+                    throw new OperationCanceledException("No response before the client's end.");
+                }
+
+                continue;
+            }
+
+            if (error != SocketError.Success || read == 0)
+            {
+                throw new SocketException((int)(error == SocketError.Success ? SocketError.ConnectionReset : error));
             }
 
             received += read;

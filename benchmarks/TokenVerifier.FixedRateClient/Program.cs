@@ -15,23 +15,27 @@ if (requests.Length == 0)
 var schedule = new Schedule(settings.Rate, settings.Warmup + settings.Duration, settings.Connections);
 var measuredFrom = schedule.IndexAt(settings.Warmup);
 var recorder = new LatencyRecorder(schedule.Lanes);
-using var stop = new CancellationTokenSource();
 var connections = new LoadConnection[schedule.Lanes];
 for (var lane = 0; lane < connections.Length; lane++)
 {
     connections[lane] = new LoadConnection(settings.Url);
-    await connections[lane].ConnectAsync(stop.Token);
+    connections[lane].Connect();
 }
 
 long unfinished = 0;
 schedule.Start();
-var lanes = Task.WhenAll(Enumerable.Range(0, schedule.Lanes).Select(lane => Task.Run(() => RunLane(lane))));
 
 // A server that stops answering must not hold the script: what is still due 10 s after the end counts as unfinished.
-if (await Task.WhenAny(lanes, Task.Delay(settings.Warmup + settings.Duration + TimeSpan.FromSeconds(10))) != lanes)
+var end = schedule.DueAt(schedule.Total) + (10 * Stopwatch.Frequency);
+var lanes = Enumerable.Range(0, schedule.Lanes).Select(lane => new Thread(() => RunLane(lane)) { IsBackground = true, Name = $"lane {lane}" }).ToArray();
+foreach (var thread in lanes)
 {
-    await stop.CancelAsync();
-    await lanes;
+    thread.Start();
+}
+
+foreach (var thread in lanes)
+{
+    thread.Join();
 }
 
 Console.Write(recorder.Report(settings.Rate, settings.Duration, unfinished));
@@ -42,25 +46,35 @@ foreach (var connection in connections)
 
 return unfinished == 0 ? 0 : 2;
 
-async Task RunLane(int lane)
+// One thread a lane, sleeping until each of its requests is due.
+void RunLane(int lane)
 {
+    Schedule.PrepareLaneThread();
     for (var index = (long)lane; index < schedule.Total; index += schedule.Lanes)
     {
+        if (Stopwatch.GetTimestamp() > end)
+        {
+            Interlocked.Add(ref unfinished, (schedule.Total - index + schedule.Lanes - 1) / schedule.Lanes);
+            return;
+        }
+
+        schedule.WaitUntilDue(index);
+        var sent = Stopwatch.GetTimestamp();
+        int status;
         try
         {
-            await schedule.WaitAsync(lane).WaitAsync(stop.Token);
-            var sent = Stopwatch.GetTimestamp();
-            var status = await connections[lane].SendAsync(requests[index % requests.Length], stop.Token);
-            var done = Stopwatch.GetTimestamp();
-            if (index >= measuredFrom)
-            {
-                recorder.Record(lane, done - schedule.DueAt(index), done - sent, status);
-            }
+            status = connections[lane].Send(requests[index % requests.Length], end);
         }
         catch (OperationCanceledException)
         {
             Interlocked.Add(ref unfinished, (schedule.Total - index + schedule.Lanes - 1) / schedule.Lanes);
             return;
+        }
+
+        var done = Stopwatch.GetTimestamp();
+        if (index >= measuredFrom)
+        {
+            recorder.Record(lane, done - schedule.DueAt(index), done - sent, status);
         }
     }
 }
