@@ -6,18 +6,20 @@ namespace TokenVerifier.FixedRateClient;
 
 /// <summary>
 /// Per lane (no sharing between connections): each measured request's latency from when it was due and from when it was
-/// sent, in <see cref="Stopwatch"/> ticks, and the requests that did not answer 200.
+/// sent, how late the client itself sent it, in <see cref="Stopwatch"/> ticks, and the requests that did not answer 200.
 /// </summary>
 internal sealed class LatencyRecorder(int lanes)
 {
     private readonly List<long>[] _fromDue = [.. Enumerable.Range(0, lanes).Select(_ => new List<long>(4096))];
     private readonly List<long>[] _fromSend = [.. Enumerable.Range(0, lanes).Select(_ => new List<long>(4096))];
+    private readonly List<long>[] _clientLate = [.. Enumerable.Range(0, lanes).Select(_ => new List<long>(4096))];
     private readonly int[] _failures = new int[lanes];
 
-    public void Record(int lane, long fromDue, long fromSend, int status)
+    public void Record(int lane, long fromDue, long fromSend, long clientLate, int status)
     {
         _fromDue[lane].Add(fromDue);
         _fromSend[lane].Add(fromSend);
+        _clientLate[lane].Add(clientLate);
         if (status != 200)
         {
             _failures[lane]++;
@@ -43,6 +45,9 @@ internal sealed class LatencyRecorder(int lanes)
 
         Line("service-p50-ms", Milliseconds(fromSend, 0.5));
         Line("service-p99-ms", Milliseconds(fromSend, 0.99));
+        var clientLate = Merge(_clientLate);
+        Line("client-late-p50-ms", Milliseconds(clientLate, 0.5));
+        Line("client-late-p99-ms", Milliseconds(clientLate, 0.99));
         return text.ToString();
     }
 

@@ -50,11 +50,12 @@ return unfinished == 0 ? 0 : 2;
 void RunLane(int lane)
 {
     Schedule.PrepareLaneThread();
+    var free = 0L;
     for (var index = (long)lane; index < schedule.Total; index += schedule.Lanes)
     {
         if (Stopwatch.GetTimestamp() > end)
         {
-            Interlocked.Add(ref unfinished, (schedule.Total - index + schedule.Lanes - 1) / schedule.Lanes);
+            Abandon(index);
             return;
         }
 
@@ -67,14 +68,22 @@ void RunLane(int lane)
         }
         catch (OperationCanceledException)
         {
-            Interlocked.Add(ref unfinished, (schedule.Total - index + schedule.Lanes - 1) / schedule.Lanes);
+            Abandon(index);
             return;
         }
 
         var done = Stopwatch.GetTimestamp();
         if (index >= measuredFrom)
         {
-            recorder.Record(lane, done - schedule.DueAt(index), done - sent, status);
+            // From when the lane could have sent (due, or free after its previous answer if later) to when it did: the
+            // client's own delay, which a server's slowness never causes.
+            var due = schedule.DueAt(index);
+            recorder.Record(lane, done - due, done - sent, sent - Math.Max(due, free), status);
         }
+
+        free = done;
     }
 }
+
+// The lane's requests from index on, which it will not send: unfinished.
+void Abandon(long index) => Interlocked.Add(ref unfinished, (schedule.Total - index + schedule.Lanes - 1) / schedule.Lanes);

@@ -144,9 +144,9 @@ measure() {
     FILENAME ~ /wrk$/ && /Non-2xx/ { refused = $NF }
     FILENAME ~ /wrk$/ && / requests in / { sent = $1 }
     END {
-      printf "%s %s %s %s %s %s %s %s %.0f %s %s %s\n", round, phase, v["achieved-rate"], v["latency-p50-ms"], v["latency-p99-ms"],
+      printf "%s %s %s %s %s %s %s %s %.0f %s %s %s %s\n", round, phase, v["achieved-rate"], v["latency-p50-ms"], v["latency-p99-ms"],
         v["latency-max-ms"], v["not-200"] + v["unfinished"], forged == "" ? "-" : forged, 100 * ticks / hz / seconds,
-        v["service-p99-ms"], sent == "" ? "-" : sent - refused, v["service-p50-ms"]
+        v["service-p99-ms"], sent == "" ? "-" : sent - refused, v["service-p50-ms"], v["client-late-p99-ms"]
     }' "$work/$phase.$round.client" ${flood_pid:+"$work/flood.$round.wrk"} >>"$work/results"
 }
 for round in $(seq 1 "$ROUNDS"); do
@@ -189,9 +189,9 @@ echo "$RATE_CONNECTIONS connections, ${DURATION}s measured after ${CLIENT_WARMUP
 echo "with forged tokens in turn; $ROUNDS rounds, order alternating. App on CPUs ${SERVER_CPUS:-any}, clients on CPUs ${CLIENT_CPUS:-any}."
 echo "Latency runs from when each request was due. Server CPU: the app's user + system time over the run, % of one core."
 echo
-echo "| round | phase | valid req/s | p50 (ms) | p99 (ms) | max (ms) | valid not 200 | forged req/s | forged answered 2xx | server CPU | p50 sent→answered (ms) | p99 sent→answered (ms) |"
-echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-awk '{ printf "| %s | %s | %.0f | %.2f | %.2f | %.1f | %s | %s | %s | %s%% | %.2f | %.2f |\n", $1, $2, $3, $4, $5, $6, $7, $8, $11, $9, $12, $10 }' "$work/results"
+echo "| round | phase | valid req/s | p50 (ms) | p99 (ms) | max (ms) | valid not 200 | forged req/s | forged answered 2xx | server CPU | p50 sent→answered (ms) | p99 sent→answered (ms) | p99 client's own delay (ms) |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+awk '{ printf "| %s | %s | %.0f | %.2f | %.2f | %.1f | %s | %s | %s | %s%% | %.2f | %.2f | %.2f |\n", $1, $2, $3, $4, $5, $6, $7, $8, $11, $9, $12, $10, $13 }' "$work/results"
 echo
 awk -v fetches="$fetches" -v bound="$bound" -v started="$started" -v ended="$ended" -v w="$KID_MISS_INTERVAL" '
   function median(a, n,   i, j, t) {
@@ -231,7 +231,8 @@ echo "|---|---:|---:|"
 paste -d' ' - - <"$work/kinds" | awk -v hz="$ticks_per_second" '{ printf "| %s | %.0f | %.1f |\n", $1, $4, $2 * 1e6 / hz / $3 }'
 
 # RESULTS=file keeps every run's figures: round, phase, valid req/s, p50, p99, max (ms), valid not 200, forged req/s,
-# server CPU %, p99 from sending (ms), forged answered 2xx, p50 from sending (ms).
+# server CPU %, p99 from sending (ms), forged answered 2xx, p50 from sending (ms), p99 of the client's own delay (ms):
+# from when a lane could have sent (the request due and the lane free) to when it did.
 if [ -n "${RESULTS:-}" ]; then
   cp "$work/results" "$RESULTS"
 fi
