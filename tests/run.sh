@@ -66,16 +66,18 @@ fi
 # The unit test projects run side by side, as `dotnet test` on the solution ran them; the integration tests run after
 # them, alone. Beside another assembly on two cores, the Redis failover tests' five Redis processes and three app
 # instances were starved past their timeouts (503s before the primary was killed, sign-outs never acknowledged).
+units=$(find tests -name '*.Tests.csproj' | sort)
+integration=$(find tests -name '*.IntegrationTests.csproj' | sort)
 status=0
 pids=()
-for project in $(find tests -name '*.Tests.csproj' | sort); do
+for project in $units; do
   ( dotnet test "$project" -c Release --no-build --nologo 2>&1 | tee -a "$log" ) &
   pids+=("$!")
 done
 for pid in "${pids[@]}"; do
   wait "$pid" || status=1
 done
-for project in $(find tests -name '*.IntegrationTests.csproj' | sort); do
+for project in $integration; do
   dotnet test "$project" -c Release --no-build --nologo 2>&1 | tee -a "$log" || status=1
 done
 
@@ -89,7 +91,7 @@ read -r passed failed skipped projects < <(awk '
   }
   END { printf "%d %d %d %d\n", p, f, s, n }' "$log")
 
-expected=$(find tests -name '*.Tests.csproj' -o -name '*.IntegrationTests.csproj' | wc -l)
+expected=$(printf '%s\n' $units $integration | wc -l)
 if [ "$projects" -lt "$expected" ]; then
   echo "only $projects of $expected test projects reported results (a test host crashed?)"
   failed=$((failed + 1))

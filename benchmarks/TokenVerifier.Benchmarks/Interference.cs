@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 
@@ -53,12 +52,7 @@ internal static class Interference
                 var floors = new double[Rounds];
                 var pairs = new double[Rounds];
                 var extra = new double[Rounds];
-                // Long enough for the runtime to compile the filler at its final tier before any block counts.
-                var warm = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 2;
-                while (Stopwatch.GetTimestamp() < warm)
-                {
-                    PairedRatios.Measure(() => run() && floor(), Operations / 10);
-                }
+                PairedRatios.WarmUp(floor, Operations / 10, run, Operations / 10);
 
                 for (var r = 0; r < Rounds; r++)
                 {
@@ -70,7 +64,7 @@ internal static class Interference
 
                 Console.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"| {filler} | {Median(alone):F3} | {Median(floors):F3} | {Median(pairs):F3} | {Median(extra):P1} |"));
+                    $"| {filler} | {PairedRatios.Quantile(alone, 0.5):F3} | {PairedRatios.Quantile(floors, 0.5):F3} | {PairedRatios.Quantile(pairs, 0.5):F3} | {PairedRatios.Quantile(extra, 0.5):P1} |"));
             }
         }
         finally
@@ -122,12 +116,5 @@ internal static class Interference
 
         kept = last;
         return true;
-    }
-
-    private static double Median(double[] values)
-    {
-        var sorted = (double[])values.Clone();
-        Array.Sort(sorted);
-        return sorted[sorted.Length / 2];
     }
 }

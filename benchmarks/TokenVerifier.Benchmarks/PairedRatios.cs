@@ -95,14 +95,7 @@ internal static class PairedRatios
                     continue;
                 }
 
-                // Long enough for the runtime to compile both sides at their final tier before any block counts: one
-                // block each (12 ms on a fast machine) left rows measured partly before that.
-                var warm = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 2;
-                while (Stopwatch.GetTimestamp() < warm)
-                {
-                    Measure(floor, OperationsPerBlock / 10);
-                    Measure(run, OperationsPerBlock / 10);
-                }
+                WarmUp(floor, OperationsPerBlock / 10, run, OperationsPerBlock / 10);
 
                 var floorTimes = new double[rounds];
                 var rowTimes = new double[rounds];
@@ -145,7 +138,23 @@ internal static class PairedRatios
         return Stopwatch.GetElapsedTime(start).TotalMicroseconds / count;
     }
 
-    private static double Quantile(double[] values, double q)
+    /// <summary>
+    /// Runs <paramref name="floor"/> and <paramref name="row"/> in turn, in blocks of the given counts, for half a
+    /// second: long enough for the runtime to compile both at their final tier before any block counts (one block each,
+    /// 12 ms on a fast machine, left rows measured partly before that).
+    /// </summary>
+    internal static void WarmUp(Func<bool> floor, int floorCount, Func<bool> row, int rowCount)
+    {
+        var warm = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 2);
+        while (Stopwatch.GetTimestamp() < warm)
+        {
+            Measure(floor, floorCount);
+            Measure(row, rowCount);
+        }
+    }
+
+    /// <summary>The value at quantile <paramref name="q"/> (0 to 1) of <paramref name="values"/>, nearest rank.</summary>
+    internal static double Quantile(double[] values, double q)
     {
         var sorted = (double[])values.Clone();
         Array.Sort(sorted);

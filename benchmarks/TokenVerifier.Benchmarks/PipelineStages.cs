@@ -101,13 +101,7 @@ internal static class PipelineStages
 
     private static (double Time, double Share) Paired(Func<bool> floor, Func<bool> run)
     {
-        // Long enough for the runtime to compile the step's code at its final tier before any block counts.
-        var warm = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 2;
-        while (Stopwatch.GetTimestamp() < warm)
-        {
-            PairedRatios.Measure(floor, OperationsPerBlock / 10);
-            PairedRatios.Measure(run, OperationsPerBlock);
-        }
+        PairedRatios.WarmUp(floor, OperationsPerBlock / 10, run, OperationsPerBlock);
 
         var times = new double[Rounds];
         var shares = new double[Rounds];

@@ -10,9 +10,9 @@ namespace TokenVerifier.FixedRateClient;
 /// </summary>
 internal sealed class LatencyRecorder(int lanes)
 {
-    private readonly List<long>[] _fromDue = [.. Enumerable.Range(0, lanes).Select(_ => new List<long>(4096))];
-    private readonly List<long>[] _fromSend = [.. Enumerable.Range(0, lanes).Select(_ => new List<long>(4096))];
-    private readonly List<long>[] _clientLate = [.. Enumerable.Range(0, lanes).Select(_ => new List<long>(4096))];
+    private readonly List<long>[] _fromDue = PerLane(lanes);
+    private readonly List<long>[] _fromSend = PerLane(lanes);
+    private readonly List<long>[] _clientLate = PerLane(lanes);
     private readonly int[] _failures = new int[lanes];
 
     public void Record(int lane, long fromDue, long fromSend, long clientLate, int status)
@@ -50,6 +50,8 @@ internal sealed class LatencyRecorder(int lanes)
         Line("client-late-p99-ms", Milliseconds(clientLate, 0.99));
         return text.ToString();
     }
+
+    private static List<long>[] PerLane(int lanes) => [.. Enumerable.Range(0, lanes).Select(_ => new List<long>(4096))];
 
     private static long[] Merge(List<long>[] lanes)
     {

@@ -12,9 +12,10 @@ namespace TokenVerifier.FixedRateClient;
 /// </summary>
 internal sealed class LoadConnection : IDisposable
 {
+    private const int ReceivePollMilliseconds = 500;
+
     private static readonly byte[] HeaderEnd = "\r\n\r\n"u8.ToArray();
     private static readonly byte[] ChunkedEnd = "\r\n0\r\n\r\n"u8.ToArray();
-    private const int ReceivePollMilliseconds = 500;
 
     private readonly EndPoint _server;
     private readonly byte[] _buffer = new byte[16 * 1024];
