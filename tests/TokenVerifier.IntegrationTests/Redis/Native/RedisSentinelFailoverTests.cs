@@ -62,7 +62,9 @@ public sealed class RedisSentinelFailoverTests(ITestOutputHelper output) : IDisp
         output.WriteLine(refused.Message);
         await primary.RestartAsync();
         var extra = await _tokens.ValidAsync("after-failover");
-        await UntilAsync(async () => await RevokesAsync(a, extra.Issuer, extra.OriginTokenId!), "Revocations were not acknowledged again after the old primary returned as a replica.", TimeSpan.FromSeconds(30));
+        // 60 s, not 30: the Sentinels must first see the old primary back, then turn it into a replica, which then syncs
+        // in full; under the suite's load that once took longer than 30 s (each attempt waits up to 5 s for its replica).
+        await UntilAsync(async () => await RevokesAsync(a, extra.Issuer, extra.OriginTokenId!), "Revocations were not acknowledged again after the old primary returned as a replica.", TimeSpan.FromSeconds(60));
         var writesBack = clock.Elapsed;
         await UntilAsync(async () => await AnswersAsync(b, extra) && await b.IsRevokedAsync(extra), "The other store did not see the new revocation.");
 
