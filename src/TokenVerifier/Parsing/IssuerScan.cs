@@ -6,8 +6,8 @@ namespace TokenVerifier.Validation;
 /// <summary>
 /// The payload's first, cheap reading, before the issuer is checked: one JSON object in UTF-8 (syntax and depth checked
 /// throughout, nothing around it) and its top-level <c>iss</c>. Nothing else is decoded and no claim is built, so a
-/// forged token from a foreign issuer costs one pass of <see cref="JsonSyntax"/>; the strict checks at every depth and the
-/// claims wait until the signature has verified (<see cref="ClaimsReader"/>). Accepts exactly what one pass of
+/// forged token from a foreign issuer costs one pass of <see cref="JsonSyntax"/> (over the <see cref="QuoteMap"/> of a
+/// payload written as issuers write, with no escape and no whitespace); the strict checks at every depth and the claims wait until the signature has verified (<see cref="ClaimsReader"/>). Accepts exactly what one pass of
 /// <see cref="Utf8JsonReader"/> accepted before (the reader still judges every escaped name and issuer, which no issuer
 /// writes but an attacker may).
 /// </summary>
@@ -34,9 +34,16 @@ internal static class IssuerScan
             return false;
         }
 
+        // Issuers write no escape and no whitespace, so a payload's strings usually end at their next quote.
+        Span<ulong> quotes = stackalloc ulong[json.Length <= QuoteMap.MaxTextLength ? QuoteMap.Words(json.Length) : 0];
+        if (!QuoteMap.TryBuild(json, quotes))
+        {
+            quotes = default;
+        }
+
         try
         {
-            return TryScan(json, jwt, members);
+            return TryScan(json, quotes, jwt, members);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
@@ -44,7 +51,8 @@ internal static class IssuerScan
         }
     }
 
-    private static bool TryScan(ReadOnlySpan<byte> json, ParsedJwt jwt, Span<int> members)
+    // quotes: the payload's QuoteMap, or empty.
+    private static bool TryScan(ReadOnlySpan<byte> json, ReadOnlySpan<ulong> quotes, ParsedJwt jwt, Span<int> members)
     {
         var index = JsonSyntax.SkipWhitespace(json, 1);
         if (json[index] == (byte)'}')
@@ -64,7 +72,7 @@ internal static class IssuerScan
             }
 
             var nameStart = index;
-            index = JsonSyntax.SkipString(json, index, out var nameEscaped);
+            index = JsonSyntax.SkipString(json, quotes, index, out var nameEscaped);
             if (index < 0)
             {
                 return false;
@@ -78,7 +86,7 @@ internal static class IssuerScan
             }
 
             var valueStart = index;
-            index = JsonSyntax.SkipValue(json, index, depth: 1);
+            index = JsonSyntax.SkipValue(json, quotes, index, depth: 1);
             if (index < 0)
             {
                 return false;

@@ -28,7 +28,13 @@ internal static class JsonSyntax
     }
 
     /// <summary>Steps over the value starting at <paramref name="index"/>, a member of a container at <paramref name="depth"/>.</summary>
-    public static int SkipValue(ReadOnlySpan<byte> json, int index, int depth)
+    public static int SkipValue(ReadOnlySpan<byte> json, int index, int depth) => SkipValue(json, default, index, depth);
+
+    /// <summary>
+    /// As <see cref="SkipValue(ReadOnlySpan{byte}, int, int)"/>, finding the strings' ends in <paramref name="quotes"/>,
+    /// the <see cref="QuoteMap"/> of <paramref name="json"/>, unless it is empty.
+    /// </summary>
+    public static int SkipValue(ReadOnlySpan<byte> json, ReadOnlySpan<ulong> quotes, int index, int depth)
     {
         if ((uint)index >= (uint)json.Length)
         {
@@ -37,9 +43,9 @@ internal static class JsonSyntax
 
         return json[index] switch
         {
-            (byte)'"' => SkipString(json, index, out _),
-            (byte)'{' => SkipContainer(json, index, depth, (byte)'}'),
-            (byte)'[' => SkipContainer(json, index, depth, (byte)']'),
+            (byte)'"' => SkipString(json, quotes, index, out _),
+            (byte)'{' => SkipContainer(json, quotes, index, depth, (byte)'}'),
+            (byte)'[' => SkipContainer(json, quotes, index, depth, (byte)']'),
             (byte)'t' => SkipLiteral(json, index, "true"u8),
             (byte)'f' => SkipLiteral(json, index, "false"u8),
             (byte)'n' => SkipLiteral(json, index, "null"u8),
@@ -47,10 +53,19 @@ internal static class JsonSyntax
         };
     }
 
-    /// <summary>Steps over the string whose opening quote is at <paramref name="index"/>; <paramref name="escaped"/> when it has an escape.</summary>
-    public static int SkipString(ReadOnlySpan<byte> json, int index, out bool escaped)
+    /// <summary>
+    /// Steps over the string whose opening quote is at <paramref name="index"/>; <paramref name="escaped"/> when it has an
+    /// escape. Its end is found in <paramref name="quotes"/>, the <see cref="QuoteMap"/> of <paramref name="json"/>, unless
+    /// that is empty: a text with a map has no escape and no control byte to look for.
+    /// </summary>
+    public static int SkipString(ReadOnlySpan<byte> json, ReadOnlySpan<ulong> quotes, int index, out bool escaped)
     {
         escaped = false;
+        if (!quotes.IsEmpty)
+        {
+            return QuoteMap.SkipString(quotes, index);
+        }
+
         index++;
         while (true)
         {
@@ -111,7 +126,7 @@ internal static class JsonSyntax
     }
 
     // Recursion is bounded by StrictJson.MaxDepth, as the reader bounds it.
-    private static int SkipContainer(ReadOnlySpan<byte> json, int index, int depth, byte close)
+    private static int SkipContainer(ReadOnlySpan<byte> json, ReadOnlySpan<ulong> quotes, int index, int depth, byte close)
     {
         if (depth >= StrictJson.MaxDepth)
         {
@@ -128,11 +143,11 @@ internal static class JsonSyntax
         {
             if (close == (byte)'}')
             {
-                index = (uint)index < (uint)json.Length && json[index] == (byte)'"' ? SkipString(json, index, out _) : -1;
+                index = (uint)index < (uint)json.Length && json[index] == (byte)'"' ? SkipString(json, quotes, index, out _) : -1;
                 index = index < 0 ? -1 : AfterName(json, index);
             }
 
-            index = index < 0 ? -1 : SkipValue(json, index, depth + 1);
+            index = index < 0 ? -1 : SkipValue(json, quotes, index, depth + 1);
             if (index < 0)
             {
                 return -1;

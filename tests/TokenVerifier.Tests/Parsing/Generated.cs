@@ -28,10 +28,29 @@ internal static class Generated
 
     private static readonly string[] Whitespace = ["", "", "", " ", "\n", "\t", "\r\n "];
 
+    // As issuers write: no escape, no control byte, spaces the only whitespace; names and strings long enough that a
+    // payload spans several of QuoteMap's 64-byte words, and strings holding the bytes of structure.
+    private static readonly string[] PlainNames =
+    [
+        "iss", "ISS", "iss ", "sub", "exp", "cognito:groups", "scope", "a", "", "é", "a-name-long-enough-to-reach-past-one-word-of-the-map-alone-00",
+    ];
+
+    private static readonly string[] PlainStrings =
+    [
+        "", "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Abc", "日本", "😀", new string('x', 200), "{[", "[1,2]", ":,}",
+    ];
+
+    private static readonly string[] PlainWhitespace = ["", "", "", " "];
+
     // Bytes a mutation inserts or writes: structure, the starts of values, escapes, whitespace good and bad, controls.
     private static readonly byte[] Interesting = Encoding.UTF8.GetBytes("{}[]:,\"\\/utfnrbe.E+-0123456789 \t\n\r\u000b\u0001x");
 
-    public static string Object(Random random, int depth)
+    public static string Object(Random random, int depth) => Object(random, depth, plain: false);
+
+    /// <summary>An object as <see cref="Object(Random, int)"/> makes, written as issuers write (see <c>PlainNames</c>).</summary>
+    public static string PlainObject(Random random) => Object(random, 1, plain: true);
+
+    private static string Object(Random random, int depth, bool plain)
     {
         var builder = new StringBuilder("{");
         var members = random.Next(0, 6);
@@ -42,8 +61,9 @@ internal static class Generated
                 builder.Append(',');
             }
 
-            builder.Append(Space(random)).Append('"').Append(Names[random.Next(Names.Length)]).Append('"').Append(Space(random)).Append(':').Append(Space(random));
-            builder.Append(Value(random, depth)).Append(Space(random));
+            var names = plain ? PlainNames : Names;
+            builder.Append(Space(random, plain)).Append('"').Append(names[random.Next(names.Length)]).Append('"').Append(Space(random, plain)).Append(':').Append(Space(random, plain));
+            builder.Append(Value(random, depth, plain)).Append(Space(random, plain));
         }
 
         return builder.Append('}').ToString();
@@ -70,19 +90,22 @@ internal static class Generated
     }
 
     // Containers nest to 18 deep, past the limit of 16.
-    private static string Value(Random random, int depth) => random.Next(depth >= 18 ? 3 : 5) switch
+    private static string Value(Random random, int depth, bool plain) => random.Next(depth >= 18 ? 3 : 5) switch
     {
+        0 when plain => '"' + PlainStrings[random.Next(PlainStrings.Length)] + '"',
         0 => '"' + Strings[random.Next(Strings.Length)] + '"',
         1 or 2 => Scalars[random.Next(Scalars.Length)],
-        3 => Object(random, depth + 1),
-        _ => Array(random, depth + 1),
+        3 => Object(random, depth + 1, plain),
+        _ => Array(random, depth + 1, plain),
     };
 
-    private static string Array(Random random, int depth)
+    private static string Array(Random random, int depth, bool plain)
     {
-        var items = Enumerable.Range(0, random.Next(0, 4)).Select(_ => Space(random) + Value(random, depth) + Space(random));
+        var items = Enumerable.Range(0, random.Next(0, 4)).Select(_ => Space(random, plain) + Value(random, depth, plain) + Space(random, plain));
         return "[" + string.Join(',', items) + "]";
     }
 
-    private static string Space(Random random) => Whitespace[random.Next(Whitespace.Length)];
+    private static string Space(Random random, bool plain) => plain
+        ? PlainWhitespace[random.Next(PlainWhitespace.Length)]
+        : Whitespace[random.Next(Whitespace.Length)];
 }

@@ -99,6 +99,39 @@ public sealed class IssuerScanTests
         Assert.InRange(refused, 10_000, 40_000);
     }
 
+    [Fact]
+    public void Agrees_with_the_reader_on_objects_written_as_issuers_write_them_and_their_mutations()
+    {
+        // These have no escape and no control byte, so the scan finds their strings' ends in a QuoteMap; their
+        // mutations add escapes, control bytes and stray quotes, which it must judge as the reader does.
+        var random = new Random(20261204);
+        var mapped = 0;
+        var accepted = 0;
+        for (var i = 0; i < 40_000; i++)
+        {
+            var json = Encoding.UTF8.GetBytes(Generated.PlainObject(random));
+            if (i % 2 == 1)
+            {
+                json = Generated.Mutate(random, json);
+            }
+
+            var expected = ReadWithReader(json, out var expectedIssuer);
+            var jwt = new ParsedJwt();
+            Assert.True(expected == IssuerScan.TryRead(json, jwt), $"Reader {expected}, scan {!expected}: {Encoding.UTF8.GetString(json)}");
+            if (expected)
+            {
+                Assert.Equal(expectedIssuer, jwt.Issuer);
+                accepted++;
+            }
+
+            mapped += json.Length > 64 && QuoteMap.TryBuild(json, new ulong[QuoteMap.Words(json.Length)]) ? 1 : 0;
+        }
+
+        // Most texts span more than one of the map's words, and both verdicts are exercised in numbers.
+        Assert.InRange(mapped, 20_000, 40_000);
+        Assert.InRange(accepted, 10_000, 35_000);
+    }
+
     // The scan as it was: one pass of the reader, the issuer compared by ValueTextEquals and read by GetString.
     private static bool ReadWithReader(ReadOnlySpan<byte> json, out string? issuer)
     {
