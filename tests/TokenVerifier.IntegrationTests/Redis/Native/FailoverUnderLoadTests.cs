@@ -14,7 +14,7 @@ namespace TokenVerifier.IntegrationTests.Redis.Native;
 /// client does), and the primary killed (SIGKILL, by its pid) a quarter of the way in. A replacement replica joins the
 /// promoted one, as an orchestrator would start one. The figures go to the test output.
 /// </summary>
-[Collection(SharedRedis.Name)]
+[Collection(RedisFailover.Name)]
 public sealed class FailoverUnderLoadTests(ITestOutputHelper output) : IDisposable
 {
     private const int Requests = 20_000;

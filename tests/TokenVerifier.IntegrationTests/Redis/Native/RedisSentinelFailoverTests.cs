@@ -10,7 +10,7 @@ namespace TokenVerifier.IntegrationTests.Redis.Native;
 /// Primary + replica + three Sentinels, all real processes on loopback, and stores with <c>MinReplicas = 1</c>: the primary
 /// is killed after revocations were acknowledged; none is lost, and the stores recover without restart.
 /// </summary>
-[Collection(SharedRedis.Name)]
+[Collection(RedisFailover.Name)]
 public sealed class RedisSentinelFailoverTests(ITestOutputHelper output) : IDisposable
 {
     private const int Acknowledged = 50;
