@@ -51,8 +51,11 @@ public sealed class RedisServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the server again on the same port and directory (it loads the last <see cref="SaveAsync"/> snapshot, if any).</summary>
-    public async Task RestartAsync()
+    /// <summary>
+    /// Starts the server again on the same port and directory (it loads the last <see cref="SaveAsync"/> snapshot, if any);
+    /// <paramref name="arguments"/> are added for this start only (<c>--replicaof</c> to bring a killed primary back as a replica).
+    /// </summary>
+    public async Task RestartAsync(params string[] arguments)
     {
         if (IsRunning)
         {
@@ -65,7 +68,7 @@ public sealed class RedisServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", _directory.FullName }.Concat(_arguments))
+        foreach (var argument in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", _directory.FullName }.Concat(_arguments).Concat(arguments))
         {
             start.ArgumentList.Add(argument);
         }

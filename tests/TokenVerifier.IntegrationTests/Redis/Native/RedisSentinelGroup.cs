@@ -59,6 +59,14 @@ internal sealed class RedisSentinelGroup : IAsyncDisposable
         return replica;
     }
 
+    /// <summary>
+    /// Restarts <paramref name="server"/>, a primary that was killed, as a replica of <paramref name="of"/>, as an orchestrator
+    /// brings a failed node back. The Sentinels would convert it too, but only once it has reported itself a primary and not
+    /// looked down for 8 s, seen by their INFO poll of replicas every 10 s: about 11 s here unloaded, past 60 s loaded.
+    /// </summary>
+    public static Task RestartAsReplicaAsync(RedisServer server, RedisServer of) =>
+        server.RestartAsync("--replicaof", "127.0.0.1", of.Port.ToString(CultureInfo.InvariantCulture));
+
     /// <summary>Whether every Sentinel names the server on <paramref name="port"/> as the primary.</summary>
     public async Task<bool> SentinelsNameAsync(int port)
     {
@@ -93,6 +101,42 @@ internal sealed class RedisSentinelGroup : IAsyncDisposable
     {
         await using var redis = await RedisProbe.ConnectAsync(primary);
         return (await redis.GetServers()[0].InfoAsync("replication")).SelectMany(g => g).Any(e => e.Key.StartsWith("slave", StringComparison.Ordinal) && e.Value.Contains("state=online", StringComparison.Ordinal));
+    }
+
+    /// <summary><c>INFO replication</c> of <paramref name="server"/> on one line, for a failure message to say what was observed.</summary>
+    public static async Task<string> ReplicationAsync(RedisServer server)
+    {
+        try
+        {
+            await using var redis = await RedisProbe.ConnectAsync(server);
+            var info = await redis.GetServers()[0].InfoAsync("replication");
+            return $"port {server.Port}: " + string.Join(", ", info.SelectMany(g => g).Select(e => $"{e.Key}={e.Value}"));
+        }
+        catch (RedisException ex)
+        {
+            // Only a description for a test that is failing already: what could not be read is said, not hidden.
+            return $"port {server.Port}: INFO replication failed ({ex.Message})";
+        }
+    }
+
+    /// <summary>
+    /// Polls <paramref name="condition"/> every 100 ms; after <paramref name="limit"/> fails the test with <paramref name="message"/>,
+    /// how long it waited and what <paramref name="observed"/> reads then.
+    /// </summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, string message, TimeSpan limit, Func<Task<string>> observed)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (clock.Elapsed > limit)
+            {
+                var waited = clock.Elapsed.TotalSeconds;
+                var state = await observed();
+                Assert.Fail(string.Create(CultureInfo.InvariantCulture, $"{message} Waited {waited:F1} s; observed: {state}"));
+            }
+
+            await Task.Delay(100);
+        }
     }
 
     /// <summary>Polls <paramref name="condition"/> every 100 ms; fails the test with <paramref name="message"/> after <paramref name="limit"/> (default 15 s).</summary>
