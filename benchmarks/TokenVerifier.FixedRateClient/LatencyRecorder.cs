@@ -5,38 +5,38 @@ using System.Text;
 namespace TokenVerifier.FixedRateClient;
 
 /// <summary>
-/// Per lane (no sharing between connections): each measured request's latency from when it was due and from when it was
-/// sent, how late the client itself sent it, in <see cref="Stopwatch"/> ticks, and the requests that did not answer 200.
+/// Each measured request's latency from when it was due and from when it was sent, how late the client itself sent it,
+/// in <see cref="Stopwatch"/> ticks, and the requests that did not answer 200. Written by the dispatcher's one thread.
 /// </summary>
-internal sealed class LatencyRecorder(int lanes)
+internal sealed class LatencyRecorder
 {
-    private readonly List<long>[] _fromDue = PerLane(lanes);
-    private readonly List<long>[] _fromSend = PerLane(lanes);
-    private readonly List<long>[] _clientLate = PerLane(lanes);
-    private readonly int[] _failures = new int[lanes];
+    private readonly List<long> _fromDue = new(1 << 16);
+    private readonly List<long> _fromSend = new(1 << 16);
+    private readonly List<long> _clientLate = new(1 << 16);
+    private int _failures;
 
-    public void Record(int lane, long fromDue, long fromSend, long clientLate, int status)
+    public void Record(long fromDue, long fromSend, long clientLate, int status)
     {
-        _fromDue[lane].Add(fromDue);
-        _fromSend[lane].Add(fromSend);
-        _clientLate[lane].Add(clientLate);
+        _fromDue.Add(fromDue);
+        _fromSend.Add(fromSend);
+        _clientLate.Add(clientLate);
         if (status != 200)
         {
-            _failures[lane]++;
+            _failures++;
         }
     }
 
     /// <summary>"name value" lines: counts, then percentiles in milliseconds.</summary>
     public string Report(double rate, TimeSpan duration, long unfinished)
     {
-        var fromDue = Merge(_fromDue);
-        var fromSend = Merge(_fromSend);
+        var fromDue = Sorted(_fromDue);
+        var fromSend = Sorted(_fromSend);
         var text = new StringBuilder();
         void Line(string name, double value) => text.Append(name).Append(' ').Append(value.ToString("0.###", CultureInfo.InvariantCulture)).Append('\n');
         Line("rate", rate);
         Line("requests", fromDue.Length);
         Line("achieved-rate", fromDue.Length / duration.TotalSeconds);
-        Line("not-200", _failures.Sum());
+        Line("not-200", _failures);
         Line("unfinished", unfinished);
         foreach (var (name, q) in (ReadOnlySpan<(string, double)>)[("p50", 0.5), ("p90", 0.9), ("p99", 0.99), ("p99.9", 0.999), ("max", 1.0)])
         {
@@ -45,19 +45,17 @@ internal sealed class LatencyRecorder(int lanes)
 
         Line("service-p50-ms", Milliseconds(fromSend, 0.5));
         Line("service-p99-ms", Milliseconds(fromSend, 0.99));
-        var clientLate = Merge(_clientLate);
+        var clientLate = Sorted(_clientLate);
         Line("client-late-p50-ms", Milliseconds(clientLate, 0.5));
         Line("client-late-p99-ms", Milliseconds(clientLate, 0.99));
         return text.ToString();
     }
 
-    private static List<long>[] PerLane(int lanes) => [.. Enumerable.Range(0, lanes).Select(_ => new List<long>(4096))];
-
-    private static long[] Merge(List<long>[] lanes)
+    private static long[] Sorted(List<long> values)
     {
-        var all = lanes.SelectMany(lane => lane).ToArray();
-        Array.Sort(all);
-        return all;
+        var sorted = values.ToArray();
+        Array.Sort(sorted);
+        return sorted;
     }
 
     private static double Milliseconds(long[] sorted, double quantile) =>
