@@ -232,7 +232,7 @@ paste -d' ' - - <"$work/kinds" | awk -v hz="$ticks_per_second" '{ printf "| %s |
 
 # RESULTS=file keeps every run's figures: round, phase, valid req/s, p50, p99, max (ms), valid not 200, forged req/s,
 # server CPU %, p99 from sending (ms), forged answered 2xx, p50 from sending (ms), p99 of the client's own delay (ms):
-# from when a lane could have sent (the request due and the lane free) to when it did.
+# from when the client could have sent it (the request due and the connection it went out on free) to when it did.
 if [ -n "${RESULTS:-}" ]; then
   cp "$work/results" "$RESULTS"
 fi
