@@ -105,7 +105,7 @@ internal sealed unsafe class Dispatcher(Schedule schedule, LoadConnection[] conn
                 // From when the client could have sent it (due, and the connection it went out on free) to when it did:
                 // the client's own delay, which a server's slowness never causes.
                 var due = schedule.DueAt(index);
-                recorder.Record(done - due, done - sentAt[connection], sentAt[connection] - Math.Max(due, freeAt[connection]), status);
+                recorder.Record(due, done - due, done - sentAt[connection], sentAt[connection] - Math.Max(due, freeAt[connection]), status);
             }
 
             freeAt[connection] = done;

@@ -3,9 +3,10 @@ using System.Globalization;
 namespace TokenVerifier.FixedRateClient;
 
 /// <summary>
-/// The command line: <c>--url http://127.0.0.1:PORT/PATH --tokens FILE --rate N [--duration S] [--warmup S] [--connections N]</c>.
+/// The command line: <c>--url http://127.0.0.1:PORT/PATH --tokens FILE --rate N [--duration S] [--warmup S] [--connections N] [--series FILE]</c>;
+/// <c>--series</c> writes each measured request's due time (Stopwatch ticks), latency from due and from sending (ns).
 /// </summary>
-internal sealed record FixedRateSettings(Uri Url, string TokensFile, double Rate, TimeSpan Duration, TimeSpan Warmup, int Connections)
+internal sealed record FixedRateSettings(Uri Url, string TokensFile, double Rate, TimeSpan Duration, TimeSpan Warmup, int Connections, string? SeriesFile)
 {
     public static FixedRateSettings Parse(string[] args)
     {
@@ -32,6 +33,6 @@ internal sealed record FixedRateSettings(Uri Url, string TokensFile, double Rate
         }
 
         var connections = (int)Number("--connections", 32);
-        return new FixedRateSettings(url, tokens, rate, TimeSpan.FromSeconds(Number("--duration", 20)), TimeSpan.FromSeconds(Number("--warmup", 2)), Math.Max(1, connections));
+        return new FixedRateSettings(url, tokens, rate, TimeSpan.FromSeconds(Number("--duration", 20)), TimeSpan.FromSeconds(Number("--warmup", 2)), Math.Max(1, connections), Value("--series"));
     }
 }

@@ -12,7 +12,8 @@ if (requests.Length == 0)
 }
 
 var schedule = new Schedule(settings.Rate, settings.Warmup + settings.Duration);
-var recorder = new LatencyRecorder();
+var measuredFrom = schedule.IndexAt(settings.Warmup);
+var recorder = new LatencyRecorder((int)(schedule.Total - measuredFrom));
 var connections = new LoadConnection[settings.Connections];
 for (var c = 0; c < connections.Length; c++)
 {
@@ -21,8 +22,13 @@ for (var c = 0; c < connections.Length; c++)
 }
 
 schedule.Start();
-var unfinished = new Dispatcher(schedule, connections, requests, recorder, schedule.IndexAt(settings.Warmup)).Run();
+var unfinished = new Dispatcher(schedule, connections, requests, recorder, measuredFrom).Run();
 Console.Write(recorder.Report(settings.Rate, settings.Duration, unfinished));
+if (settings.SeriesFile is { } series)
+{
+    recorder.WriteSeries(series);
+}
+
 foreach (var connection in connections)
 {
     connection.Dispose();

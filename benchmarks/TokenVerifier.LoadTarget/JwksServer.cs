@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -8,14 +9,15 @@ namespace TokenVerifier.LoadTarget;
 
 /// <summary>
 /// The pool's JWKS on a loopback port of its own, so the app under load fetches its keys over real HTTP and every fetch
-/// is counted where it lands; <c>GET /stats</c> beside it reports that count and the process's memory
-/// (<c>?collect=true</c>: after a full, compacting collection, i.e. what is retained).
+/// is counted where it lands; <c>GET /stats</c> beside it reports that count, when each fetch came, the collections and
+/// the process's memory (<c>?collect=true</c>: after a full, compacting collection, i.e. what is retained).
 /// </summary>
 internal sealed class JwksServer : IAsyncDisposable
 {
     private const string JwksPath = "/.well-known/jwks.json";
 
     private readonly WebApplication _app;
+    private readonly List<long> _fetchedAt = [];
     private long _fetches;
 
     private JwksServer(WebApplication app) => _app = app;
@@ -35,6 +37,11 @@ internal sealed class JwksServer : IAsyncDisposable
         app.MapGet(JwksPath, () =>
         {
             Interlocked.Increment(ref server._fetches);
+            lock (server._fetchedAt)
+            {
+                server._fetchedAt.Add(Stopwatch.GetTimestamp());
+            }
+
             return Results.Text(pool.GetJwksJson(), "application/json");
         });
         app.MapGet("/stats", (bool? collect) => Results.Text(server.Stats(collect == true)));
@@ -64,6 +71,20 @@ internal sealed class JwksServer : IAsyncDisposable
         Line("allocated-bytes", GC.GetTotalAllocatedBytes());
         Line("gen2-collections", GC.CollectionCount(2));
         Line("thread-pool-threads", ThreadPool.ThreadCount);
+        Line("gen0-collections", GC.CollectionCount(0));
+        Line("gen1-collections", GC.CollectionCount(1));
+        Line("gc-pause-ms", (long)GC.GetTotalPauseDuration().TotalMilliseconds);
+
+        // When each fetch arrived, on the machine's monotonic clock (Stopwatch ticks, shared with the fixed-rate
+        // client's --series), to set the valid requests' latency beside the fetches.
+        lock (_fetchedAt)
+        {
+            foreach (var at in _fetchedAt)
+            {
+                Line("jwks-fetch-at", at);
+            }
+        }
+
         return text.ToString();
     }
 }

@@ -20,6 +20,7 @@
 #   defaults: ROUNDS=3 DURATION=15 CLIENT_WARMUP=2 APP_WARMUP=20 FLOOD_WARMUP=10 CAPACITY_DURATION=10 RATE_FRACTION=0.5
 #             CONNECTIONS=32 (capacity) RATE_CONNECTIONS=32 (fixed-rate client) FLOOD_CONNECTIONS=32 THREADS=2 (wrk) KIND_DURATION=5
 #   RATE=n fixes the rate instead of measuring the capacity; FLOOD_NICE=n runs the flooding wrk at that nice level.
+#   SERIES=dir keeps every valid request's latency and the app's key fetches on one clock (see below).
 #   SERVER_CPUS=0 CLIENT_CPUS=1 (taskset CPU lists) give the app and the two clients their own cores.
 #   REFUSED_TOKEN_DELAY=00:00:01 turns on the userpool scheme's RefusedTokenDelay (off by default, as in the library):
 #   each flood connection then gets a refusal per delay once it has sent 3 in a row.
@@ -99,7 +100,7 @@ flood() {
 }
 fixed_rate() {
   "${client_pin[@]}" dotnet "$client" --url "$url/me" --tokens "$work/valid.tokens" --rate "$rate" \
-    --duration "$DURATION" --warmup "$CLIENT_WARMUP" --connections "$RATE_CONNECTIONS"
+    --duration "$DURATION" --warmup "$CLIENT_WARMUP" --connections "$RATE_CONNECTIONS" ${SERIES:+--series "$SERIES/$1.$2"}
 }
 
 # Warm-up: tiered compilation of the accepting and the refusing paths (see benchmarks/http/run.sh on why 20 s).
@@ -131,7 +132,7 @@ measure() {
     pids+=("$flood_pid")
     sleep 1
   fi
-  fixed_rate >"$work/$phase.$round.client" || true
+  fixed_rate "$round" "$phase" >"$work/$phase.$round.client" || true
   local ticks=$(( $(cpu_ticks "$app_pid") - before ))
   seconds=$(awk -v s="$seconds" -v e="$(date +%s.%N)" 'BEGIN { print e - s }')
   if [ -n "$flood_pid" ]; then
@@ -158,6 +159,12 @@ for round in $(seq 1 "$ROUNDS"); do
     measure "$round" baseline
   fi
 done
+# SERIES=dir keeps each measured run's requests (the client's --series: "due latency-from-due latency-from-sending",
+# Stopwatch ticks and nanoseconds) as dir/ROUND.PHASE, and the app's /stats after the rounds as dir/stats: when each
+# JWKS fetch came, on the same clock, and the collections so far.
+if [ -n "${SERIES:-}" ]; then
+  curl -sf "$stats_url" >"$SERIES/stats"
+fi
 
 memory rounds
 
