@@ -27,6 +27,9 @@ public sealed class RefusedTokenDelayTests : IAsyncLifetime, IDisposable
 {
     private static readonly TimeSpan Delay = TimeSpan.FromSeconds(2);
 
+    // Each delayed refusal waits the delay and up to half as long again, at random.
+    private static readonly TimeSpan LongestDelay = Delay * 1.5;
+
     // Long enough for a refusal that was going to be answered at once to arrive; the delays here are on the fake clock.
     private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(300);
 
@@ -125,7 +128,7 @@ public sealed class RefusedTokenDelayTests : IAsyncLifetime, IDisposable
         _time.Advance(Delay - TimeSpan.FromMilliseconds(1));
         await Task.Delay(Settle);
         Assert.False(delayed.IsCompleted, "the refusal was answered before the delay had passed");
-        _time.Advance(TimeSpan.FromMilliseconds(1));
+        _time.Advance(LongestDelay - Delay + TimeSpan.FromMilliseconds(1));
         using (var response = await delayed.WaitAsync(TimeSpan.FromSeconds(10)))
         {
             AssertRefused(response, connection);
@@ -135,7 +138,7 @@ public sealed class RefusedTokenDelayTests : IAsyncLifetime, IDisposable
         var next = Get(attacker, forged);
         await Task.Delay(Settle);
         Assert.False(next.IsCompleted);
-        _time.Advance(Delay);
+        _time.Advance(LongestDelay);
         using (var response = await next.WaitAsync(TimeSpan.FromSeconds(10)))
         {
             AssertRefused(response, connection);
@@ -166,7 +169,7 @@ public sealed class RefusedTokenDelayTests : IAsyncLifetime, IDisposable
         var delayed = Get(client, forged);
         await Task.Delay(Settle);
         Assert.False(delayed.IsCompleted, "after three more refusals in a row the fourth was not delayed");
-        _time.Advance(Delay);
+        _time.Advance(LongestDelay);
         using var response = await delayed.WaitAsync(TimeSpan.FromSeconds(10));
         AssertRefused(response, connection);
     }
@@ -193,7 +196,7 @@ public sealed class RefusedTokenDelayTests : IAsyncLifetime, IDisposable
         var delayed = Get(client, LocalUserPool.TamperSignature(_pool.MintAccessToken()));
         await Task.Delay(Settle);
         Assert.False(delayed.IsCompleted);
-        _time.Advance(Delay);
+        _time.Advance(LongestDelay);
         AssertRefused(await delayed.WaitAsync(TimeSpan.FromSeconds(10)), connection);
     }
 
@@ -253,7 +256,7 @@ public sealed class RefusedTokenDelayTests : IAsyncLifetime, IDisposable
         var next = Enumerable.Range(0, 10).Select(_ => Get(client, forged)).ToArray();
         await Task.Delay(Settle);
         Assert.All(next, request => Assert.False(request.IsCompleted, "a refusal past the three in a row was answered without waiting"));
-        _time.Advance(Delay);
+        _time.Advance(LongestDelay);
         foreach (var response in await Task.WhenAll(next).WaitAsync(TimeSpan.FromSeconds(10)))
         {
             AssertRefused(response, connection);
@@ -271,7 +274,7 @@ public sealed class RefusedTokenDelayTests : IAsyncLifetime, IDisposable
         var delayed = Get(client, forged, path: "/both");
         await Task.Delay(Settle);
         Assert.False(delayed.IsCompleted);
-        _time.Advance(Delay);
+        _time.Advance(LongestDelay);
         AssertRefused(await delayed.WaitAsync(TimeSpan.FromSeconds(10)), connection);
     }
 
