@@ -161,7 +161,8 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 # SERIES=dir keeps each measured run's requests (the client's --series: "due latency-from-due latency-from-sending",
 # Stopwatch ticks and nanoseconds) as dir/ROUND.PHASE, and the app's /stats after the rounds as dir/stats: when each
-# JWKS fetch came, on the same clock, and the collections so far.
+# JWKS fetch came, on the same clock, and the collections so far; benchmarks/flood/stalls.py dir groups the slow requests
+# in time and sets them beside the fetches.
 if [ -n "${SERIES:-}" ]; then
   curl -sf "$stats_url" >"$SERIES/stats"
 fi
