@@ -33,8 +33,8 @@ public sealed class UserPoolAuthenticationOptions : AuthenticationSchemeOptions
     /// Slows down a connection that keeps sending tokens this scheme refuses: once <see cref="RefusedTokensBeforeDelay"/>
     /// tokens in a row on one connection were refused, each further refusal on it is answered only after this delay and up
     /// to half as long again, chosen at random for each refusal (so that connections opened together do not all come due
-    /// together), until a token on it is accepted. A client flooding forged tokens over its connections then gets a few answers a second
-    /// instead of taking the server's CPU from everyone else; the waiting costs no CPU. Zero (the default) turns it off; at
+    /// together), until a token on it is accepted. A client flooding forged tokens over its connections then gets a few
+    /// answers a second instead of taking the server's CPU from everyone else; the waiting costs no CPU. Zero (the default) turns it off; at
     /// most 30 seconds. Counted per connection, on servers that keep items per connection (Kestrel; not the test server).
     /// Leave it off behind a proxy or load balancer that carries many clients' requests over one connection (ALB, API
     /// Gateway, YARP): one client's bad tokens would then slow the others. Outages (503) and requests without a token do

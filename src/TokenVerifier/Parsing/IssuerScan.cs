@@ -7,7 +7,8 @@ namespace TokenVerifier.Validation;
 /// The payload's first, cheap reading, before the issuer is checked: one JSON object in UTF-8 (syntax and depth checked
 /// throughout, nothing around it) and its top-level <c>iss</c>. Nothing else is decoded and no claim is built, so a
 /// forged token from a foreign issuer costs one pass of <see cref="JsonSyntax"/> (over the <see cref="QuoteMap"/> of a
-/// payload written as issuers write, with no escape and no whitespace); the strict checks at every depth and the claims wait until the signature has verified (<see cref="ClaimsReader"/>). Accepts exactly what one pass of
+/// payload written as issuers write, with no escape and no whitespace); the strict checks at every depth and the claims
+/// wait until the signature has verified (<see cref="ClaimsReader"/>). Accepts exactly what one pass of
 /// <see cref="Utf8JsonReader"/> accepted before (the reader still judges every escaped name and issuer, which no issuer
 /// writes but an attacker may).
 /// </summary>
