@@ -22,6 +22,9 @@ public sealed class SampleInstance(LocalUserPool pool, RedisServer redis, params
     /// <summary>The pool id the sample trusts in Development.</summary>
     public const string PoolId = "us-east-1_LocalDev1";
 
+    /// <summary>Where the app's warnings and errors go; null (the default) logs nothing.</summary>
+    public WarningLog? Warnings { get; init; }
+
     public HttpClient ClientWith(string token)
     {
         var client = CreateClient();
@@ -44,7 +47,14 @@ public sealed class SampleInstance(LocalUserPool pool, RedisServer redis, params
         }
 
         // Tens of thousands of requests would otherwise write a debug line each to the test output.
-        builder.ConfigureLogging(logging => logging.ClearProviders());
+        builder.ConfigureLogging(logging =>
+        {
+            logging.ClearProviders();
+            if (Warnings is { } warnings)
+            {
+                logging.AddProvider(warnings);
+            }
+        });
         builder.ConfigureTestServices(services =>
         {
             // The sample's embedded pool has the same id and gives its own keys as a configured set: this pool's keys are

@@ -51,6 +51,10 @@ public sealed class FailoverUnderLoadTests(ITestOutputHelper output) : IDisposab
     private static readonly TimeSpan AfterPromotionBound = Timeout + BreakDuration;
 
     private readonly LocalUserPool _pool = new(SampleInstance.PoolId);
+
+    // What the apps warned of (a revocation lookup that failed names its exception), printed with the figures.
+    private readonly WarningLog _warnings = new();
+    private double _killOnWarningClockMs;
     private int _acknowledged;
 
     public void Dispose() => _pool.Dispose();
@@ -71,7 +75,7 @@ public sealed class FailoverUnderLoadTests(ITestOutputHelper output) : IDisposab
             ("UserPool:Revocation:KeyPrefix", $"tv-failover-{Guid.NewGuid():N}:"),
         ];
         // The settings' UserPool:Revocation:Redis (the Sentinels) replaces the primary's address that SampleInstance sets.
-        var instances = Enumerable.Range(0, 3).Select(_ => new SampleInstance(_pool, group.Primary, settings)).ToArray();
+        var instances = Enumerable.Range(0, 3).Select(_ => new SampleInstance(_pool, group.Primary, settings) { Warnings = _warnings }).ToArray();
         try
         {
             var clients = instances.Select(i => i.CreateClient()).ToArray();
@@ -159,6 +163,12 @@ public sealed class FailoverUnderLoadTests(ITestOutputHelper output) : IDisposab
             var lastRefusal = refusals.Count == 0 ? double.NaN : refusals.Max(r => r.EndMs);
             var loadSeconds = (loadEndMs - requests.Min(r => r.StartMs)) / 1000;
             output.WriteLine(warmUp);
+            output.WriteLine(Invariant($"the apps' warnings ({_warnings.Lines.Count}, the first 200 at most; the primary was killed at {_killOnWarningClockMs:F0} ms on their clock):"));
+            foreach (var line in _warnings.Lines.Take(20))
+            {
+                output.WriteLine("  " + line);
+            }
+
             output.WriteLine(Invariant($"{Requests} requests over 3 instances, {Concurrency} at a time, {Tokens} tokens, in {loadSeconds:F1} s ({Requests / loadSeconds:F0} req/s); statuses: {string.Join(", ", requests.GroupBy(r => (int)r.Status).OrderBy(g => g.Key).Select(g => $"{g.Key}: {g.Count()}"))}"));
             output.WriteLine(Invariant($"primary killed at {killMs / 1000:F2} s ({killedAfter} requests done); Sentinels named the replica primary {(promotedMs - killMs) / 1000:F2} s after the kill; replacement replica in sync {(replicaBackMs - killMs) / 1000:F2} s after"));
             output.WriteLine(Invariant($"FailClosed window (first to last 503 answered): {refusals.Count} 503s from {(firstRefusal - killMs) / 1000:F2} s to {(lastRefusal - killMs) / 1000:F2} s after the kill = {(lastRefusal - firstRefusal) / 1000:F2} s (Sentinels' failover + at most {AfterPromotionBound.TotalSeconds:F0} s), the last {(lastRefusal - promotedMs) / 1000:F2} s after the Sentinels named the new primary (bound {AfterPromotionBound.TotalSeconds:F0} s); after the load, {refusals.Count - duringLoad} 503s before every instance accepted an uncached valid token"));
@@ -226,6 +236,7 @@ public sealed class FailoverUnderLoadTests(ITestOutputHelper output) : IDisposab
         }
 
         var (killMs, killedAfter) = (load.Clock.Elapsed.TotalMilliseconds, load.Completed);
+        _killOnWarningClockMs = _warnings.ElapsedMs;
         await group.Primary.KillAsync();
         await RedisSentinelGroup.UntilAsync(() => group.SentinelsNameAsync(group.Replica.Port), "The Sentinels did not promote the replica.", PromotionLimit);
         var promotedMs = load.Clock.Elapsed.TotalMilliseconds;
