@@ -1,5 +1,4 @@
 using System.Buffers.Text;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;

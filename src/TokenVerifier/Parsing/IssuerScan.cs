@@ -36,7 +36,7 @@ internal static class IssuerScan
         }
 
         // Issuers write no escape and no whitespace, so a payload's strings usually end at their next quote.
-        Span<ulong> quotes = stackalloc ulong[json.Length <= QuoteMap.MaxTextLength ? QuoteMap.Words(json.Length) : 0];
+        Span<ulong> quotes = stackalloc ulong[QuoteMap.Words(json.Length)];
         if (!QuoteMap.TryBuild(json, quotes))
         {
             quotes = default;

@@ -21,8 +21,8 @@ internal static class QuoteMap
 
     private const int BytesPerWord = 64;
 
-    /// <summary>The words a map of a <paramref name="length"/>-byte text takes.</summary>
-    public static int Words(int length) => (length + BytesPerWord - 1) / BytesPerWord;
+    /// <summary>The words a map of a <paramref name="length"/>-byte text takes; none past <see cref="MaxTextLength"/>.</summary>
+    public static int Words(int length) => length <= MaxTextLength ? (length + BytesPerWord - 1) / BytesPerWord : 0;
 
     /// <summary>
     /// Fills <paramref name="words"/> (<see cref="Words"/> of <paramref name="json"/>'s length) with the quotes of
