@@ -182,31 +182,18 @@ public sealed partial class SigningKeyCache
 
         try
         {
-            var rejected = new List<string>();
-            var refused = new Dictionary<string, string>(StringComparer.Ordinal);
-            var keys = JwksKeyReader.Read(json, rejected, refused);
-            foreach (var reason in rejected)
-            {
-                KeyCacheLog.KeyRejected(_logger, JwksUri, reason);
-            }
-
-            if (keys.Count == 0)
-            {
-                throw new FormatException("the key set has no usable RS256 signing key");
-            }
-
+            var previous = _current;
+            var set = ReadKeySet(json, previous, download.PublishedAt);
             lock (_gate)
             {
                 _retryNotBefore = null;
                 _lastFetchFailed = false;
             }
 
-            var previous = _current;
-            var set = SigningKeySet.Following(previous, keys, _time.GetUtcNow(), refused, download.PublishedAt);
             _current = set;
-            KeyCacheLog.KeysFetched(_logger, JwksUri, keys.Count);
+            KeyCacheLog.KeysFetched(_logger, JwksUri, set.Keys.Count);
             _metrics?.RecordJwksFetch(JwksUri, succeeded: true);
-            activity?.SetTag("tokenverifier.key_count", keys.Count);
+            activity?.SetTag("tokenverifier.key_count", set.Keys.Count);
             NotifyRemovedKeys(previous, set);
             return set;
         }

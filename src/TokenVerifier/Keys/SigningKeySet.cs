@@ -40,6 +40,10 @@ internal sealed class SigningKeySet(FrozenDictionary<string, RsaSigningKey> keys
         };
     }
 
+    /// <summary>This set, fetched again at <paramref name="fetchedAt"/> from a document unchanged since it was read.</summary>
+    public SigningKeySet FetchedAgain(DateTimeOffset fetchedAt, DateTimeOffset? publishedAt) =>
+        new(Keys, fetchedAt) { Refused = Refused, PublishedAt = publishedAt };
+
     /// <summary>How this set differs from <paramref name="previous"/>, kid by kid; for a set made by <see cref="Following"/>.</summary>
     public KeySetChanges ChangesSince(SigningKeySet previous)
     {
