@@ -46,6 +46,8 @@ KIND_DURATION=${KIND_DURATION:-5}
 RATE=${RATE:-}
 MODE=${MODE:-userpool}
 REFUSED_TOKEN_DELAY=${REFUSED_TOKEN_DELAY:-}
+SERIES=${SERIES:-}
+[ -z "$SERIES" ] || mkdir -p "$SERIES"
 KID_MISS_INTERVAL=30      # UserPoolValidationOptions.KidMissRefreshInterval's default, which the app keeps
 KID_MISS_FETCHES=4        # KidMissLimiter.MaxPerWindow
 source benchmarks/common.sh
