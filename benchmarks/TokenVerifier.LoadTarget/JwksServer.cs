@@ -9,8 +9,9 @@ namespace TokenVerifier.LoadTarget;
 
 /// <summary>
 /// The pool's JWKS on a loopback port of its own, so the app under load fetches its keys over real HTTP and every fetch
-/// is counted where it lands; <c>GET /stats</c> beside it reports that count, when each fetch came, the collections and
-/// the process's memory (<c>?collect=true</c>: after a full, compacting collection, i.e. what is retained).
+/// is counted where it lands; <c>GET /stats</c> beside it reports that count, when each fetch came, the collections
+/// (each one's pause, on the same clock) and the process's memory (<c>?collect=true</c>: after a full, compacting
+/// collection, i.e. what is retained).
 /// </summary>
 internal sealed class JwksServer : IAsyncDisposable
 {
@@ -18,6 +19,7 @@ internal sealed class JwksServer : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly List<long> _fetchedAt = [];
+    private readonly GcTimeline _collections = new();
     private long _fetches;
 
     private JwksServer(WebApplication app) => _app = app;
@@ -50,7 +52,11 @@ internal sealed class JwksServer : IAsyncDisposable
         return server;
     }
 
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        _collections.Dispose();
+        return _app.DisposeAsync();
+    }
 
     private string Stats(bool collect)
     {
@@ -83,6 +89,14 @@ internal sealed class JwksServer : IAsyncDisposable
             {
                 Line("jwks-fetch-at", at);
             }
+        }
+
+        // And each collection's pause: when it began (same clock), the generation, its length in microseconds.
+        foreach (var pause in GcTimeline.Snapshot())
+        {
+            text.Append("gc-pause-at ").Append(pause.At.ToString(CultureInfo.InvariantCulture)).Append(' ')
+                .Append(pause.Generation.ToString(CultureInfo.InvariantCulture)).Append(' ')
+                .Append(pause.Microseconds.ToString(CultureInfo.InvariantCulture)).Append('\n');
         }
 
         return text.ToString();
