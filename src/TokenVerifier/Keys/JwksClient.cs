@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Http.Headers;
 using System.Text;
 
@@ -74,25 +75,32 @@ internal sealed class JwksClient(Uri address, Func<HttpClient> httpClientFactory
         }
 
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        var buffer = new byte[maxBytes + 1];
-        var total = 0;
-        int read;
-        while ((read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken)) > 0)
-        {
-            total += read;
-            if (total > maxBytes)
-            {
-                throw new FormatException($"the response is larger than {maxBytes} bytes");
-            }
-        }
 
+        // Rented: a kid-miss flood refreshes every few seconds, and a fresh buffer of the whole cap each time was most of
+        // what a refresh allocated.
+        var buffer = ArrayPool<byte>.Shared.Rent(maxBytes + 1);
         try
         {
+            var total = 0;
+            int read;
+            while ((read = await stream.ReadAsync(buffer.AsMemory(total, maxBytes + 1 - total), cancellationToken)) > 0)
+            {
+                total += read;
+                if (total > maxBytes)
+                {
+                    throw new FormatException($"the response is larger than {maxBytes} bytes");
+                }
+            }
+
             return JwksDownload.Succeeded(new UTF8Encoding(false, true).GetString(buffer, 0, total));
         }
         catch (DecoderFallbackException e)
         {
             throw new FormatException("the response is not UTF-8 text", e);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 }
