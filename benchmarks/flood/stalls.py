@@ -5,9 +5,10 @@ DIR is what `SERIES=DIR bash benchmarks/flood/run.sh` kept: ROUND.PHASE files ("
 Stopwatch ticks and nanoseconds, one line a request) and stats (the load target's /stats, with a "jwks-fetch-at TICKS"
 line a key fetch and a "gc-pause-at TICKS GENERATION MICROSECONDS" line a collection's pause). For each phase: its p99,
 the collections' pauses within it, the requests slower than the threshold (default 4 ms) from when they were due,
-grouped when less than 50 ms apart, each group's distance to the nearest key fetch and the pauses from 50 ms before
-the group to its end. Groups at the same point of every second, beside the fetches or beside long pauses say which of
-the flood's effects held the valid requests.
+grouped when less than 50 ms apart, how many of them were due within 100 ms after one of the phase's key fetches, and
+for each group its distance to the nearest key fetch and the pauses from 50 ms before the group to its end. Groups at
+the same point of every second, beside the fetches or beside long pauses say which of the flood's effects held the
+valid requests.
 """
 import sys
 from pathlib import Path
@@ -37,8 +38,11 @@ for path in sorted(p for p in directory.iterdir() if p.name != "stats"):
             groups[-1].append(row)
         else:
             groups.append([row])
+    inside = [f for f in fetches if start <= f <= end]
+    after_fetch = sum(1 for g in groups for r in g if any(0 <= r[0] - f <= 100e6 for f in inside))
     print(f"{path.name}: {len(rows)} requests, p99 {latencies[int(len(latencies) * 0.99)] / 1e6:.2f} ms, "
-          f"{sum(len(g) for g in groups)} over {threshold_ns / 1e6:g} ms in {len(groups)} groups; "
+          f"{sum(len(g) for g in groups)} over {threshold_ns / 1e6:g} ms in {len(groups)} groups "
+          f"({after_fetch} due within 100 ms after one of the phase's {len(inside)} key fetches); "
           f"{describe([p for p in pauses if start <= p[0] <= end])}")
     for group in groups:
         nearest = min((abs(group[0][0] - f) / 1e6 for f in fetches), default=float("nan"))
