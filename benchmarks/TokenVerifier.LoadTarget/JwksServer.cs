@@ -36,6 +36,8 @@ internal sealed class JwksServer : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
         var server = new JwksServer(app);
+        // The load target never rotates its pool's keys: the document is written once, as an endpoint serves a file.
+        var jwks = pool.GetJwksJson();
         app.MapGet(JwksPath, () =>
         {
             Interlocked.Increment(ref server._fetches);
@@ -44,7 +46,7 @@ internal sealed class JwksServer : IAsyncDisposable
                 server._fetchedAt.Add(Stopwatch.GetTimestamp());
             }
 
-            return Results.Text(pool.GetJwksJson(), "application/json");
+            return Results.Text(jwks, "application/json");
         });
         app.MapGet("/stats", (bool? collect) => Results.Text(server.Stats(collect == true)));
         await app.StartAsync();

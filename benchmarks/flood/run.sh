@@ -20,7 +20,7 @@
 #   defaults: ROUNDS=3 DURATION=15 CLIENT_WARMUP=2 APP_WARMUP=20 FLOOD_WARMUP=10 CAPACITY_DURATION=10 RATE_FRACTION=0.5
 #             CONNECTIONS=32 (capacity) RATE_CONNECTIONS=32 (fixed-rate client) FLOOD_CONNECTIONS=32 THREADS=2 (wrk) KIND_DURATION=5
 #   RATE=n fixes the rate instead of measuring the capacity; FLOOD_NICE=n runs the flooding wrk at that nice level.
-#   SERIES=dir keeps every valid request's latency and the app's key fetches on one clock (see below).
+#   SERIES=dir keeps every valid request's latency, the app's key fetches and its collections' pauses on one clock (see below).
 #   SERVER_CPUS=0 CLIENT_CPUS=1 (taskset CPU lists) give the app and the two clients their own cores.
 #   REFUSED_TOKEN_DELAY=00:00:01 turns on the userpool scheme's RefusedTokenDelay (off by default, as in the library):
 #   each flood connection then gets a refusal per delay once it has sent 3 in a row.
@@ -163,9 +163,9 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 # SERIES=dir keeps each measured run's requests (the client's --series: "due latency-from-due latency-from-sending",
 # Stopwatch ticks and nanoseconds) as dir/ROUND.PHASE, and the app's /stats after the rounds as dir/stats: when each
-# JWKS fetch came, on the same clock, and the collections so far; benchmarks/flood/stalls.py dir groups the slow requests
-# in time and sets them beside the fetches.
-if [ -n "${SERIES:-}" ]; then
+# JWKS fetch came and each collection's pause, on the same clock; benchmarks/flood/stalls.py dir groups the slow requests
+# in time and sets them beside the fetches and the pauses.
+if [ -n "$SERIES" ]; then
   curl -sf "$stats_url" >"$SERIES/stats"
 fi
 

@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+
 namespace TokenVerifier.Keys;
 
 public sealed partial class SigningKeyCache
@@ -14,38 +16,37 @@ public sealed partial class SigningKeyCache
     {
         // Under a flood of forged kids the set is fetched every few seconds and is almost always the document read last
         // time. Reading it again (JSON, vetting, key import) is then the refresh's whole cost beyond the request, paid on the
-        // cores that serve requests, in code run too rarely for the runtime to optimise it.
-        if (_read is { } read && previous is not null && ReferenceEquals(read.Set, previous) && string.Equals(read.Json, json, StringComparison.Ordinal))
+        // cores that serve requests, in code run too rarely for the runtime to optimise it. A set fetched again shares the
+        // keys of the one read, so the keys tell whether the set serving is still the one this document gave.
+        if (_read is { } read && ReferenceEquals(read.Keys, previous?.Keys) && string.Equals(read.Json, json, StringComparison.Ordinal))
         {
-            foreach (var reason in read.Rejected)
-            {
-                KeyCacheLog.KeyRejected(_logger, JwksUri, reason);
-            }
-
-            var again = previous.FetchedAgain(_time.GetUtcNow(), publishedAt);
-            _read = read with { Set = again };
-            return again;
+            LogRejected(read.Rejected);
+            return previous!.FetchedAgain(_time.GetUtcNow(), publishedAt);
         }
 
         var rejected = new List<string>();
         var refused = new Dictionary<string, string>(StringComparer.Ordinal);
         var keys = JwksKeyReader.Read(json, rejected, refused);
         Interlocked.Increment(ref _documentsRead);
-        foreach (var reason in rejected)
-        {
-            KeyCacheLog.KeyRejected(_logger, JwksUri, reason);
-        }
-
+        LogRejected(rejected);
         if (keys.Count == 0)
         {
             throw new FormatException("the key set has no usable RS256 signing key");
         }
 
         var set = SigningKeySet.Following(previous, keys, _time.GetUtcNow(), refused, publishedAt);
-        _read = new ReadDocument(json, [.. rejected], set);
+        _read = new ReadDocument(json, [.. rejected], set.Keys);
         return set;
     }
 
-    /// <summary>A document read, what its reading refused (for the log), and the set it gave, which it still gives while unchanged.</summary>
-    private sealed record ReadDocument(string Json, string[] Rejected, SigningKeySet Set);
+    private void LogRejected(IReadOnlyList<string> reasons)
+    {
+        foreach (var reason in reasons)
+        {
+            KeyCacheLog.KeyRejected(_logger, JwksUri, reason);
+        }
+    }
+
+    /// <summary>A document read, what its reading refused (for the log), and the keys it gave, which it still gives while unchanged.</summary>
+    private sealed record ReadDocument(string Json, string[] Rejected, FrozenDictionary<string, RsaSigningKey> Keys);
 }

@@ -18,18 +18,7 @@ public sealed class WarningLog(Stopwatch clock) : ILoggerProvider
     private readonly Stopwatch _clock = clock;
     private readonly ConcurrentQueue<Entry> _entries = new();
 
-    public WarningLog()
-        : this(Stopwatch.StartNew())
-    {
-    }
-
-    /// <summary>Milliseconds on this log's clock, to set an event of the test beside the lines.</summary>
-    public double ElapsedMs => _clock.Elapsed.TotalMilliseconds;
-
-    /// <summary>The first lines logged (at most 200), in order.</summary>
-    public IReadOnlyList<string> Lines => [.. _entries.Select(e => e.Line)];
-
-    /// <summary>The same events as <see cref="Lines"/>, as data.</summary>
+    /// <summary>The first events logged (at most 200), in order.</summary>
     public IReadOnlyCollection<Entry> Entries => _entries;
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
@@ -52,7 +41,7 @@ public sealed class WarningLog(Stopwatch clock) : ILoggerProvider
                 return;
             }
 
-            var ms = log.ElapsedMs;
+            var ms = log._clock.Elapsed.TotalMilliseconds;
             var cause = exception is null ? "" : $" [{exception.GetType().Name}: {exception.Message}]";
             var line = string.Create(CultureInfo.InvariantCulture, $"{ms,9:F0} ms {logLevel} {category} {eventId.Id}: {formatter(state, exception)}{cause}");
             log._entries.Enqueue(new Entry(ms, eventId.Id, exception?.GetType().Name, line));

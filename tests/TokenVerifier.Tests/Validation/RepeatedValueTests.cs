@@ -32,24 +32,32 @@ public sealed class RepeatedValueTests : IDisposable
     {
         // Group names of this test's own: a group list another test validated is served from the shared list table,
         // with the strings interned when it was read, which the interning table may have replaced since.
-        var first = await _t.ValidateAsync(RawTokens.Signed(_t, RawTokens.Header(_t), RawTokens.AccessPayload(_t, ("cognito:groups", "[\"repeated-admins\",\"repeated-ops\"]"), ("scope", "\"a/b c/d\""))));
-        var second = await _t.ValidateAsync(RawTokens.Signed(_t, RawTokens.Header(_t), RawTokens.AccessPayload(_t, ("cognito:groups", "[\"repeated-ops\",\"repeated-admins2\"]"), ("scope", "\"c/d a/bb\""))));
-        Assert.Equal(["repeated-admins", "repeated-ops"], first.Token!.Groups);
-        Assert.Equal(["a/b", "c/d"], first.Token.Scopes);
-        Assert.Equal(["repeated-ops", "repeated-admins2"], second.Token!.Groups);
-        Assert.Equal(["c/d", "a/bb"], second.Token.Scopes);
+        var (first, second) = await ReadPairAsync(0);
+        Assert.Equal(["repeated-admins", "repeated-ops"], first.Groups);
+        Assert.Equal(["a/b", "c/d"], first.Scopes);
+        Assert.Equal(["repeated-ops", "repeated-admins2"], second.Groups);
+        Assert.Equal(["c/d", "a/bb"], second.Scopes);
 
         // The reads share the string, unless a value of a test running beside this one took its slot in the interning table
         // between them (a colliding value overwrites a slot): a pair of new tokens is read again, a few times at most.
-        var shared = ReferenceEquals(first.Token.Groups[1], second.Token.Groups[0]);
-        for (var attempt = 0; attempt < 20 && !shared; attempt++)
+        var shared = ReferenceEquals(first.Groups[1], second.Groups[0]);
+        for (var attempt = 1; attempt <= 20 && !shared; attempt++)
         {
-            var again = await _t.ValidateAsync(RawTokens.Signed(_t, RawTokens.Header(_t), RawTokens.AccessPayload(_t, ("cognito:groups", "[\"repeated-admins\",\"repeated-ops\"]"), ("custom:attempt", $"\"{attempt}\""))));
-            var otherAgain = await _t.ValidateAsync(RawTokens.Signed(_t, RawTokens.Header(_t), RawTokens.AccessPayload(_t, ("cognito:groups", "[\"repeated-ops\",\"repeated-admins2\"]"), ("custom:attempt", $"\"{attempt}\""))));
-            shared = ReferenceEquals(again.Token!.Groups[1], otherAgain.Token!.Groups[0]);
+            var (again, otherAgain) = await ReadPairAsync(attempt);
+            shared = ReferenceEquals(again.Groups[1], otherAgain.Groups[0]);
         }
 
         Assert.True(shared, "Two tokens naming the same group never shared its string.");
+
+        // Two new tokens (the attempt makes each pair differ from the last, so neither comes from the validated-token cache).
+        async Task<(UserPoolToken First, UserPoolToken Second)> ReadPairAsync(int attempt)
+        {
+            var one = await _t.ValidateAsync(RawTokens.Signed(_t, RawTokens.Header(_t), RawTokens.AccessPayload(_t, ("cognito:groups", "[\"repeated-admins\",\"repeated-ops\"]"), ("scope", "\"a/b c/d\""), ("custom:attempt", $"\"{attempt}\""))));
+            var other = await _t.ValidateAsync(RawTokens.Signed(_t, RawTokens.Header(_t), RawTokens.AccessPayload(_t, ("cognito:groups", "[\"repeated-ops\",\"repeated-admins2\"]"), ("scope", "\"c/d a/bb\""), ("custom:attempt", $"\"{attempt}\""))));
+            Assert.True(one.IsValid, one.FailureMessage);
+            Assert.True(other.IsValid, other.FailureMessage);
+            return (one.Token!, other.Token!);
+        }
     }
 
     [Theory]

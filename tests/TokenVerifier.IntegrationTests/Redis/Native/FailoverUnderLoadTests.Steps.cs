@@ -114,18 +114,16 @@ public sealed partial class FailoverUnderLoadTests
     }
 
     /// <summary>
-    /// Whether, by <paramref name="atMs"/> on the logs' clock, the instance had warned that a revocation lookup went
-    /// unanswered for Timeout (a <see cref="TimeoutException"/>), and of no other failure of its store before the kill.
-    /// Before the kill the primary is up: such a lookup was held by the test's own load (three apps, five Redis processes
-    /// and 16 clients on two cores), and FailClosed must answer it, and the BreakDuration after it, with 503. Any other
-    /// failure of the store, or a 503 without one, is a fault.
+    /// When the instance first warned that a revocation lookup went unanswered for Timeout (a <see cref="TimeoutException"/>),
+    /// on the logs' clock, if it warned of no other failure of its store before the kill; null otherwise. Before the kill
+    /// the primary is up: such a lookup was held by the test's own load (three apps, five Redis processes and 16 clients on
+    /// two cores), and FailClosed must answer it, and the BreakDuration after it, with 503. Any other failure of the store,
+    /// or a 503 before this warning, is a fault.
     /// </summary>
-    private bool StarvedBefore(WarningLog log, double atMs)
+    private double? StarvedSinceMs(WarningLog log)
     {
         var failures = log.Entries.Where(e => e.EventId == RevocationStoreUnavailable && e.Ms < _killOnWarningClockMs).ToList();
-        return failures.Count > 0
-            && failures.All(e => e.ExceptionType == nameof(TimeoutException))
-            && failures.Any(e => e.Ms <= atMs + ClockSlackMs);
+        return failures.Count > 0 && failures.All(e => e.ExceptionType == nameof(TimeoutException)) ? failures.Min(e => e.Ms) : null;
     }
 
     private static async Task UntilHealthyAsync(SampleInstance instance)

@@ -120,32 +120,21 @@ internal sealed class RedisSentinelGroup : IAsyncDisposable
     }
 
     /// <summary>
-    /// Polls <paramref name="condition"/> every 100 ms; after <paramref name="limit"/> fails the test with <paramref name="message"/>,
-    /// how long it waited and what <paramref name="observed"/> reads then.
+    /// Polls <paramref name="condition"/> every 100 ms; after <paramref name="limit"/> (default 15 s) fails the test with
+    /// <paramref name="message"/>, how long it waited and, when given, what <paramref name="observed"/> reads then.
     /// </summary>
-    public static async Task UntilAsync(Func<Task<bool>> condition, string message, TimeSpan limit, Func<Task<string>> observed)
+    public static async Task UntilAsync(Func<Task<bool>> condition, string message, TimeSpan? limit = null, Func<Task<string>>? observed = null)
     {
         var clock = Stopwatch.StartNew();
         while (!await condition())
         {
-            if (clock.Elapsed > limit)
+            if (clock.Elapsed > (limit ?? TimeSpan.FromSeconds(15)))
             {
                 var waited = clock.Elapsed.TotalSeconds;
-                var state = await observed();
-                Assert.Fail(string.Create(CultureInfo.InvariantCulture, $"{message} Waited {waited:F1} s; observed: {state}"));
+                var state = observed is null ? "" : "; observed: " + await observed();
+                Assert.Fail(string.Create(CultureInfo.InvariantCulture, $"{message} Waited {waited:F1} s{state}"));
             }
 
-            await Task.Delay(100);
-        }
-    }
-
-    /// <summary>Polls <paramref name="condition"/> every 100 ms; fails the test with <paramref name="message"/> after <paramref name="limit"/> (default 15 s).</summary>
-    public static async Task UntilAsync(Func<Task<bool>> condition, string message, TimeSpan? limit = null)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(clock.Elapsed < (limit ?? TimeSpan.FromSeconds(15)), message);
             await Task.Delay(100);
         }
     }
