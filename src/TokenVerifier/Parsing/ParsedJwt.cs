@@ -15,6 +15,10 @@ internal sealed class ParsedJwt
     public string? Username;
     public string? CognitoUsername;
 
+    /// <summary>Where the scan found <c>username</c> and <c>cognito:username</c>, when read from its record (not read yet).</summary>
+    public PayloadString UsernameAt;
+    public PayloadString CognitoUsernameAt;
+
     /// <summary>The first claim whose JSON type was wrong; reported only after the signature verified.</summary>
     public string? InvalidClaim;
 
@@ -35,6 +39,9 @@ internal sealed class ParsedJwt
     public int ScannedMembers = -1;
 
     private UserPoolToken? _token;
+
+    /// <summary>Whether the token has a <c>username</c> string, read or not.</summary>
+    public bool HasUsername => Username is not null || UsernameAt.IsSet;
 
     /// <summary>What the claims are read into, made on first use: a token refused before its claims are read makes none.</summary>
     public UserPoolToken Token => _token ??= new();

@@ -43,6 +43,7 @@ internal static class ScannedClaims
     {
         var names = new MemberNames(stackalloc int[64]);
         var token = jwt.Token;
+        PayloadString subject = default, tokenId = default, originTokenId = default;
         for (var i = 0; i + IssuerScan.NumbersPerMember <= members.Length; i += IssuerScan.NumbersPerMember)
         {
             // The name without its quotes; the value as it stands.
@@ -56,28 +57,34 @@ internal static class ScannedClaims
             switch (name)
             {
                 case UserPoolClaimTypes.Issuer:
-                    jwt.Issuer = KnownString(value, name, intern: true, jwt);
+                    // The scan has read this very member (a payload without escapes has one "iss" exactly), and the
+                    // validation has looked its value up before the signature: it stands.
+                    if (value[0] != (byte)'"')
+                    {
+                        jwt.InvalidClaim ??= name;
+                    }
+
                     break;
                 case UserPoolClaimTypes.TokenUse:
-                    jwt.TokenUse = KnownString(value, name, intern: true, jwt);
+                    jwt.TokenUse = InternedString(value, name, jwt);
                     break;
                 case UserPoolClaimTypes.ClientId:
-                    jwt.ClientId = KnownString(value, name, intern: true, jwt);
+                    jwt.ClientId = InternedString(value, name, jwt);
                     break;
                 case UserPoolClaimTypes.Username:
-                    jwt.Username = KnownString(value, name, intern: false, jwt);
+                    jwt.UsernameAt = Deferred(value, members[i + 2], name, jwt);
                     break;
                 case UserPoolClaimTypes.CognitoUsername:
-                    jwt.CognitoUsername = KnownString(value, name, intern: false, jwt);
+                    jwt.CognitoUsernameAt = Deferred(value, members[i + 2], name, jwt);
                     break;
                 case UserPoolClaimTypes.Subject:
-                    token.Subject = KnownString(value, name, intern: false, jwt);
+                    subject = Deferred(value, members[i + 2], name, jwt);
                     break;
                 case UserPoolClaimTypes.TokenId:
-                    token.TokenId = KnownString(value, name, intern: false, jwt);
+                    tokenId = Deferred(value, members[i + 2], name, jwt);
                     break;
                 case UserPoolClaimTypes.OriginTokenId:
-                    token.OriginTokenId = KnownString(value, name, intern: false, jwt);
+                    originTokenId = Deferred(value, members[i + 2], name, jwt);
                     break;
                 case UserPoolClaimTypes.Expiration:
                     jwt.Expiration = Date(value, name, jwt);
@@ -103,10 +110,11 @@ internal static class ScannedClaims
             }
         }
 
+        token.DeferClaims(subject, tokenId, originTokenId);
         return true;
     }
 
-    private static string? KnownString(ReadOnlySpan<byte> value, string name, bool intern, ParsedJwt jwt)
+    private static string? InternedString(ReadOnlySpan<byte> value, string name, ParsedJwt jwt)
     {
         if (value[0] != (byte)'"')
         {
@@ -114,9 +122,20 @@ internal static class ScannedClaims
             return null;
         }
 
-        // Per-token values (sub, jti, username) are not interned, as the reader does not intern them.
-        var text = value[1..^1];
-        return intern ? InternedStrings.Get(text) : Encoding.UTF8.GetString(text);
+        return InternedStrings.Get(value[1..^1]);
+    }
+
+    // Per-token values (sub, jti, username) are neither interned (they would only churn the table) nor made into strings
+    // here: most validations never read them, and a string made for nothing costs the signature check's next call too.
+    private static PayloadString Deferred(ReadOnlySpan<byte> value, int start, string name, ParsedJwt jwt)
+    {
+        if (value[0] != (byte)'"')
+        {
+            jwt.InvalidClaim ??= name;
+            return default;
+        }
+
+        return new PayloadString(start + 1, value.Length - 2);
     }
 
     private static NumericDate Date(ReadOnlySpan<byte> value, string name, ParsedJwt jwt)

@@ -6,6 +6,16 @@ namespace TokenVerifier.Validation;
 /// <summary>A validated Cognito user-pool token: the facts the checks used, plus every claim under its original name.</summary>
 public sealed class UserPoolToken
 {
+    // The per-token strings, each either read or where it lies in the payload (PayloadString), to be read on first use.
+    private string? _subject;
+    private string? _username;
+    private string? _tokenId;
+    private string? _originTokenId;
+    private PayloadString _subjectAt;
+    private PayloadString _usernameAt;
+    private PayloadString _tokenIdAt;
+    private PayloadString _originTokenIdAt;
+
     internal UserPoolToken()
     {
     }
@@ -26,10 +36,18 @@ public sealed class UserPoolToken
     public string KeyId { get; internal set; } = "";
 
     /// <summary>The <c>sub</c> claim.</summary>
-    public string? Subject { get; internal set; }
+    public string? Subject
+    {
+        get => _subject ?? Deferred(ref _subject, _subjectAt);
+        internal set => (_subject, _subjectAt) = (value, default);
+    }
 
     /// <summary><c>username</c> (access token) or <c>cognito:username</c> (ID token).</summary>
-    public string? Username { get; internal set; }
+    public string? Username
+    {
+        get => _username ?? Deferred(ref _username, _usernameAt);
+        internal set => (_username, _usernameAt) = (value, default);
+    }
 
     /// <summary>The app client: <c>client_id</c> (access token) or the matching <c>aud</c> (ID token).</summary>
     public string? ClientId { get; internal set; }
@@ -42,10 +60,18 @@ public sealed class UserPoolToken
     public bool IsMachineClient { get; internal set; }
 
     /// <summary>The <c>jti</c> claim.</summary>
-    public string? TokenId { get; internal set; }
+    public string? TokenId
+    {
+        get => _tokenId ?? Deferred(ref _tokenId, _tokenIdAt);
+        internal set => (_tokenId, _tokenIdAt) = (value, default);
+    }
 
     /// <summary>The <c>origin_jti</c> claim: the sign-in this token descends from.</summary>
-    public string? OriginTokenId { get; internal set; }
+    public string? OriginTokenId
+    {
+        get => _originTokenId ?? Deferred(ref _originTokenId, _originTokenIdAt);
+        internal set => (_originTokenId, _originTokenIdAt) = (value, default);
+    }
 
     /// <summary>When the token expires (<c>exp</c>).</summary>
     public DateTimeOffset ExpiresAt { get; internal set; }
@@ -87,6 +113,29 @@ public sealed class UserPoolToken
         Source = null;
     }
 
+    /// <summary>Records where <c>sub</c>, <c>jti</c> and <c>origin_jti</c> lie in the scanned payload, each to be read on first use.</summary>
+    internal void DeferClaims(PayloadString subject, PayloadString tokenId, PayloadString originTokenId)
+    {
+        _subjectAt = subject;
+        _tokenIdAt = tokenId;
+        _originTokenIdAt = originTokenId;
+    }
+
+    /// <summary>Records where the user name lies in the scanned payload, to be read on first use.</summary>
+    internal void DeferUsername(PayloadString username) => _usernameAt = username;
+
+    /// <summary><see cref="Subject"/>, read from the decoded payload while the validation still has it.</summary>
+    internal string? SubjectFrom(ReadOnlySpan<byte> payload) => _subject ??= ReadNow(_subjectAt, payload);
+
+    /// <summary>Reads every deferred string from the decoded payload they were recorded in, for tests to compare.</summary>
+    internal void ReadDeferredFrom(ReadOnlySpan<byte> payload)
+    {
+        _subject ??= ReadNow(_subjectAt, payload);
+        _username ??= ReadNow(_usernameAt, payload);
+        _tokenId ??= ReadNow(_tokenIdAt, payload);
+        _originTokenId ??= ReadNow(_originTokenIdAt, payload);
+    }
+
     /// <summary>Builds a new identity from the token's claims; each call returns new objects, so callers may change them freely.</summary>
     /// <param name="authenticationType">The identity's authentication type (the scheme name).</param>
     public ClaimsIdentity CreateIdentity(string authenticationType)
@@ -96,5 +145,21 @@ public sealed class UserPoolToken
             : IsMachineClient ? UserPoolClaimTypes.ClientId
             : UserPoolClaimTypes.Username;
         return new UserPoolClaimsIdentity(this, UserPoolId, authenticationType, nameType, UserPoolClaimTypes.Groups);
+    }
+
+    private static string? ReadNow(PayloadString at, ReadOnlySpan<byte> payload) => at.IsSet ? at.FromPayload(payload) : null;
+
+    // A deferred string is read from the token's compact form, which Source or AsciiSource holds from before the token is
+    // handed out. Two threads asking at once each read it; either string serves.
+    private string? Deferred(ref string? field, PayloadString at)
+    {
+        if (!at.IsSet)
+        {
+            return null;
+        }
+
+        var text = AsciiSource is { } ascii ? at.FromToken(ascii) : at.FromToken(Source);
+        field = text;
+        return text;
     }
 }

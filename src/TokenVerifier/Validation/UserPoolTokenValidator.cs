@@ -273,8 +273,20 @@ public sealed partial class UserPoolTokenValidator : IDisposable
         validated.UserPoolId = pool.Options.UserPoolId!;
         validated.KeyId = key.KeyId;
         validated.TokenUse = jwt.TokenUse!;
-        validated.Username = jwt.TokenUse == TokenUses.Id ? jwt.CognitoUsername : jwt.Username;
-        validated.IsMachineClient = MachineClients.IsMachineClient(jwt.TokenUse, jwt.Username, validated.Subject, jwt.ClientId);
+        if (jwt.TokenUse == TokenUses.Id)
+        {
+            validated.Username = jwt.CognitoUsername;
+            validated.DeferUsername(jwt.CognitoUsernameAt);
+        }
+        else
+        {
+            validated.Username = jwt.Username;
+            validated.DeferUsername(jwt.UsernameAt);
+        }
+
+        // Only a token that may be a machine client's has its subject read now.
+        validated.IsMachineClient = jwt.TokenUse == TokenUses.Access && !jwt.HasUsername && jwt.ClientId is not null
+            && string.Equals(validated.SubjectFrom(payload), jwt.ClientId, StringComparison.Ordinal);
         validated.ExpiresAt = jwt.Expiration.ToDateTimeOffset();
         validated.IssuedAt = jwt.IssuedAt.ToDateTimeOffset();
         KnownHeaders.Remember(token.Span[..(jwt.PayloadStart - 1)], jwt);
