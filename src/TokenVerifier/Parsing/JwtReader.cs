@@ -201,7 +201,7 @@ internal static class JwtReader
     {
         jwt = null;
         error = null;
-        var parsed = new ParsedJwt { PayloadStart = firstDot + 1, SignedLength = secondDot };
+        var parsed = ParsedJwt.Rent(firstDot + 1, secondDot);
         var header = token[..firstDot];
         if (KnownHeaders.TryRead(header, parsed))
         {

@@ -38,7 +38,57 @@ internal sealed class ParsedJwt
     /// <summary>Top-level members whose places <see cref="IssuerScan"/> recorded; -1 when it recorded none.</summary>
     public int ScannedMembers = -1;
 
+    // Each thread keeps the parsed token of its last synchronous validation for its next: the validator's steps take
+    // it and give it back (Rent, Return), so a validation that never waits allocates none.
+    [ThreadStatic]
+    private static ParsedJwt? t_spare;
+
     private UserPoolToken? _token;
+
+    /// <summary>
+    /// A parsed token with nothing read yet but where its segments lie: the thread's spare one, cleared, or a new one.
+    /// Give it back with <see cref="Return"/> once nothing refers to it any more; one that is never given back is
+    /// simply collected.
+    /// </summary>
+    public static ParsedJwt Rent(int payloadStart, int signedLength)
+    {
+        var jwt = t_spare ?? new ParsedJwt();
+        t_spare = null;
+        jwt.Clear();
+        jwt.PayloadStart = payloadStart;
+        jwt.SignedLength = signedLength;
+        return jwt;
+    }
+
+    /// <summary>Makes <paramref name="jwt"/> this thread's spare; the caller must hold no reference to it after.</summary>
+    public static void Return(ParsedJwt jwt) => t_spare = jwt;
+
+    // Every field back to what a new instance has; ParsedJwtTests sets each field by reflection and checks this clears
+    // it, so a field added later and forgotten here fails a test rather than leaking from one token into the next.
+    private void Clear()
+    {
+        Algorithm = null;
+        AlgorithmIsString = false;
+        KeyId = null;
+        HasCritical = false;
+        Issuer = null;
+        TokenUse = null;
+        ClientId = null;
+        Audiences = null;
+        Username = null;
+        CognitoUsername = null;
+        UsernameAt = default;
+        CognitoUsernameAt = default;
+        InvalidClaim = null;
+        Expiration = default;
+        IssuedAt = default;
+        NotBefore = default;
+        PayloadStart = 0;
+        SignedLength = 0;
+        PayloadLength = 0;
+        ScannedMembers = -1;
+        _token = null;
+    }
 
     /// <summary>Whether the token has a <c>username</c> string, read or not.</summary>
     public bool HasUsername => Username is not null || UsernameAt.IsSet;

@@ -192,7 +192,15 @@ public sealed partial class UserPoolTokenValidator : IDisposable
         // instead of holding the buffer.
         try
         {
-            return ValidateScanned(token, jwt!, JwtReader.SigningInput(buffer!, jwt!), JwtReader.Payload(buffer!, jwt!), JwtReader.Members(buffer!, jwt!), cancellationToken);
+            var pending = ValidateScanned(token, jwt!, JwtReader.SigningInput(buffer!, jwt!), JwtReader.Payload(buffer!, jwt!), JwtReader.Members(buffer!, jwt!), cancellationToken);
+
+            // Done with it unless a continuation waiting for a key or a resolver still holds it.
+            if (pending.IsCompleted)
+            {
+                ParsedJwt.Return(jwt!);
+            }
+
+            return pending;
         }
         finally
         {
