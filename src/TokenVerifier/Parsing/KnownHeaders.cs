@@ -37,6 +37,7 @@ internal static class KnownHeaders
         jwt.AlgorithmIsString = true;
         jwt.KeyId = entry.KeyId;
         jwt.HasCritical = false;
+        jwt.HeaderRemembered = true;
         return true;
     }
 
@@ -44,7 +45,7 @@ internal static class KnownHeaders
     public static void Remember(ReadOnlySpan<char> header, ParsedJwt jwt)
     {
         // A validated token's header always has a string alg and kid and no crit; anything else is not remembered.
-        if (header.Length > MaxHeaderChars || jwt.HasCritical || !jwt.AlgorithmIsString || jwt.Algorithm is null || jwt.KeyId is null)
+        if (jwt.HeaderRemembered || header.Length > MaxHeaderChars || jwt.HasCritical || !jwt.AlgorithmIsString || jwt.Algorithm is null || jwt.KeyId is null)
         {
             return;
         }

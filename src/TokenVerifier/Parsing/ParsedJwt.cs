@@ -8,6 +8,9 @@ internal sealed class ParsedJwt
     public string? KeyId;
     public bool HasCritical;
 
+    /// <summary>True when the header was served by <see cref="KnownHeaders"/>, which need not remember it again.</summary>
+    public bool HeaderRemembered;
+
     public string? Issuer;
     public string? TokenUse;
     public string? ClientId;
@@ -71,6 +74,7 @@ internal sealed class ParsedJwt
         AlgorithmIsString = false;
         KeyId = null;
         HasCritical = false;
+        HeaderRemembered = false;
         Issuer = null;
         TokenUse = null;
         ClientId = null;

@@ -66,7 +66,7 @@ internal static class ScannedClaims
 
                     break;
                 case UserPoolClaimTypes.TokenUse:
-                    jwt.TokenUse = InternedString(value, name, jwt);
+                    jwt.TokenUse = TokenUse(value, name, jwt);
                     break;
                 case UserPoolClaimTypes.ClientId:
                     jwt.ClientId = InternedString(value, name, jwt);
@@ -124,6 +124,12 @@ internal static class ScannedClaims
 
         return InternedStrings.Get(value[1..^1]);
     }
+
+    // The two values Cognito writes are the constants themselves, without a lookup in the table.
+    private static string? TokenUse(ReadOnlySpan<byte> value, string name, ParsedJwt jwt) =>
+        value.SequenceEqual("\"access\""u8) ? TokenUses.Access
+        : value.SequenceEqual("\"id\""u8) ? TokenUses.Id
+        : InternedString(value, name, jwt);
 
     // Per-token values (sub, jti, username) are neither interned (they would only churn the table) nor made into strings
     // here: most validations never read them, and a string made for nothing costs the signature check's next call too.
