@@ -1,6 +1,5 @@
 using System.Buffers.Text;
 using System.Collections.ObjectModel;
-using System.Text;
 using System.Text.Json;
 using TokenVerifier.Claims;
 
