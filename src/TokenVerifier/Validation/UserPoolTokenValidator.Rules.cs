@@ -7,7 +7,7 @@ namespace TokenVerifier.Validation;
 // the token is for, so they come after the times, which decide whether it is anything at all.
 public sealed partial class UserPoolTokenValidator
 {
-    private TokenFailure? CheckTime(ParsedJwt jwt, out string? error)
+    private TokenFailure? CheckTime(ParsedJwt jwt, DateTimeOffset utcNow, out string? error)
     {
         error = null;
         if (jwt.Expiration.State != NumericDateState.Present)
@@ -29,7 +29,7 @@ public sealed partial class UserPoolTokenValidator
             return TokenFailure.InvalidClaim;
         }
 
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
+        var now = utcNow.ToUnixTimeMilliseconds() / 1000.0;
         if (now >= jwt.Expiration.Seconds + _skewSeconds)
         {
             error = string.Create(CultureInfo.InvariantCulture, $"The token expired at {jwt.Expiration.ToDateTimeOffset():yyyy-MM-dd'T'HH:mm:ss'Z'}.");

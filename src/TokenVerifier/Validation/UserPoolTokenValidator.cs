@@ -238,14 +238,19 @@ public sealed partial class UserPoolTokenValidator : IDisposable
                 : ResolvePoolThenContinueAsync(token, jwt, cancellationToken);
         }
 
-        return pool.Keys.TryGetKey(jwt.KeyId!, out var key)
-            ? Finish(token, jwt, pool, key!, signingInput, payload, members, cancellationToken)
+        // One reading of the clock serves the key set's age and the token's times, as on a cache hit (a reading costs
+        // about 40 ns here, a fifth of a percent of the validation); the verification between them takes microseconds.
+        var now = _time.GetUtcNow();
+        return pool.Keys.TryGetKey(jwt.KeyId!, _time, now, out var key)
+            ? Finish(token, jwt, pool, key!, signingInput, payload, members, cancellationToken, now)
             : ResolveKeyThenFinishAsync(token, jwt, pool, cancellationToken);
     }
 
     // signingInput, payload and members: the token's signing input as ASCII, the decoded payload the issuer scan accepted
     // and where the scan found its members, or all empty where validation went asynchronous on the way.
-    private ValueTask<UserPoolValidationResult> Finish(ReadOnlyMemory<char> token, ParsedJwt jwt, TrustedPool pool, RsaSigningKey key, ReadOnlySpan<byte> signingInput, ReadOnlySpan<byte> payload, ReadOnlySpan<int> members, CancellationToken cancellationToken)
+    // now: the clock as read just before the key lookup, on the synchronous path; null where validation waited on the
+    // way (for a key or a resolver), so the times are judged by a reading taken here.
+    private ValueTask<UserPoolValidationResult> Finish(ReadOnlyMemory<char> token, ParsedJwt jwt, TrustedPool pool, RsaSigningKey key, ReadOnlySpan<byte> signingInput, ReadOnlySpan<byte> payload, ReadOnlySpan<int> members, CancellationToken cancellationToken, DateTimeOffset? now = null)
     {
         if (!VerifySignature(token.Span, jwt.SignedLength, signingInput, key))
         {
@@ -263,7 +268,7 @@ public sealed partial class UserPoolTokenValidator : IDisposable
             return new(Reject(TokenFailure.InvalidClaim, $"The token's '{jwt.InvalidClaim}' claim has the wrong type or an out-of-range value."));
         }
 
-        var failure = CheckTime(jwt, out var error)
+        var failure = CheckTime(jwt, now ?? _time.GetUtcNow(), out var error)
             ?? CheckTokenUseAndClient(jwt, pool, out error);
         if (failure is { } f)
         {

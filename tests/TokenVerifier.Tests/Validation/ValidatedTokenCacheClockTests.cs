@@ -7,9 +7,9 @@ using TokenVerifier.Validation;
 namespace TokenVerifier.Tests.Validation;
 
 /// <summary>
-/// The clock on a cache hit: one reading serves the entry's times and the key set's age when the validator and the key
-/// cache share a clock (a reading costs about 40 ns, a hit about 300), and the key cache's own clock judges its set
-/// when they do not.
+/// The clock on a cache hit, and on a validation without the cache: one reading serves the token's (or the entry's)
+/// times and the key set's age when the validator and the key cache share a clock (a reading costs about 40 ns, a hit
+/// about 300), and the key cache's own clock judges its set when they do not.
 /// </summary>
 public sealed class ValidatedTokenCacheClockTests
 {
@@ -46,6 +46,58 @@ public sealed class ValidatedTokenCacheClockTests
 
         Assert.Equal(TokenFailure.KeysUnavailable, (await validator.ValidateAsync(token)).Failure);
         Assert.Equal(0, validator.CacheStatistics.Hits);
+    }
+
+    [Fact]
+    public async Task A_validation_without_the_cache_reads_the_clock_once()
+    {
+        var clock = new CountingClock(new FakeTimeProvider(TestPool.Start));
+        using var pool = new LocalUserPool("us-east-1_ClockTest3", timeProvider: clock);
+        using var validator = Validator(pool, clock, clock, o => o.ValidatedTokenCacheSize = 0);
+        var token = pool.MintAccessToken(new LocalTokenOptions { Username = "dave" });
+        Assert.True((await validator.ValidateAsync(token)).IsValid);
+
+        clock.Readings = 0;
+        var again = await validator.ValidateAsync(token);
+
+        Assert.True(again.IsValid);
+        Assert.Equal(1, clock.Readings);
+    }
+
+    [Fact]
+    public async Task Without_the_cache_a_key_cache_on_another_clock_still_judges_its_key_set_by_its_own()
+    {
+        var validatorClock = new FakeTimeProvider(TestPool.Start);
+        var keyClock = new FakeTimeProvider(TestPool.Start);
+        using var pool = new LocalUserPool("us-east-1_ClockTest4", timeProvider: validatorClock);
+        using var validator = Validator(pool, validatorClock, keyClock, o =>
+        {
+            o.ValidatedTokenCacheSize = 0;
+            o.MaxStaleness = TimeSpan.FromHours(2);
+        });
+        var token = pool.MintAccessToken(new LocalTokenOptions { Lifetime = TimeSpan.FromHours(24) });
+        Assert.True((await validator.ValidateAsync(token)).IsValid);
+        pool.JwksFailureStatus = HttpStatusCode.InternalServerError;
+
+        keyClock.Advance(TimeSpan.FromHours(2) + TimeSpan.FromSeconds(1));
+
+        Assert.Equal(TokenFailure.KeysUnavailable, (await validator.ValidateAsync(token)).Failure);
+    }
+
+    [Fact]
+    public async Task Without_the_cache_the_token_times_are_judged_by_the_validators_clock()
+    {
+        var validatorClock = new FakeTimeProvider(TestPool.Start);
+        var keyClock = new FakeTimeProvider(TestPool.Start);
+        using var pool = new LocalUserPool("us-east-1_ClockTest5", timeProvider: validatorClock);
+        using var validator = Validator(pool, validatorClock, keyClock, o => o.ValidatedTokenCacheSize = 0);
+        var token = pool.MintAccessToken(new LocalTokenOptions { Lifetime = TimeSpan.FromMinutes(10) });
+        Assert.True((await validator.ValidateAsync(token)).IsValid);
+
+        // Past exp by the validator's clock only: the key cache's reading must not stand in for it.
+        validatorClock.Advance(TimeSpan.FromHours(1));
+
+        Assert.Equal(TokenFailure.Expired, (await validator.ValidateAsync(token)).Failure);
     }
 
     private static UserPoolTokenValidator Validator(LocalUserPool pool, TimeProvider validatorClock, TimeProvider keyClock, Action<UserPoolValidationOptions>? configure = null)
