@@ -81,6 +81,8 @@ internal static class JwtReader
                 return TokenFailure.None;
             }
 
+            // Refused before anything kept it: the thread's next token takes it.
+            ParsedJwt.Return(jwt!);
             jwt = null;
             error = "The token payload is not a single JSON object with at most one 'iss'.";
             failure = TokenFailure.Malformed;
@@ -218,6 +220,7 @@ internal static class JwtReader
             var written = Base64Url.DecodeFromChars(header, buffer);
             if (!JwsHeaderReader.TryRead(buffer[..written], parsed))
             {
+                ParsedJwt.Return(parsed);
                 error = "The token header is not a single JSON object with unique members.";
                 return TokenFailure.Malformed;
             }

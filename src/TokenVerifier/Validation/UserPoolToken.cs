@@ -121,20 +121,12 @@ public sealed class UserPoolToken
         _originTokenIdAt = originTokenId;
     }
 
-    /// <summary>Records where the user name lies in the scanned payload, to be read on first use.</summary>
-    internal void DeferUsername(PayloadString username) => _usernameAt = username;
+    /// <summary>The user name as the claims read left it: read already, or where it lies in the scanned payload.</summary>
+    internal void SetUsername(string? read, PayloadString at) => (_username, _usernameAt) = (read, at);
 
     /// <summary><see cref="Subject"/>, read from the decoded payload while the validation still has it.</summary>
-    internal string? SubjectFrom(ReadOnlySpan<byte> payload) => _subject ??= ReadNow(_subjectAt, payload);
-
-    /// <summary>Reads every deferred string from the decoded payload they were recorded in, for tests to compare.</summary>
-    internal void ReadDeferredFrom(ReadOnlySpan<byte> payload)
-    {
-        _subject ??= ReadNow(_subjectAt, payload);
-        _username ??= ReadNow(_usernameAt, payload);
-        _tokenId ??= ReadNow(_tokenIdAt, payload);
-        _originTokenId ??= ReadNow(_originTokenIdAt, payload);
-    }
+    internal string? SubjectFrom(ReadOnlySpan<byte> payload) =>
+        _subject ??= _subjectAt.IsSet ? _subjectAt.FromPayload(payload) : null;
 
     /// <summary>Builds a new identity from the token's claims; each call returns new objects, so callers may change them freely.</summary>
     /// <param name="authenticationType">The identity's authentication type (the scheme name).</param>
@@ -146,8 +138,6 @@ public sealed class UserPoolToken
             : UserPoolClaimTypes.Username;
         return new UserPoolClaimsIdentity(this, UserPoolId, authenticationType, nameType, UserPoolClaimTypes.Groups);
     }
-
-    private static string? ReadNow(PayloadString at, ReadOnlySpan<byte> payload) => at.IsSet ? at.FromPayload(payload) : null;
 
     // A deferred string is read from the token's compact form, which Source or AsciiSource holds from before the token is
     // handed out. Two threads asking at once each read it; either string serves.

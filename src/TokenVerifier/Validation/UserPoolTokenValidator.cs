@@ -286,16 +286,8 @@ public sealed partial class UserPoolTokenValidator : IDisposable
         validated.UserPoolId = pool.Options.UserPoolId!;
         validated.KeyId = key.KeyId;
         validated.TokenUse = jwt.TokenUse!;
-        if (jwt.TokenUse == TokenUses.Id)
-        {
-            validated.Username = jwt.CognitoUsername;
-            validated.DeferUsername(jwt.CognitoUsernameAt);
-        }
-        else
-        {
-            validated.Username = jwt.Username;
-            validated.DeferUsername(jwt.UsernameAt);
-        }
+        var (username, usernameAt) = jwt.TokenUse == TokenUses.Id ? (jwt.CognitoUsername, jwt.CognitoUsernameAt) : (jwt.Username, jwt.UsernameAt);
+        validated.SetUsername(username, usernameAt);
 
         // Only a token that may be a machine client's has its subject read now.
         validated.IsMachineClient = jwt.TokenUse == TokenUses.Access && !jwt.HasUsername && jwt.ClientId is not null

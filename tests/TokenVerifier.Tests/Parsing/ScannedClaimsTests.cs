@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using TokenVerifier.Validation;
@@ -136,16 +137,18 @@ public sealed class ScannedClaimsTests
         return direct is not null;
     }
 
-    // The strings the record defers (sub, jti, origin_jti, the user names) are read from the payload to compare.
+    // The strings the record defers (sub, jti, origin_jti, the user names) are read as a validated token reads them:
+    // from the compact token, here one whose payload segment is this claims set.
     private static string Describe(ParsedJwt jwt, byte[] json)
     {
+        var compact = "e30." + Base64Url.EncodeToString(json) + ".c2ln";
         var token = jwt.Token;
-        token.ReadDeferredFrom(json);
+        token.Source = compact;
         return string.Join(
             " | ",
             jwt.Issuer, jwt.TokenUse, jwt.ClientId,
-            jwt.Username ?? (jwt.UsernameAt.IsSet ? jwt.UsernameAt.FromPayload(json) : null),
-            jwt.CognitoUsername ?? (jwt.CognitoUsernameAt.IsSet ? jwt.CognitoUsernameAt.FromPayload(json) : null),
+            jwt.Username ?? (jwt.UsernameAt.IsSet ? jwt.UsernameAt.FromToken(compact) : null),
+            jwt.CognitoUsername ?? (jwt.CognitoUsernameAt.IsSet ? jwt.CognitoUsernameAt.FromToken(compact) : null),
             jwt.InvalidClaim,
             jwt.Audiences is null ? "no aud" : "aud " + string.Join(',', jwt.Audiences),
             Date(jwt.Expiration), Date(jwt.IssuedAt), Date(jwt.NotBefore),
