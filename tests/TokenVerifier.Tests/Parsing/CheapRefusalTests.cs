@@ -79,7 +79,15 @@ public sealed class CheapRefusalTests : IDisposable
         // thread's pooled decode buffer taken (the accepted token keeps its payload for claims read later) and rent anew.
         Assert.Equal(TokenFailure.None, await t.FailureOfAsync(trusted));
         Assert.Equal(TokenFailure.UnknownIssuer, await t.FailureOfAsync(foreign));
-        var refused = AllocatedBy(() => t.Validator.ValidateAsync(foreign), out var refusal);
+        // The least of three refusals: a one-off of the runtime on this thread (a type loaded, a pool trimmed while the
+        // whole suite runs beside it) once showed as 6.5 KB in one refusal; building the claims would show in every one.
+        var refused = long.MaxValue;
+        UserPoolValidationResult refusal = null!;
+        for (var i = 0; i < 3; i++)
+        {
+            refused = Math.Min(refused, AllocatedBy(() => t.Validator.ValidateAsync(foreign), out refusal));
+        }
+
         var accepted = AllocatedBy(() => t.Validator.ValidateAsync(trusted), out var acceptance);
 
         Assert.True(acceptance.IsValid, acceptance.FailureMessage);
