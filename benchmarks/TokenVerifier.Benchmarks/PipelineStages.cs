@@ -62,8 +62,18 @@ internal static class PipelineStages
             ("header (remembered from the pool's earlier tokens)", () => KnownHeaders.TryRead(token.AsSpan(0, firstDot), header)),
             ("issuer scan (UTF-8 and JsonSyntax, members recorded)", () => IssuerScan.TryRead(payload.AsSpan(0, payloadLength), scanned, members)),
             ("signature decoded", () => JwtReader.TryDecodeSignature(token.AsSpan(lastDot + 1), signature, out _)),
-            ("claims read (from the scan's record, after the signature)", () => JwtReader.TryReadClaims(payload.AsSpan(0, payloadLength), recorded.Span, new ParsedJwt())),
+            ("claims read (from the scan's record, after the signature)", () => ReadClaims(payload.AsSpan(0, payloadLength), recorded.Span, firstDot + 1, lastDot)),
         ];
+    }
+
+    // As the validator reads them: into the thread's parsed token, cleared when taken and given back after (a new one
+    // each time also measured its allocation, which the validator no longer pays).
+    private static bool ReadClaims(ReadOnlySpan<byte> payload, ReadOnlySpan<int> members, int payloadStart, int signedLength)
+    {
+        var jwt = ParsedJwt.Rent(payloadStart, signedLength);
+        var read = JwtReader.TryReadClaims(payload, members, jwt);
+        ParsedJwt.Return(jwt);
+        return read;
     }
 
     private static void Report(string label, string token, Func<bool> floor, bool readsClaims, Func<bool> whole)

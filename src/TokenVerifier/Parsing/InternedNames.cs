@@ -45,11 +45,16 @@ internal static class InternedNames
     /// As <see cref="Read"/>, for a name without escapes given as its UTF-8 bytes (valid UTF-8, which the caller has
     /// checked): the same string for a known name, and the same hash.
     /// </summary>
-    public static string Get(ReadOnlySpan<byte> utf8, bool ignoreCase, out int hash)
+    public static string Get(ReadOnlySpan<byte> utf8, bool ignoreCase, out int hash) => Get(utf8, ignoreCase, out hash, out _);
+
+    /// <summary>As <see cref="Get(ReadOnlySpan{byte}, bool, out int)"/>, and which known name it is, if any.</summary>
+    public static string Get(ReadOnlySpan<byte> utf8, bool ignoreCase, out int hash, out KnownName known)
     {
-        if (TryGetKnown(utf8, ignoreCase, out hash) is { } known)
+        known = Known(utf8);
+        if (known != KnownName.None)
         {
-            return known;
+            hash = ignoreCase ? IgnoreCaseHashes[(int)known] : OrdinalHashes[(int)known];
+            return Names[(int)known];
         }
 
         var name = Encoding.UTF8.GetString(utf8);
@@ -60,41 +65,49 @@ internal static class InternedNames
     private static string? TryGetKnown(ReadOnlySpan<byte> utf8, bool ignoreCase, out int hash)
     {
         var known = Known(utf8);
-        if (known < 0)
+        if (known == KnownName.None)
         {
             hash = 0;
             return null;
         }
 
-        hash = ignoreCase ? IgnoreCaseHashes[known] : OrdinalHashes[known];
-        return Names[known];
+        hash = ignoreCase ? IgnoreCaseHashes[(int)known] : OrdinalHashes[(int)known];
+        return Names[(int)known];
     }
 
-    // The index in Names, or -1.
-    private static int Known(ReadOnlySpan<byte> name) => name.Length switch
+    // The name's place in Names, or None.
+    private static KnownName Known(ReadOnlySpan<byte> name) => name.Length switch
     {
-        3 when name.SequenceEqual("iss"u8) => 0,
-        3 when name.SequenceEqual("sub"u8) => 1,
-        3 when name.SequenceEqual("exp"u8) => 2,
-        3 when name.SequenceEqual("iat"u8) => 3,
-        3 when name.SequenceEqual("nbf"u8) => 4,
-        3 when name.SequenceEqual("jti"u8) => 5,
-        3 when name.SequenceEqual("aud"u8) => 6,
-        3 when name.SequenceEqual("alg"u8) => 7,
-        3 when name.SequenceEqual("kid"u8) => 8,
-        3 when name.SequenceEqual("typ"u8) => 9,
-        5 when name.SequenceEqual("scope"u8) => 10,
-        5 when name.SequenceEqual("email"u8) => 11,
-        7 when name.SequenceEqual("version"u8) => 12,
-        8 when name.SequenceEqual("username"u8) => 13,
-        8 when name.SequenceEqual("event_id"u8) => 14,
-        9 when name.SequenceEqual("token_use"u8) => 15,
-        9 when name.SequenceEqual("client_id"u8) => 16,
-        9 when name.SequenceEqual("auth_time"u8) => 17,
-        10 when name.SequenceEqual("origin_jti"u8) => 18,
-        14 when name.SequenceEqual("cognito:groups"u8) => 19,
-        14 when name.SequenceEqual("email_verified"u8) => 20,
-        16 when name.SequenceEqual("cognito:username"u8) => 21,
-        _ => -1,
+        3 => KnownThree(name[0] | (name[1] << 8) | (name[2] << 16)),
+        5 when name.SequenceEqual("scope"u8) => KnownName.Scope,
+        5 when name.SequenceEqual("email"u8) => KnownName.Email,
+        7 when name.SequenceEqual("version"u8) => KnownName.Version,
+        8 when name.SequenceEqual("username"u8) => KnownName.Username,
+        8 when name.SequenceEqual("event_id"u8) => KnownName.EventId,
+        9 when name.SequenceEqual("token_use"u8) => KnownName.TokenUse,
+        9 when name.SequenceEqual("client_id"u8) => KnownName.ClientId,
+        9 when name.SequenceEqual("auth_time"u8) => KnownName.AuthTime,
+        10 when name.SequenceEqual("origin_jti"u8) => KnownName.OriginTokenId,
+        14 when name.SequenceEqual("cognito:groups"u8) => KnownName.Groups,
+        14 when name.SequenceEqual("email_verified"u8) => KnownName.EmailVerified,
+        16 when name.SequenceEqual("cognito:username"u8) => KnownName.CognitoUsername,
+        _ => KnownName.None,
+    };
+
+    // Half of a token's names have three letters: one switch on the three bytes, instead of comparing them with each
+    // such name in turn.
+    private static KnownName KnownThree(int bytes) => bytes switch
+    {
+        'i' | ('s' << 8) | ('s' << 16) => KnownName.Issuer,
+        's' | ('u' << 8) | ('b' << 16) => KnownName.Subject,
+        'e' | ('x' << 8) | ('p' << 16) => KnownName.Expiration,
+        'i' | ('a' << 8) | ('t' << 16) => KnownName.IssuedAt,
+        'n' | ('b' << 8) | ('f' << 16) => KnownName.NotBefore,
+        'j' | ('t' << 8) | ('i' << 16) => KnownName.TokenId,
+        'a' | ('u' << 8) | ('d' << 16) => KnownName.Audience,
+        'a' | ('l' << 8) | ('g' << 16) => KnownName.Algorithm,
+        'k' | ('i' << 8) | ('d' << 16) => KnownName.KeyId,
+        't' | ('y' << 8) | ('p' << 16) => KnownName.Type,
+        _ => KnownName.None,
     };
 }

@@ -29,7 +29,9 @@ internal static class ScannedClaims
 
         try
         {
-            return Read(json, members, jwt);
+            // Allocated here rather than in the loop's method: a method with both a stackalloc and a loop is compiled once,
+            // fully optimised but without the profile tiered compilation gathers for the others.
+            return Read(json, members, jwt, stackalloc int[64]);
         }
         catch (InvalidOperationException)
         {
@@ -38,24 +40,24 @@ internal static class ScannedClaims
         }
     }
 
-    private static bool Read(ReadOnlySpan<byte> json, ReadOnlySpan<int> members, ParsedJwt jwt)
+    private static bool Read(ReadOnlySpan<byte> json, ReadOnlySpan<int> members, ParsedJwt jwt, Span<int> hashes)
     {
-        var names = new MemberNames(stackalloc int[64]);
+        var names = new MemberNames(hashes);
         var token = jwt.Token;
         PayloadString subject = default, tokenId = default, originTokenId = default;
         for (var i = 0; i + IssuerScan.NumbersPerMember <= members.Length; i += IssuerScan.NumbersPerMember)
         {
             // The name without its quotes; the value as it stands.
-            var name = InternedNames.Get(json[(members[i] + 1)..(members[i + 1] - 1)], ignoreCase: true, out var hash);
+            var name = InternedNames.Get(json[(members[i] + 1)..(members[i + 1] - 1)], ignoreCase: true, out var hash, out var known);
             if (!names.Add(hash))
             {
                 return false;
             }
 
             var value = json[members[i + 2]..members[i + 3]];
-            switch (name)
+            switch (known)
             {
-                case UserPoolClaimTypes.Issuer:
+                case KnownName.Issuer:
                     // The scan has read this very member (a payload without escapes has one "iss" exactly), and the
                     // validation has looked its value up before the signature: it stands.
                     if (value[0] != (byte)'"')
@@ -64,47 +66,51 @@ internal static class ScannedClaims
                     }
 
                     break;
-                case UserPoolClaimTypes.TokenUse:
+                case KnownName.TokenUse:
                     jwt.TokenUse = TokenUse(value, name, jwt);
                     break;
-                case UserPoolClaimTypes.ClientId:
+                case KnownName.ClientId:
                     jwt.ClientId = InternedString(value, name, jwt);
                     break;
-                case UserPoolClaimTypes.Username:
+                case KnownName.Username:
                     jwt.UsernameAt = Deferred(value, members[i + 2], name, jwt);
                     break;
-                case UserPoolClaimTypes.CognitoUsername:
+                case KnownName.CognitoUsername:
                     jwt.CognitoUsernameAt = Deferred(value, members[i + 2], name, jwt);
                     break;
-                case UserPoolClaimTypes.Subject:
+                case KnownName.Subject:
                     subject = Deferred(value, members[i + 2], name, jwt);
                     break;
-                case UserPoolClaimTypes.TokenId:
+                case KnownName.TokenId:
                     tokenId = Deferred(value, members[i + 2], name, jwt);
                     break;
-                case UserPoolClaimTypes.OriginTokenId:
+                case KnownName.OriginTokenId:
                     originTokenId = Deferred(value, members[i + 2], name, jwt);
                     break;
-                case UserPoolClaimTypes.Expiration:
+                case KnownName.Expiration:
                     jwt.Expiration = Date(value, name, jwt);
                     break;
-                case UserPoolClaimTypes.IssuedAt:
+                case KnownName.IssuedAt:
                     jwt.IssuedAt = Date(value, name, jwt);
                     break;
-                case UserPoolClaimTypes.NotBefore:
+                case KnownName.NotBefore:
                     jwt.NotBefore = Date(value, name, jwt);
                     break;
-                case UserPoolClaimTypes.Audience:
+                case KnownName.Audience:
                     jwt.Audiences = Strings(value, name, jwt);
                     break;
-                case UserPoolClaimTypes.Groups:
+                case KnownName.Groups:
                     token.Groups = Groups(value, jwt);
                     break;
-                case UserPoolClaimTypes.Scope:
+                case KnownName.Scope:
                     token.Scopes = Scopes(value, jwt);
                     break;
-                default:
+                case KnownName.None:
                     token.HasCaseVariantName |= ClaimsReader.IsCaseVariantOfAnswered(name);
+                    break;
+
+                // A known name answered by none of the cases above is no case variant of one: it is written exactly.
+                default:
                     break;
             }
         }
