@@ -103,6 +103,23 @@ internal static class JsonSyntax
     public static int AfterMember(ReadOnlySpan<byte> json, int index, byte close, out bool closed)
     {
         closed = false;
+
+        // Issuers write no whitespace: the comma or the close, then the next member, straight away.
+        if (index >= 0 && index < json.Length - 1)
+        {
+            var next = json[index];
+            if (next == close)
+            {
+                closed = true;
+                return index + 1;
+            }
+
+            if (next == (byte)',' && json[index + 1] > (byte)' ')
+            {
+                return index + 1;
+            }
+        }
+
         index = SkipWhitespace(json, index);
         if ((uint)index >= (uint)json.Length)
         {
@@ -121,6 +138,12 @@ internal static class JsonSyntax
     /// <summary>After a member's name ending at <paramref name="index"/>: the index of its value's first byte (past the colon), or -1.</summary>
     public static int AfterName(ReadOnlySpan<byte> json, int index)
     {
+        // As issuers write it: the colon, then the value (no byte above a space is whitespace).
+        if (index >= 0 && index < json.Length - 1 && json[index] == (byte)':' && json[index + 1] > (byte)' ')
+        {
+            return index + 1;
+        }
+
         index = SkipWhitespace(json, index);
         return (uint)index < (uint)json.Length && json[index] == (byte)':' ? SkipWhitespace(json, index + 1) : -1;
     }
