@@ -49,7 +49,7 @@ internal static class ScannedClaims
         {
             // The name without its quotes; the value as it stands.
             var name = InternedNames.Get(json[(members[i] + 1)..(members[i + 1] - 1)], ignoreCase: true, out var hash, out var known);
-            if (!names.Add(hash))
+            if (!names.Add(hash, known))
             {
                 return false;
             }
