@@ -30,7 +30,7 @@ internal static class InternedNames
     /// </summary>
     public static string Read(ref Utf8JsonReader reader, bool ignoreCase, out int hash)
     {
-        if (!reader.ValueIsEscaped && TryGetKnown(reader.ValueSpan, ignoreCase, out hash) is { } known)
+        if (!reader.ValueIsEscaped && TryGetKnown(reader.ValueSpan, ignoreCase, out hash, out _) is { } known)
         {
             return known;
         }
@@ -43,28 +43,23 @@ internal static class InternedNames
 
     /// <summary>
     /// As <see cref="Read"/>, for a name without escapes given as its UTF-8 bytes (valid UTF-8, which the caller has
-    /// checked): the same string for a known name, and the same hash.
+    /// checked): the same string for a known name, and the same hash; and which known name it is, if any.
     /// </summary>
-    public static string Get(ReadOnlySpan<byte> utf8, bool ignoreCase, out int hash) => Get(utf8, ignoreCase, out hash, out _);
-
-    /// <summary>As <see cref="Get(ReadOnlySpan{byte}, bool, out int)"/>, and which known name it is, if any.</summary>
     public static string Get(ReadOnlySpan<byte> utf8, bool ignoreCase, out int hash, out KnownName known)
     {
-        known = Known(utf8);
-        if (known != KnownName.None)
+        if (TryGetKnown(utf8, ignoreCase, out hash, out known) is { } name)
         {
-            hash = ignoreCase ? IgnoreCaseHashes[(int)known] : OrdinalHashes[(int)known];
-            return Names[(int)known];
+            return name;
         }
 
-        var name = Encoding.UTF8.GetString(utf8);
-        hash = string.GetHashCode(name, ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
-        return name;
+        var made = Encoding.UTF8.GetString(utf8);
+        hash = string.GetHashCode(made, ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+        return made;
     }
 
-    private static string? TryGetKnown(ReadOnlySpan<byte> utf8, bool ignoreCase, out int hash)
+    private static string? TryGetKnown(ReadOnlySpan<byte> utf8, bool ignoreCase, out int hash, out KnownName known)
     {
-        var known = Known(utf8);
+        known = Known(utf8);
         if (known == KnownName.None)
         {
             hash = 0;
