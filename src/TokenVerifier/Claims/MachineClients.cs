@@ -63,5 +63,13 @@ public static class MachineClients
     }
 
     internal static bool IsMachineClient(string? tokenUse, string? username, string? subject, string? clientId) =>
-        tokenUse == TokenUses.Access && username is null && subject is not null && string.Equals(subject, clientId, StringComparison.Ordinal);
+        MayBeMachineClient(tokenUse, username is not null, clientId) && string.Equals(subject, clientId, StringComparison.Ordinal);
+
+    /// <summary>
+    /// The rule without the subject: an access token with no user name and a client id is a machine client's when its
+    /// <c>sub</c> equals the client id, and no other token is. The validator asks this first and reads the subject only
+    /// for such a token.
+    /// </summary>
+    internal static bool MayBeMachineClient(string? tokenUse, bool hasUsername, string? clientId) =>
+        tokenUse == TokenUses.Access && !hasUsername && clientId is not null;
 }

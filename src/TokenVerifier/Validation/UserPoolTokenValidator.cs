@@ -290,7 +290,7 @@ public sealed partial class UserPoolTokenValidator : IDisposable
         validated.SetUsername(username, usernameAt);
 
         // Only a token that may be a machine client's has its subject read now.
-        validated.IsMachineClient = jwt.TokenUse == TokenUses.Access && !jwt.HasUsername && jwt.ClientId is not null
+        validated.IsMachineClient = MachineClients.MayBeMachineClient(jwt.TokenUse, jwt.HasUsername, jwt.ClientId)
             && string.Equals(validated.SubjectFrom(payload), jwt.ClientId, StringComparison.Ordinal);
         validated.ExpiresAt = jwt.Expiration.ToDateTimeOffset();
         validated.IssuedAt = jwt.IssuedAt.ToDateTimeOffset();
