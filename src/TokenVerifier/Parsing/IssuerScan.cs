@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Unicode;
 
@@ -101,10 +102,11 @@ internal static class IssuerScan
                 }
                 else
                 {
-                    members[recorded] = nameStart;
-                    members[recorded + 1] = nameStart + name.Length;
-                    members[recorded + 2] = valueStart;
-                    members[recorded + 3] = index;
+                    var member = members.Slice(recorded, NumbersPerMember);
+                    member[0] = nameStart;
+                    member[1] = nameStart + name.Length;
+                    member[2] = valueStart;
+                    member[3] = index;
                     recorded += NumbersPerMember;
                 }
             }
@@ -137,13 +139,13 @@ internal static class IssuerScan
 
     // name: the quoted string. As the reader's ValueTextEquals compares: an escaped name is unescaped first, so
     // "i\u0073s" is the issuer too, and one whose escapes are not valid UTF-16 throws.
-    private static bool IsIssuer(ReadOnlySpan<byte> name, bool escaped)
-    {
-        if (!escaped)
-        {
-            return name.SequenceEqual("\"iss\""u8);
-        }
+    private static bool IsIssuer(ReadOnlySpan<byte> name, bool escaped) =>
+        escaped ? IsEscapedIssuer(name) : name.SequenceEqual("\"iss\""u8);
 
+    // Out of line: the reader is a large struct, and a method it is inlined into clears it for every member it scans.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool IsEscapedIssuer(ReadOnlySpan<byte> name)
+    {
         var reader = new Utf8JsonReader(name);
         reader.Read();
         return reader.ValueTextEquals("iss"u8);
@@ -153,11 +155,12 @@ internal static class IssuerScan
     private static string ReadString(ReadOnlySpan<byte> quoted)
     {
         var value = quoted[1..^1];
-        if (value.IndexOf((byte)'\\') < 0)
-        {
-            return InternedStrings.Get(value);
-        }
+        return value.IndexOf((byte)'\\') < 0 ? InternedStrings.Get(value) : ReadEscaped(quoted);
+    }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static string ReadEscaped(ReadOnlySpan<byte> quoted)
+    {
         var reader = new Utf8JsonReader(quoted);
         reader.Read();
         return reader.GetString()!;

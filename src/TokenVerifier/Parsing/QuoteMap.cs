@@ -43,23 +43,27 @@ internal static class QuoteMap
             return false;
         }
 
-        var stops = Vector128<byte>.Zero;
+        // Backslashes and control bytes gathered as bits, in a register: the text has none when this stays zero.
+        ulong stops = 0;
         var whole = json.Length / BytesPerWord;
         for (var w = 0; w < whole; w++)
         {
-            words[w] = Word(json.Slice(w * BytesPerWord, BytesPerWord), ref stops, wide);
+            words[w] = Word(json.Slice(w * BytesPerWord, BytesPerWord), wide, out var stopped);
+            stops |= stopped;
         }
 
         var rest = json.Length % BytesPerWord;
         if (rest > 0)
         {
             // The text's last 64 bytes, shifted to leave the rest's: bytes read twice are judged the same twice.
+            ulong stopped;
             words[whole] = json.Length >= BytesPerWord
-                ? Word(json[^BytesPerWord..], ref stops, wide) >> (BytesPerWord - rest)
-                : ShortWord(json, ref stops);
+                ? Word(json[^BytesPerWord..], wide, out stopped) >> (BytesPerWord - rest)
+                : ShortWord(json, out stopped);
+            stops |= stopped;
         }
 
-        return stops == Vector128<byte>.Zero;
+        return stops == 0;
     }
 
     /// <summary>
@@ -68,39 +72,38 @@ internal static class QuoteMap
     /// </summary>
     public static int SkipString(ReadOnlySpan<ulong> words, int index)
     {
-        var from = index + 1;
+        // Unsigned, so that dividing by the word's size is a shift (an index is never negative here).
+        var from = (uint)index + 1;
         var w = from / BytesPerWord;
-        if ((uint)w >= (uint)words.Length)
+        if (w >= (uint)words.Length)
         {
             return -1;
         }
 
-        var bits = words[w] & (ulong.MaxValue << (from % BytesPerWord));
+        var bits = words[(int)w] & (ulong.MaxValue << (int)(from % BytesPerWord));
         while (bits == 0)
         {
-            if ((uint)++w >= (uint)words.Length)
+            if (++w >= (uint)words.Length)
             {
                 return -1;
             }
 
-            bits = words[w];
+            bits = words[(int)w];
         }
 
-        return (w * BytesPerWord) + BitOperations.TrailingZeroCount(bits) + 1;
+        return (int)(w * BytesPerWord) + BitOperations.TrailingZeroCount(bits) + 1;
     }
 
     // One 64-byte vector to a word where the platform accelerates it (the map in about two thirds of the time on this
-    // project's machine), else four of 16 bytes, the widest every platform accelerates; backslashes and bytes below a
-    // space are gathered in stops.
+    // project's machine), else four of 16 bytes, the widest every platform accelerates. stops: nonzero when the bytes
+    // hold a backslash or a byte below a space.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Word(ReadOnlySpan<byte> bytes, ref Vector128<byte> stops, bool wide)
+    private static ulong Word(ReadOnlySpan<byte> bytes, bool wide, out ulong stops)
     {
         if (wide)
         {
             var all = Vector512.Create(bytes);
-            var stopped = Vector512.Equals(all, Vector512.Create((byte)'\\')) | Vector512.LessThan(all, Vector512.Create((byte)' '));
-            var half = stopped.GetLower() | stopped.GetUpper();
-            stops |= half.GetLower() | half.GetUpper();
+            stops = (Vector512.Equals(all, Vector512.Create((byte)'\\')) | Vector512.LessThan(all, Vector512.Create((byte)' '))).ExtractMostSignificantBits();
             return Vector512.Equals(all, Vector512.Create((byte)'"')).ExtractMostSignificantBits();
         }
 
@@ -110,8 +113,8 @@ internal static class QuoteMap
         var d = Vector128.Create(bytes.Slice(48, 16));
         var backslash = Vector128.Create((byte)'\\');
         var space = Vector128.Create((byte)' ');
-        stops |= Vector128.Equals(a, backslash) | Vector128.LessThan(a, space) | Vector128.Equals(b, backslash) | Vector128.LessThan(b, space)
-            | Vector128.Equals(c, backslash) | Vector128.LessThan(c, space) | Vector128.Equals(d, backslash) | Vector128.LessThan(d, space);
+        stops = (Vector128.Equals(a, backslash) | Vector128.LessThan(a, space) | Vector128.Equals(b, backslash) | Vector128.LessThan(b, space)
+            | Vector128.Equals(c, backslash) | Vector128.LessThan(c, space) | Vector128.Equals(d, backslash) | Vector128.LessThan(d, space)).ExtractMostSignificantBits();
         var quote = Vector128.Create((byte)'"');
         return Vector128.Equals(a, quote).ExtractMostSignificantBits()
             | ((ulong)Vector128.Equals(b, quote).ExtractMostSignificantBits() << 16)
@@ -120,14 +123,15 @@ internal static class QuoteMap
     }
 
     // A text shorter than a word, byte by byte.
-    private static ulong ShortWord(ReadOnlySpan<byte> bytes, ref Vector128<byte> stops)
+    private static ulong ShortWord(ReadOnlySpan<byte> bytes, out ulong stops)
     {
         ulong word = 0;
+        stops = 0;
         for (var i = 0; i < bytes.Length; i++)
         {
             if (bytes[i] < (byte)' ' || bytes[i] == (byte)'\\')
             {
-                stops = Vector128<byte>.AllBitsSet;
+                stops = 1;
             }
 
             word |= bytes[i] == (byte)'"' ? 1UL << i : 0;

@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Collections.ObjectModel;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using TokenVerifier.Claims;
 
@@ -176,6 +177,13 @@ internal static class ScannedClaims
             return true;
         }
 
+        return TryGetDouble(number, out seconds);
+    }
+
+    // Out of line: the reader is a large struct, and the claims loop it would be inlined into clears it on every call.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool TryGetDouble(ReadOnlySpan<byte> number, out double seconds)
+    {
         var reader = new Utf8JsonReader(number);
         reader.Read();
         return reader.TryGetDouble(out seconds);
