@@ -54,6 +54,18 @@ public sealed class ScannedClaimsTests
     public void Reads_what_the_reader_reads(string json) =>
         AssertSame(Encoding.UTF8.GetBytes(json), out _);
 
+    // Only the reader checks names below the top level, so a payload holding an object, as a member's value or inside
+    // an array at any depth, must reach it however plain its text is.
+    [Theory]
+    [InlineData("""{"sub":"s","x":{"a":1,"a":2}}""")]
+    [InlineData("""{"aud":["c",{"a":1,"a":2}],"sub":"s"}""")]
+    [InlineData("""{"cognito:groups":[["g",[{"b":1,"B":2,"b":3}]]]}""")]
+    public void Refuses_a_name_repeated_below_the_top_level(string json)
+    {
+        Assert.False(AssertSame(Encoding.UTF8.GetBytes(json), out var accepted));
+        Assert.False(accepted);
+    }
+
     [Theory]
     [InlineData(64, false, 64)]
     [InlineData(65, false, -1)]
