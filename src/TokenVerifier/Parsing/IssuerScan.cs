@@ -158,6 +158,7 @@ internal static class IssuerScan
         return value.IndexOf((byte)'\\') < 0 ? InternedStrings.Get(value) : ReadEscaped(quoted);
     }
 
+    // Out of line for the same reason as IsEscapedIssuer: no issuer writes an escape.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static string ReadEscaped(ReadOnlySpan<byte> quoted)
     {
