@@ -39,7 +39,9 @@ public sealed class RepeatedValueTests : IDisposable
         Assert.Equal(["c/d", "a/bb"], second.Scopes);
 
         // The reads share the string, unless a value of a test running beside this one took its slot in the interning table
-        // between them (a colliding value overwrites a slot): a pair of new tokens is read again, a few times at most.
+        // between them (a colliding value overwrites a slot): a pair of new tokens is read again, a few times at most. Each
+        // retry names a group list never read before: a list read once is served from the list table afterwards, with the
+        // strings it was read with, so retrying the same lists would compare the same two strings again.
         var shared = ReferenceEquals(first.Groups[1], second.Groups[0]);
         for (var attempt = 1; attempt <= 20 && !shared; attempt++)
         {
@@ -49,11 +51,13 @@ public sealed class RepeatedValueTests : IDisposable
 
         Assert.True(shared, "Two tokens naming the same group never shared its string.");
 
-        // Two new tokens (the attempt makes each pair differ from the last, so neither comes from the validated-token cache).
+        // Two new tokens, with group lists of their own after the first attempt (the attempt also makes each pair differ from
+        // the last, so neither comes from the validated-token cache).
         async Task<(UserPoolToken First, UserPoolToken Second)> ReadPairAsync(int attempt)
         {
-            var one = await _t.ValidateAsync(RawTokens.Signed(_t, RawTokens.Header(_t), RawTokens.AccessPayload(_t, ("cognito:groups", "[\"repeated-admins\",\"repeated-ops\"]"), ("scope", "\"a/b c/d\""), ("custom:attempt", $"\"{attempt}\""))));
-            var other = await _t.ValidateAsync(RawTokens.Signed(_t, RawTokens.Header(_t), RawTokens.AccessPayload(_t, ("cognito:groups", "[\"repeated-ops\",\"repeated-admins2\"]"), ("scope", "\"c/d a/bb\""), ("custom:attempt", $"\"{attempt}\""))));
+            var suffix = attempt == 0 ? "" : $"-{attempt}";
+            var one = await _t.ValidateAsync(RawTokens.Signed(_t, RawTokens.Header(_t), RawTokens.AccessPayload(_t, ("cognito:groups", $"[\"repeated-admins{suffix}\",\"repeated-ops\"]"), ("scope", "\"a/b c/d\""), ("custom:attempt", $"\"{attempt}\""))));
+            var other = await _t.ValidateAsync(RawTokens.Signed(_t, RawTokens.Header(_t), RawTokens.AccessPayload(_t, ("cognito:groups", $"[\"repeated-ops\",\"repeated-admins2{suffix}\"]"), ("scope", "\"c/d a/bb\""), ("custom:attempt", $"\"{attempt}\""))));
             Assert.True(one.IsValid, one.FailureMessage);
             Assert.True(other.IsValid, other.FailureMessage);
             return (one.Token!, other.Token!);
