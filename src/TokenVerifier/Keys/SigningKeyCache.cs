@@ -85,6 +85,21 @@ public sealed partial class SigningKeyCache
         }
     }
 
+    /// <summary>
+    /// True while a fetch is under way. A fetch puts its set in place before it ends, and a kid miss in between joins it
+    /// instead of starting another: what waits for a fetch's whole effect waits for this, not only for the new set.
+    /// </summary>
+    internal bool IsFetching
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _refresh is { IsCompleted: false };
+            }
+        }
+    }
+
     /// <summary>The cache's state now.</summary>
     public SigningKeyCacheStatus GetStatus()
     {

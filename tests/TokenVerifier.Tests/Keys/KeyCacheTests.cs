@@ -195,7 +195,7 @@ public sealed class KeyCacheTests : IDisposable
         faults.Fault = JwksFault.None;
         t.Time.Advance(TimeSpan.FromSeconds(16));
         Assert.Equal(TokenFailure.None, await t.FailureOfAsync(token));
-        await Until(() => t.Keys.GetStatus().State == KeySetState.Fresh);
+        await Until(() => t.Keys.GetStatus().State == KeySetState.Fresh && !t.Keys.IsFetching);
         Assert.Equal(3, t.Network.Count);
     }
 

@@ -119,7 +119,7 @@ public sealed class KeyFaultMatrixTests
         faults.Fault = JwksFault.None;
         t.Time.Advance(TimeSpan.FromMinutes(1));
         Assert.Equal(TokenFailure.None, await t.FailureOfAsync(token));
-        await Until(() => t.Keys.GetStatus().State == KeySetState.Fresh);
+        await Until(() => t.Keys.GetStatus().State == KeySetState.Fresh && !t.Keys.IsFetching);
         Assert.Equal(expectedFetches + 1, t.Network.Count);
     }
 
@@ -153,7 +153,7 @@ public sealed class KeyFaultMatrixTests
 
         t.Time.Advance(RefreshInterval + TimeSpan.FromSeconds(1));
         Assert.Equal(TokenFailure.None, await t.FailureOfAsync(token));
-        await Until(() => t.Keys.GetStatus().State == KeySetState.Fresh);
+        await Until(() => t.Keys.GetStatus().State == KeySetState.Fresh && !t.Keys.IsFetching);
         Assert.Equal(2, t.Network.Count);
 
         // Refreshed: the kid is gone. One more fetch for the unknown kid, then the rate limit holds.
@@ -181,7 +181,7 @@ public sealed class KeyFaultMatrixTests
         Assert.Equal(TokenFailure.None, await t.FailureOfAsync(oldToken));
         t.Time.Advance(RefreshInterval + TimeSpan.FromSeconds(1));
         Assert.Equal(TokenFailure.None, await t.FailureOfAsync(newToken));
-        await Until(() => t.Keys.GetStatus().State == KeySetState.Fresh);
+        await Until(() => t.Keys.GetStatus().State == KeySetState.Fresh && !t.Keys.IsFetching);
         Assert.Equal(3, t.Network.Count);
 
         Assert.Equal(TokenFailure.KeyNotFound, await t.FailureOfAsync(oldToken));
