@@ -182,7 +182,7 @@ public sealed class KeyCacheTests : IDisposable
         faults.Fault = JwksFault.TooManyRequests;
         t.Time.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
         Assert.Equal(TokenFailure.None, await t.FailureOfAsync(token));
-        await Until(() => t.Keys.GetStatus().LastError is not null);
+        await Until(() => t.Keys.GetStatus().LastError is not null && !t.Keys.IsFetching);
         Assert.Equal(2, t.Network.Count);
 
         // Without Retry-After a retry would follow 30 s (KidMissRefreshInterval) after the failure; with it, after 60 s.
@@ -215,7 +215,7 @@ public sealed class KeyCacheTests : IDisposable
         faults.Fault = JwksFault.TooManyRequests;
         t.Time.Advance(TimeSpan.FromSeconds(41));
         Assert.Equal(TokenFailure.None, await t.FailureOfAsync(token));
-        await Until(() => t.Keys.GetStatus().LastError is not null);
+        await Until(() => t.Keys.GetStatus().LastError is not null && !t.Keys.IsFetching);
 
         // Retry-After says 60 s; the refresh interval (40 s) caps it.
         faults.Fault = JwksFault.None;

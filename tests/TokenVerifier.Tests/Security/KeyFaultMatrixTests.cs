@@ -49,7 +49,7 @@ public sealed class KeyFaultMatrixTests
             Assert.Equal(TokenFailure.KeysUnavailable, (await pending.WaitAsync(TimeSpan.FromSeconds(20))).Failure);
             Assert.Null(t.Keys.GetStatus().LastError);
             await CutAtTheTimeLimit(t, () => t.Keys.GetStatus().LastError is not null);
-            await Until(() => t.Keys.GetStatus().LastError is not null);
+            await Until(() => t.Keys.GetStatus().LastError is not null && !t.Keys.IsFetching);
         }
 
         Assert.Equal(TokenFailure.KeysUnavailable, (await pending.WaitAsync(TimeSpan.FromSeconds(20))).Failure);
@@ -98,7 +98,7 @@ public sealed class KeyFaultMatrixTests
                     t.Time.Advance(TimeSpan.FromSeconds(5));
                 }
 
-                await Until(() => t.Keys.GetStatus().LastFailure >= stepStart);
+                await Until(() => t.Keys.GetStatus().LastFailure >= stepStart && !t.Keys.IsFetching);
             }
 
             for (var i = 0; i < 20; i++)
@@ -132,7 +132,7 @@ public sealed class KeyFaultMatrixTests
 
         t.Time.Advance(MaxStaleness);
         Assert.Equal(TokenFailure.None, await t.FailureOfAsync(token));
-        await Until(() => t.Keys.GetStatus().LastFailure is not null);
+        await Until(() => t.Keys.GetStatus().LastFailure is not null && !t.Keys.IsFetching);
         t.Time.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(TokenFailure.KeysUnavailable, await t.FailureOfAsync(token));
         Assert.Equal(KeySetState.Expired, t.Keys.GetStatus().State);
