@@ -14,7 +14,10 @@ public sealed class RedisRevocationOptions
     /// </summary>
     public int MinReplicas { get; set; }
 
-    /// <summary>How long a revocation waits for <see cref="MinReplicas"/> confirmations. Default 500 ms.</summary>
+    /// <summary>
+    /// How long a revocation waits for <see cref="MinReplicas"/> confirmations. Default 500 ms, at most 30 s. The
+    /// connection that writes and waits allows this on top of the configured command timeout (<c>asyncTimeout</c>).
+    /// </summary>
     public TimeSpan ReplicaTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Checks the options; returns one clear message per problem (empty when valid).</summary>

@@ -57,7 +57,7 @@ public sealed partial class RedisRevocationStore : IRevocationStore, ISharedRevo
         // WAIT blocks the connection it runs on until replicas confirm, so with MinReplicas the writes and their WAIT use
         // a connection of their own, and the reads on the hot path never queue behind a slow replica.
         _writer = new(() => _redisOptions.MinReplicas > 0
-            ? ConnectWriterAsync(redis)
+            ? ConnectWriterAsync(redis, _redisOptions.ReplicaTimeout)
             : Task.FromResult(redis));
         _keys = new RedisRevocationKeys(_options.KeyPrefix);
         _time = timeProvider ?? TimeProvider.System;
@@ -238,11 +238,15 @@ public sealed partial class RedisRevocationStore : IRevocationStore, ISharedRevo
         }
     }
 
-    private static async Task<IConnectionMultiplexer> ConnectWriterAsync(IConnectionMultiplexer redis)
+    private static async Task<IConnectionMultiplexer> ConnectWriterAsync(IConnectionMultiplexer redis, TimeSpan replicaTimeout)
     {
         var configuration = ConfigurationOptions.Parse(redis.Configuration);
         configuration.AbortOnConnectFail = false;
         configuration.ClientName = "tokenverifier-revocation-writer";
+
+        // WAIT answers only after up to ReplicaTimeout: on the usual command timeout (5 s by default) a ReplicaTimeout that
+        // long would end as the client's timeout instead of the refusal that says how many replicas confirmed.
+        configuration.AsyncTimeout += (int)replicaTimeout.TotalMilliseconds;
         return await ConnectionMultiplexer.ConnectAsync(configuration);
     }
 

@@ -193,6 +193,18 @@ public sealed class RedisRevocationStoreTests(RedisFixture fixture) : IAsyncLife
         Assert.Equal("1", (string?)await onReplica.GetDatabase().StringGetAsync((RedisKey)$"{replicated.Prefix}origin_jti:{{{Pool}:with-replica}}", CommandFlags.DemandReplica));
     }
 
+    [Fact]
+    public async Task A_replica_wait_longer_than_the_command_timeout_ends_in_the_replica_refusal_not_a_client_timeout()
+    {
+        // The connection's own commands time out after 300 ms; the replicas are given 1 s, so the writer allows for both.
+        var options = new RedisRevocationOptions { MinReplicas = 1, ReplicaTimeout = TimeSpan.FromSeconds(1) };
+        var alone = await _stores.AddAsync(redisOptions: options, configuration: fixture.Server.ConnectionString + ",asyncTimeout=300");
+        var clock = Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<RedisException>(async () => await alone.RevokeSignInAsync(_tokens.Issuer, "long-wait"));
+        Assert.Equal("The revocation reached 0 of the 1 replicas required within 1000 ms, so it could be lost with the primary; retry it.", error.Message);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(900), TimeSpan.FromSeconds(5));
+    }
+
     private static async Task UntilRevokedAsync(RedisRevocationStore store, TokenVerifier.Validation.UserPoolToken token)
     {
         var clock = Stopwatch.StartNew();
