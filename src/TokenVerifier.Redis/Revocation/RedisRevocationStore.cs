@@ -246,7 +246,7 @@ public sealed partial class RedisRevocationStore : IRevocationStore, ISharedRevo
 
         // WAIT answers only after up to ReplicaTimeout: on the usual command timeout (5 s by default) a ReplicaTimeout that
         // long would end as the client's timeout instead of the refusal that says how many replicas confirmed.
-        configuration.AsyncTimeout += (int)replicaTimeout.TotalMilliseconds;
+        configuration.AsyncTimeout = (int)Math.Min((long)configuration.AsyncTimeout + (long)replicaTimeout.TotalMilliseconds, int.MaxValue);
         return await ConnectionMultiplexer.ConnectAsync(configuration);
     }
 
