@@ -182,7 +182,7 @@ public sealed class KeyCacheTests : IDisposable
         faults.Fault = JwksFault.TooManyRequests;
         t.Time.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
         Assert.Equal(TokenFailure.None, await t.FailureOfAsync(token));
-        await Until(() => t.Keys.GetStatus().LastError is not null && !t.Keys.IsFetching);
+        await t.UntilFetchedAsync(status => status.LastError is not null);
         Assert.Equal(2, t.Network.Count);
 
         // Without Retry-After a retry would follow 30 s (KidMissRefreshInterval) after the failure; with it, after 60 s.
@@ -195,7 +195,7 @@ public sealed class KeyCacheTests : IDisposable
         faults.Fault = JwksFault.None;
         t.Time.Advance(TimeSpan.FromSeconds(16));
         Assert.Equal(TokenFailure.None, await t.FailureOfAsync(token));
-        await Until(() => t.Keys.GetStatus().State == KeySetState.Fresh && !t.Keys.IsFetching);
+        await t.UntilFetchedAsync(status => status.State == KeySetState.Fresh);
         Assert.Equal(3, t.Network.Count);
     }
 
@@ -215,7 +215,7 @@ public sealed class KeyCacheTests : IDisposable
         faults.Fault = JwksFault.TooManyRequests;
         t.Time.Advance(TimeSpan.FromSeconds(41));
         Assert.Equal(TokenFailure.None, await t.FailureOfAsync(token));
-        await Until(() => t.Keys.GetStatus().LastError is not null && !t.Keys.IsFetching);
+        await t.UntilFetchedAsync(status => status.LastError is not null);
 
         // Retry-After says 60 s; the refresh interval (40 s) caps it.
         faults.Fault = JwksFault.None;

@@ -49,7 +49,7 @@ public sealed class KeyFaultMatrixTests
             Assert.Equal(TokenFailure.KeysUnavailable, (await pending.WaitAsync(TimeSpan.FromSeconds(20))).Failure);
             Assert.Null(t.Keys.GetStatus().LastError);
             await CutAtTheTimeLimit(t, () => t.Keys.GetStatus().LastError is not null);
-            await Until(() => t.Keys.GetStatus().LastError is not null && !t.Keys.IsFetching);
+            await t.UntilFetchedAsync(status => status.LastError is not null);
         }
 
         Assert.Equal(TokenFailure.KeysUnavailable, (await pending.WaitAsync(TimeSpan.FromSeconds(20))).Failure);
@@ -98,7 +98,7 @@ public sealed class KeyFaultMatrixTests
                     t.Time.Advance(TimeSpan.FromSeconds(5));
                 }
 
-                await Until(() => t.Keys.GetStatus().LastFailure >= stepStart && !t.Keys.IsFetching);
+                await t.UntilFetchedAsync(status => status.LastFailure >= stepStart);
             }
 
             for (var i = 0; i < 20; i++)
@@ -119,7 +119,7 @@ public sealed class KeyFaultMatrixTests
         faults.Fault = JwksFault.None;
         t.Time.Advance(TimeSpan.FromMinutes(1));
         Assert.Equal(TokenFailure.None, await t.FailureOfAsync(token));
-        await Until(() => t.Keys.GetStatus().State == KeySetState.Fresh && !t.Keys.IsFetching);
+        await t.UntilFetchedAsync(status => status.State == KeySetState.Fresh);
         Assert.Equal(expectedFetches + 1, t.Network.Count);
     }
 
@@ -132,7 +132,7 @@ public sealed class KeyFaultMatrixTests
 
         t.Time.Advance(MaxStaleness);
         Assert.Equal(TokenFailure.None, await t.FailureOfAsync(token));
-        await Until(() => t.Keys.GetStatus().LastFailure is not null && !t.Keys.IsFetching);
+        await t.UntilFetchedAsync(status => status.LastFailure is not null);
         t.Time.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(TokenFailure.KeysUnavailable, await t.FailureOfAsync(token));
         Assert.Equal(KeySetState.Expired, t.Keys.GetStatus().State);
@@ -153,7 +153,7 @@ public sealed class KeyFaultMatrixTests
 
         t.Time.Advance(RefreshInterval + TimeSpan.FromSeconds(1));
         Assert.Equal(TokenFailure.None, await t.FailureOfAsync(token));
-        await Until(() => t.Keys.GetStatus().State == KeySetState.Fresh && !t.Keys.IsFetching);
+        await t.UntilFetchedAsync(status => status.State == KeySetState.Fresh);
         Assert.Equal(2, t.Network.Count);
 
         // Refreshed: the kid is gone. One more fetch for the unknown kid, then the rate limit holds.
@@ -181,7 +181,7 @@ public sealed class KeyFaultMatrixTests
         Assert.Equal(TokenFailure.None, await t.FailureOfAsync(oldToken));
         t.Time.Advance(RefreshInterval + TimeSpan.FromSeconds(1));
         Assert.Equal(TokenFailure.None, await t.FailureOfAsync(newToken));
-        await Until(() => t.Keys.GetStatus().State == KeySetState.Fresh && !t.Keys.IsFetching);
+        await t.UntilFetchedAsync(status => status.State == KeySetState.Fresh);
         Assert.Equal(3, t.Network.Count);
 
         Assert.Equal(TokenFailure.KeyNotFound, await t.FailureOfAsync(oldToken));

@@ -48,13 +48,21 @@ internal sealed class TestPool : IDisposable
     public async Task<TokenFailure> FailureOfAsync(string token) => (await Validator.ValidateAsync(token)).Failure;
 
     /// <summary>Waits (ten seconds at most) for a background refresh to leave the key set fresh.</summary>
-    public async Task WaitForFreshKeysAsync()
+    public Task WaitForFreshKeysAsync() => UntilFetchedAsync(status => status.State == KeySetState.Fresh);
+
+    /// <summary>
+    /// Waits (ten seconds at most) until the key cache's status meets <paramref name="condition"/> and no fetch is under
+    /// way: a fetch shows its set or its error before it ends, and a request in between would join it instead of fetching.
+    /// </summary>
+    public async Task UntilFetchedAsync(Func<SigningKeyCacheStatus, bool> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (Keys.GetStatus().State != KeySetState.Fresh && DateTime.UtcNow < deadline)
+        while (!(condition(Keys.GetStatus()) && !Keys.IsFetching) && DateTime.UtcNow < deadline)
         {
-            await Task.Delay(5);
+            await Task.Delay(2);
         }
+
+        Assert.True(condition(Keys.GetStatus()) && !Keys.IsFetching, "The key cache did not reach the state awaited with its fetch ended.");
     }
 
     public void Dispose()
